@@ -1,0 +1,114 @@
+"""Application factory."""
+from __future__ import annotations
+
+import sqlite3
+
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app import formatting, i18n, layout
+from app.cli import register as register_cli
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.pages.routes import bp as pages_bp
+from app.public.routes import bp as public_bp
+from app.strategy.routes import bp as strategy_bp
+from config import CONFIGS, INSTANCE_DIR, config_name
+
+
+def create_app(config: str | type | None = None, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=str(INSTANCE_DIR),
+    )
+    config_class = CONFIGS[config or config_name()] if not isinstance(config, type) else config
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY).")
+    INSTANCE_DIR.mkdir(exist_ok=True)
+
+    if app.config["PROXY_FIX_COUNT"]:
+        n = app.config["PROXY_FIX_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    formatting.init_app(app)
+    layout.init_app(app)
+
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_cli(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    app.register_blueprint(public_bp)
+    app.register_blueprint(strategy_bp)
+    app.register_blueprint(pages_bp)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # FULL: a commit is on disk before the request answers, even across a power cut.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render_error(error: HTTPException):
+        if "lang" not in g:
+            g.lang = "en" if request.path == "/en" or request.path.startswith("/en/") else "de"
+        code = error.code or 500
+        return render_template("errors/error.html", error=error, code=code), code
+
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(error)
+
+    @app.errorhandler(500)
+    def internal_error(error):
+        db.session.rollback()
+        if "lang" not in g:
+            g.lang = "en" if request.path.startswith("/en/") else "de"
+        return render_template("errors/error.html", error=None, code=500), 500
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; media-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}"
+)
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        ancestors = g.get("frame_ancestors") or "'self'"
+        response.headers.setdefault("Content-Security-Policy", CSP.format(ancestors=ancestors))
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
+        return response

@@ -1,0 +1,82 @@
+"""Language in the URL: German at /, English under /en/.
+
+A LocalizedBlueprint registers each rule twice, once as it is (lang="de") and once
+under /en (lang="en"), with one endpoint. url_for() picks the rule whose default
+matches the current language, so links stay in the language of the page.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, g, has_app_context, request, url_for
+from flask_babel import get_locale
+
+LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+
+
+class LocalizedBlueprint(Blueprint):
+    localized = True
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
+        defaults = dict(options.pop("defaults", None) or {})
+        super().add_url_rule(
+            rule, endpoint, view_func, provide_automatic_options,
+            defaults={**defaults, "lang": "de"}, **options,
+        )
+        endpoint = endpoint or (view_func.__name__ if view_func else None)
+
+        def register_english(state):
+            prefix = state.url_prefix or ""
+            full = "/en" + prefix + (rule if rule.startswith("/") or not rule else "/" + rule)
+            if full == "/en":
+                full = "/en/"
+            state.app.add_url_rule(
+                full,
+                f"{state.name_prefix}.{state.name}.{endpoint}".lstrip("."),
+                view_func,
+                defaults={**(state.url_defaults or {}), **defaults, "lang": "en"},
+                **options,
+            )
+
+        self.record(register_english)
+
+
+def init_app(app: Flask) -> None:
+    @app.url_value_preprocessor
+    def pop_language(endpoint, values):
+        if values is not None and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def add_language(endpoint, values):
+        if "lang" in values or not endpoint:
+            return
+        if app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = current_language()
+
+
+def current_language() -> str:
+    lang = g.get("lang") if has_app_context() else None
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    """Flask-Babel locale selector: the language of the URL."""
+    return current_language()
+
+
+def alternate_url(lang: str) -> str:
+    """The current page in another language (same endpoint, arguments and query)."""
+    if request.endpoint is None or request.url_rule is None:
+        return "/en/" if lang == "en" else "/"
+    if "lang" not in (request.url_rule.defaults or {}):
+        return "/en/" if lang == "en" else "/"
+    args = dict(request.view_args or {})
+    args.update(request.args.to_dict(flat=False))
+    return url_for(request.endpoint, lang=lang, **args)
+
+
+def language_name(code: str) -> str:
+    return {"de": "Deutsch", "en": "English"}[code]
+
+
+__all__ = ["LocalizedBlueprint", "init_app", "select_locale", "alternate_url", "get_locale"]

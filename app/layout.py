@@ -1,0 +1,70 @@
+"""What every page's layout needs: site name, navigation, error texts."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from app.settings import get_setting
+
+MAIN_NAVIGATION = (
+    ("public.home", _l("Übersicht")),
+    ("public.milestones", _l("Etappenziele")),
+    ("strategy.roadmap", _l("Zeitplan")),
+    ("strategy.departments", _l("Organisationseinheiten")),
+    ("strategy.champions", _l("Helden der Digitalisierung")),
+    ("strategy.progress_rules", _l("Wie wir Fortschritt messen")),
+)
+
+FOOTER_NAVIGATION = (
+    ("pages.easy_language", _l("Leichte Sprache")),
+    ("pages.sign_language", _l("Gebärdensprache")),
+    ("pages.accessibility", _l("Barrierefreiheit")),
+    ("pages.privacy", _l("Datenschutz")),
+    ("pages.imprint", _l("Impressum")),
+)
+
+ERROR_TITLES = {
+    400: _l("Ungültige Anfrage"),
+    403: _l("Keine Berechtigung"),
+    404: _l("Seite nicht gefunden"),
+    405: _l("Methode nicht erlaubt"),
+    413: _l("Die Datei ist zu groß"),
+    429: _l("Zu viele Anfragen"),
+    500: _l("Interner Fehler"),
+}
+
+ERROR_TEXTS = {
+    400: _l("Die Anfrage konnte nicht verarbeitet werden. Bitte prüfen Sie Ihre Eingaben."),
+    403: _l("Sie haben keine Berechtigung für diese Seite."),
+    404: _l("Diese Seite gibt es nicht (mehr). Vielleicht hilft die Übersicht weiter."),
+    405: _l("Diese Aktion ist hier nicht möglich."),
+    413: _l("Die gesendeten Daten sind zu groß."),
+    429: _l("Sie haben in kurzer Zeit zu viele Anfragen gesendet. Bitte warten Sie einen Moment und versuchen Sie es dann erneut."),
+    500: _l("Etwas ist schiefgegangen. Bitte versuchen Sie es später noch einmal."),
+}
+
+CSRF_TEXT = _l(
+    "Das Formular ist abgelaufen. Bitte laden Sie die Seite neu und senden Sie es noch einmal."
+)
+
+
+def error_title(code: int) -> str:
+    return str(ERROR_TITLES.get(code, ERROR_TITLES[500]))
+
+
+def error_text(code: int, error=None) -> str:
+    if error is not None and type(error).__name__ == "CSRFError":
+        return str(CSRF_TEXT)
+    return str(ERROR_TEXTS.get(code, ERROR_TEXTS[500]))
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def layout_context():
+        return {
+            "site_name": get_setting("municipality_name"),
+            "main_navigation": MAIN_NAVIGATION,
+            "footer_navigation": FOOTER_NAVIGATION,
+            "error_title": error_title,
+            "error_text": error_text,
+        }

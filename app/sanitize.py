@@ -1,0 +1,54 @@
+"""Turning user text into safe HTML. The only module that imports bleach.
+
+Text is sanitized once, when it is saved; the raw text is stored beside the HTML.
+"""
+from __future__ import annotations
+
+import bleach
+from bleach.linkifier import Linker
+from markdown_it import MarkdownIt
+
+MARKDOWN_TAGS = frozenset({
+    "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
+})
+MARKDOWN_ATTRIBUTES = {"a": ["href", "title", "rel"], "th": ["align"], "td": ["align"]}
+PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def _add_rel(attrs, new=False):
+    attrs[(None, "rel")] = LINK_REL
+    return attrs
+
+
+_linker = Linker(callbacks=[_add_rel], parse_email=False)
+
+
+def markdown_to_html(text: str) -> str:
+    """Render Markdown (raw HTML disabled) and keep only a small safe set of tags."""
+    rendered = _markdown.render(text or "")
+    # Headings start at h2: the page title is the only h1.
+    for level in (5, 4, 3, 2, 1):
+        rendered = rendered.replace(f"<h{level}>", f"<h{min(level + 1, 4)}>")
+        rendered = rendered.replace(f"</h{level}>", f"</h{min(level + 1, 4)}>")
+    cleaned = bleach.clean(
+        rendered, tags=MARKDOWN_TAGS, attributes=MARKDOWN_ATTRIBUTES, protocols=PROTOCOLS,
+        strip=True,
+    )
+    return _linker.linkify(cleaned)
+
+
+def plain_text_to_html(text: str) -> str:
+    """Plain text with line breaks and clickable links (comments, display names)."""
+    escaped = bleach.clean(text or "", tags=set(), strip=False)
+    paragraphs = [p for p in escaped.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    html = "".join("<p>" + p.strip("\n").replace("\n", "<br>") + "</p>" for p in paragraphs)
+    return _linker.linkify(html)
+
+
+def strip_tags(text: str) -> str:
+    """Text without any markup, for feeds' summaries and mails."""
+    return bleach.clean(text or "", tags=set(), strip=True)

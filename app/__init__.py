@@ -7,12 +7,14 @@ from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import formatting, i18n, layout
 from app.cli import register as register_cli
+from app.auth.permissions import PermissionDenied
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.models import User
 from app.pages.routes import bp as pages_bp
 from app.public.routes import bp as public_bp
 from app.strategy.routes import bp as strategy_bp
@@ -54,6 +56,11 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     return app
 
 
+@login_manager.user_loader
+def load_user(user_id: str):
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(strategy_bp)
@@ -81,6 +88,10 @@ def register_error_handlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, render_error)
+
+    @app.errorhandler(PermissionDenied)
+    def permission_denied(error: PermissionDenied):
+        return render_error(Forbidden())
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import formatting, i18n, layout
 from app.cli import register as register_cli
 from app.auth.permissions import PermissionDenied
+from app.backend import navigation as backend_navigation
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.models import User
 from app.pages.routes import bp as pages_bp
@@ -48,6 +49,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     i18n.init_app(app)
     formatting.init_app(app)
     layout.init_app(app)
+    backend_navigation.init_app(app)
 
     register_blueprints(app)
     register_error_handlers(app)

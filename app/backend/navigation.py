@@ -1,0 +1,41 @@
+"""The staff backend's navigation: each area with the roles that may use it."""
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.models import Role
+
+A, E, M = Role.ADMIN, Role.EDITOR, Role.MODERATOR
+
+# (endpoint, label, roles). Areas whose blueprint is not registered are left out.
+BACKEND_AREAS = (
+    ("backend.dashboard", _l("Übersicht"), (A, E, M)),
+    ("backend.milestones", _l("Etappenziele"), (A, E)),
+    ("backend.strategy", _l("Strategie"), (A,)),
+    ("backend.fields", _l("Handlungsfelder"), (A,)),
+    ("backend.departments", _l("Organisationseinheiten"), (A,)),
+    ("backend.champions", _l("Helden der Digitalisierung"), (A,)),
+    ("backend.funding_sources", _l("Finanzierungsquellen"), (A,)),
+    ("transfer.index", _l("CSV-Import/Export"), (A, E)),
+    ("staff.users", _l("Konten"), (A,)),
+    ("admin_settings.edit", _l("Einstellungen"), (A,)),
+    ("backend.audit_log", _l("Änderungsprotokoll"), (A,)),
+    ("auth.account", _l("Mein Konto"), (A, E, M)),
+)
+
+
+def backend_navigation() -> list[tuple[str, str]]:
+    if not current_user.is_authenticated:
+        return []
+    endpoints = current_app.view_functions
+    return [
+        (endpoint, str(label))
+        for endpoint, label, roles in BACKEND_AREAS
+        if endpoint in endpoints and current_user.has_role(*roles)
+    ]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["backend_navigation"] = backend_navigation

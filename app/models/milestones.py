@@ -82,6 +82,12 @@ class Milestone(Base):
     spent: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     budget_year: Mapped[int | None] = mapped_column(Integer)
     published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # Participation: counters kept in the row (always equal to the rows they count).
+    support_count: Mapped[int] = mapped_column(Integer, default=0)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    comments_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None: the site's moderation mode; "pre" or "post" overrides it for this milestone.
+    moderation_mode: Mapped[str | None] = mapped_column(String(10))
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -114,6 +120,10 @@ class Milestone(Base):
         CheckConstraint("weight >= 1", name="weight_positive"),
         CheckConstraint("planned >= 0 AND committed >= 0 AND spent >= 0", name="money_positive"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+        CheckConstraint("support_count >= 0 AND comment_count >= 0", name="counts_not_negative"),
+        CheckConstraint(
+            "moderation_mode IS NULL OR moderation_mode IN ('pre', 'post')", name="moderation_mode_known"
+        ),
     )
 
     @classmethod

@@ -62,6 +62,10 @@ class Config:
     # Defaults for settings an administrator may later change in the database.
     MUNICIPALITY_NAME = env_str("MUNICIPALITY_NAME", "Musterstadt")
     STALE_AFTER_DAYS = env_int("STALE_AFTER_DAYS", 90)
+    MODERATION_MODE = env_str("MODERATION_MODE", "post")  # "pre" or "post"
+    COMMENTS_OPEN = env_bool("COMMENTS_OPEN", True)
+    GUEST_COMMENTS = env_bool("GUEST_COMMENTS", False)
+    AUTO_HIDE_FLAGS = env_int("AUTO_HIDE_FLAGS", 3)
     PER_PAGE = 20
 
     MAIL_SERVER = env_str("MAIL_SERVER")

@@ -10,6 +10,10 @@ from app.models import Setting
 DEFAULTS_FROM_CONFIG = {
     "municipality_name": "MUNICIPALITY_NAME",
     "stale_after_days": "STALE_AFTER_DAYS",
+    "moderation_mode": "MODERATION_MODE",
+    "comments_open": "COMMENTS_OPEN",
+    "guest_comments": "GUEST_COMMENTS",
+    "auto_hide_flags": "AUTO_HIDE_FLAGS",
 }
 
 

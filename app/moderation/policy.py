@@ -1,0 +1,69 @@
+"""Moderation policy: which status a new or edited comment gets, and who may take part.
+
+Participation services ask these questions; the moderation backend makes the decisions.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import or_, select
+
+from app.extensions import db
+from app.models.base import utcnow
+from app.models.milestones import Milestone
+from app.models.moderation import HoldPattern, UserBlock
+from app.models.participation import CommentStatus
+from app.models.users import User
+from app.settings import get_setting
+
+
+def moderation_mode(milestone: Milestone) -> str:
+    """'pre' or 'post': the milestone's override, else the site setting."""
+    return milestone.moderation_mode or get_setting("moderation_mode")
+
+
+def active_block(user: User, now: datetime | None = None) -> UserBlock | None:
+    now = now or utcnow()
+    return db.session.scalar(
+        select(UserBlock)
+        .where(
+            UserBlock.user_id == user.id,
+            UserBlock.lifted_at.is_(None),
+            or_(UserBlock.until.is_(None), UserBlock.until > now),
+        )
+        .order_by(UserBlock.created_at.desc())
+        .limit(1)
+    )
+
+
+def is_blocked(user: User | None) -> bool:
+    return user is not None and active_block(user) is not None
+
+
+def matches_hold_list(text: str) -> bool:
+    """True when the text contains a word or matches a pattern of the hold list."""
+    folded = text.casefold()
+    for pattern in db.session.scalars(select(HoldPattern)):
+        if pattern.is_regex:
+            try:
+                if re.search(pattern.pattern, text, flags=re.IGNORECASE):
+                    return True
+            except re.error:
+                continue
+        elif re.search(r"(?<!\w)" + re.escape(pattern.pattern.casefold()) + r"(?!\w)", folded):
+            return True
+    return False
+
+
+def initial_status(milestone: Milestone, text: str, *, is_guest: bool = False, is_staff: bool = False) -> CommentStatus:
+    """Status of a new (or edited) comment: published at once, or into the queue."""
+    if is_staff:
+        return CommentStatus.PUBLISHED
+    if is_guest or moderation_mode(milestone) == "pre" or matches_hold_list(text):
+        return CommentStatus.PENDING
+    return CommentStatus.PUBLISHED
+
+
+def auto_hide_threshold() -> int:
+    return int(get_setting("auto_hide_flags"))

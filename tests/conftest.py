@@ -5,7 +5,8 @@ import os
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from flask.testing import FlaskClient
+from sqlalchemy import event, inspect, text
 
 from app import create_app
 from app.extensions import db as _db
@@ -17,16 +18,42 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Debian chromium through Playwright")
 
 
+class FreshContextClient(FlaskClient):
+    """Runs each request in its own app context, as in production.
+
+    Without this, requests would share the test's app context: `g` (the signed-in
+    user, the settings cache) and the database session would leak from one request
+    to the next and hide bugs.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def _empty_database() -> None:
+    if _db.engine.dialect.name == "sqlite":
+        # A new in-memory database per app: nothing to drop.
+        return
+    # Sub-milestones refer to their parents with ON DELETE RESTRICT.
+    with _db.engine.begin() as conn:
+        if inspect(conn).has_table("milestone"):
+            conn.execute(text("UPDATE milestone SET parent_id = NULL"))
+    _db.drop_all()
+
+
 @pytest.fixture
 def app():
     """A fresh application with an empty database for each test."""
     app = create_app(TestingConfig)
+    app.test_client_class = FreshContextClient
     with app.app_context():
-        _db.drop_all()
+        _empty_database()
         _db.create_all()
         yield app
         _db.session.remove()
-        _db.drop_all()
+        _empty_database()
+        _db.engine.dispose()
 
 
 @pytest.fixture

@@ -4,30 +4,35 @@ from __future__ import annotations
 from flask import render_template
 
 from app.i18n import LocalizedBlueprint
+from app.pages.services import shown_page
 
 bp = LocalizedBlueprint("pages", __name__)
 
 
+def render_page(slug: str):
+    return render_template("pages/page.html", page=shown_page(slug), slug=slug)
+
+
 @bp.get("/impressum")
 def imprint():
-    return render_template("public/home.html")
+    return render_page("impressum")
 
 
 @bp.get("/datenschutz")
 def privacy():
-    return render_template("public/home.html")
+    return render_page("datenschutz")
 
 
 @bp.get("/barrierefreiheit")
 def accessibility():
-    return render_template("public/home.html")
+    return render_page("barrierefreiheit")
 
 
 @bp.get("/leichte-sprache")
 def easy_language():
-    return render_template("public/home.html")
+    return render_page("leichte-sprache")
 
 
 @bp.get("/gebaerdensprache")
 def sign_language():
-    return render_template("public/home.html")
+    return render_page("gebaerdensprache")

@@ -1,0 +1,1 @@
+"""Demo content: the fictional town of Musterstadt, loaded with `flask seed-demo`."""

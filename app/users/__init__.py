@@ -1,0 +1,1 @@
+"""Accounts: creating them and setting their passwords."""

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Integer,
     String,
     Table,
     select,
@@ -62,6 +63,15 @@ class User(UserMixin, Base):
     locale: Mapped[str] = mapped_column(String(5), default="de")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column()
+    # Part of the session's user id: raising it ends every session of the account
+    # (password change or reset, second factor switched on or reset).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    password_changed_at: Mapped[datetime | None] = mapped_column()
+    # Base32 TOTP secret; the second factor is on only once totp_enabled_at is set.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column()
+    # Last accepted TOTP time step, so a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -70,9 +80,21 @@ class User(UserMixin, Base):
         secondary=user_department, order_by="Department.name"
     )
 
+    recovery_codes: Mapped[list[RecoveryCode]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="RecoveryCode.id"
+    )
+
     @property
     def is_active(self) -> bool:  # Flask-Login
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: the account and its session version."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     @property
     def roles(self) -> set[Role]:
@@ -92,3 +114,15 @@ class User(UserMixin, Base):
     @classmethod
     def select_by_email(cls, email: str):
         return select(cls).where(cls.email == email.strip().lower())
+
+
+class RecoveryCode(Base):
+    """A one-time code that replaces the TOTP code once; only its SHA-256 hash is stored."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column()

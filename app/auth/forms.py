@@ -1,0 +1,134 @@
+"""Sign-in forms. Messages are German msgids; English comes from the translations."""
+from __future__ import annotations
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from app.auth.passwords import MIN_LENGTH, password_problems
+from app.layout import CSRF_TEXT
+
+
+class AuthForm(FlaskForm):
+    """A form that, after an expired CSRF token, keeps the typed input and says what happened.
+
+    The blueprint's CSRFError handler sets g.csrf_failed and runs the view again.
+    """
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        if g.get("csrf_failed"):
+            self.form_errors.append(str(CSRF_TEXT))
+            return False
+        return super().validate_on_submit(extra_validators)
+
+
+class PasswordPolicy:
+    """Field validator: minimum length, not a common password, not the e-mail address."""
+
+    def __call__(self, form, field) -> None:
+        problems = password_problems(field.data or "", getattr(form, "account_email", None))
+        if problems:
+            raise ValidationError(" ".join(problems))
+
+
+EMAIL_REQUIRED = _l("Bitte geben Sie Ihre E-Mail-Adresse ein.")
+PASSWORD_REQUIRED = _l("Bitte geben Sie Ihr Passwort ein.")
+NEW_PASSWORD_HINT = _l(
+    "Mindestens %(min)d Zeichen. Ein Satz aus mehreren Wörtern ist leicht zu merken und schwer zu erraten.",
+    min=MIN_LENGTH,
+)
+
+
+def _new_password_fields():
+    password = PasswordField(
+        _l("Neues Passwort"),
+        validators=[DataRequired(_l("Bitte geben Sie ein neues Passwort ein.")), PasswordPolicy()],
+        description=NEW_PASSWORD_HINT,
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Neues Passwort wiederholen"),
+        validators=[
+            DataRequired(_l("Bitte wiederholen Sie das neue Passwort.")),
+            EqualTo("new_password", _l("Die beiden Passwörter stimmen nicht überein.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
+
+
+class LoginForm(AuthForm):
+    email = EmailField(
+        _l("E-Mail-Adresse"),
+        validators=[DataRequired(EMAIL_REQUIRED), Length(max=254)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Passwort"),
+        validators=[DataRequired(PASSWORD_REQUIRED), Length(max=1000)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+
+
+class SecondFactorForm(AuthForm):
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Code ein.")),
+            Length(max=40, message=_l("Der Code ist zu lang.")),
+        ],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
+    )
+
+
+class ForgotPasswordForm(AuthForm):
+    email = EmailField(
+        _l("E-Mail-Adresse"),
+        validators=[
+            DataRequired(EMAIL_REQUIRED),
+            Length(max=254),
+            Email(_l("Bitte geben Sie eine gültige E-Mail-Adresse ein.")),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+class ResetPasswordForm(AuthForm):
+    new_password, confirm = _new_password_fields()
+
+
+class ChangePasswordForm(AuthForm):
+    current_password = PasswordField(
+        _l("Aktuelles Passwort"),
+        validators=[DataRequired(_l("Bitte geben Sie Ihr aktuelles Passwort ein."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password, confirm = _new_password_fields()
+
+
+class TwoFactorSetupForm(AuthForm):
+    code = StringField(
+        _l("Code aus der App"),
+        validators=[
+            DataRequired(_l("Bitte geben Sie den Code aus der App ein.")),
+            Length(max=20, message=_l("Der Code ist zu lang.")),
+        ],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class ConfirmPasswordForm(AuthForm):
+    """Asks for the password again before a sensitive change (2FA off, new recovery codes)."""
+
+    password = PasswordField(
+        _l("Aktuelles Passwort"),
+        validators=[DataRequired(PASSWORD_REQUIRED)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class LogoutForm(AuthForm):
+    """Only the CSRF token: signing out is a POST."""

@@ -1,0 +1,416 @@
+"""Sign-in pages under /konto (and /en/konto): login, second factor, logout, reset, account."""
+from __future__ import annotations
+
+import hashlib
+import time
+
+from flask import (
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import Forbidden, HTTPException
+
+from app.auth import forms, services
+from app.auth.permissions import PermissionDenied
+from app.auth.tokens import find_usable_token
+from app.backend.navigation import BACKEND_AREAS
+from app.extensions import limiter, login_manager
+from app.i18n import LocalizedBlueprint
+from app.models import TokenPurpose
+from app.settings import get_setting
+
+bp = LocalizedBlueprint("auth", __name__)
+
+# Blueprints of the staff backend, read from its navigation: REQUIRE_ADMIN_2FA guards them.
+BACKEND_BLUEPRINTS = frozenset(endpoint.split(".")[0] for endpoint, *_ in BACKEND_AREAS) - {"auth"}
+
+PENDING_KEY = "pending_second_factor"
+SETUP_SECRET_KEY = "totp_setup_secret"
+
+THROTTLE_TEXTS = {
+    "auth.login": _l(
+        "Zu viele Anmeldeversuche. Aus Sicherheitsgründen ist die Anmeldung vorübergehend "
+        "gesperrt. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
+    ),
+    "auth.second_factor": _l(
+        "Zu viele falsche Codes. Bitte warten Sie einige Minuten und melden Sie sich dann neu an."
+    ),
+}
+THROTTLE_DEFAULT = _l(
+    "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
+)
+
+
+@bp.record_once
+def configure_login_manager(state) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
+    login_manager.login_message_category = "info"
+    # The message is a lazy string; flash it in the language of the page.
+    login_manager.localize_callback = str
+
+
+# --- rate limits (Flask-Limiter; values from config) ----------------------------------------
+
+
+def _login_limit_per_ip() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_IP"]
+
+
+def _login_limit_per_account() -> str:
+    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
+
+
+def _reset_limit() -> str:
+    return current_app.config["PASSWORD_RESET_LIMIT"]
+
+
+def _client_ip() -> str:
+    # ProxyFix (PROXY_FIX_COUNT) has already put the client's address here.
+    return request.remote_addr or "unknown"
+
+
+def _email_key() -> str:
+    """The account a POST is about, hashed: the rate-limit store holds no e-mail addresses."""
+    email = services.normalize_email(request.form.get("email"))
+    return "account:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
+
+
+def _pending_key() -> str:
+    pending = session.get(PENDING_KEY) or {}
+    return f"pending-user:{pending.get('uid', 'none')}"
+
+
+def _failed(response) -> bool:
+    """Count only failed attempts against the account: success answers with a redirect."""
+    return response.status_code != 303
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error):
+    text = THROTTLE_TEXTS.get(request.endpoint, THROTTLE_DEFAULT)
+    return render_template("auth/throttled.html", text=text), 429
+
+
+@bp.errorhandler(CSRFError)
+def csrf_expired(error):
+    """Run the view again as a failed form: the input stays and a message explains it."""
+    g.csrf_failed = True
+    view = current_app.view_functions[request.endpoint]
+    try:
+        response = make_response(view(**(request.view_args or {})))
+    except HTTPException as http_error:  # e.g. the rate limit while re-running
+        return current_app.handle_http_exception(http_error)
+    except PermissionDenied:
+        return current_app.handle_http_exception(Forbidden())
+    if response.status_code < 300 or response.status_code == 422:
+        response.status_code = 400
+    return response
+
+
+@bp.after_request
+def no_store(response):
+    """Account pages show personal data, secrets and codes: no cache keeps a copy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.before_app_request
+def require_admin_second_factor():
+    """With REQUIRE_ADMIN_2FA an admin without a second factor sets it up before using the backend."""
+    if not current_app.config.get("REQUIRE_ADMIN_2FA") or request.blueprint not in BACKEND_BLUEPRINTS:
+        return None
+    if current_user.is_authenticated and services.second_factor_setup_required(current_user):
+        flash(_("Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein."), "info")
+        return redirect(url_for("auth.two_factor"))
+    return None
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _renew_session(user) -> None:
+    """A new session for the user: nothing from before survives (session fixation)."""
+    session.clear()
+    login_user(user)
+
+
+def _start_session(user) -> None:
+    _renew_session(user)
+    services.record_login(user)
+
+
+def _landing_url(user, next_url: str | None) -> str:
+    if services.second_factor_setup_required(user):
+        flash(_("Bitte richten Sie jetzt die Zwei-Faktor-Anmeldung ein."), "info")
+        return url_for("auth.two_factor")
+    if services.is_safe_next(next_url):
+        return next_url
+    if user.is_staff:
+        if "backend.dashboard" in current_app.view_functions:
+            return url_for("backend.dashboard")
+        return url_for("auth.account")
+    return url_for("public.home")
+
+
+def _invalid(template: str, **context):
+    """A form that did not pass: the same page with messages (422), input kept."""
+    return render_template(template, **context), 422
+
+
+# --- sign in and out ----------------------------------------------------------------------
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+@limiter.limit(_login_limit_per_ip, methods=["POST"], key_func=_client_ip)
+@limiter.limit(_login_limit_per_account, methods=["POST"], key_func=_email_key, deduct_when=_failed)
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_landing_url(current_user, request.args.get("next")))
+    form = forms.LoginForm()
+    if request.method == "GET":
+        next_url = request.args.get("next")
+        form.next.data = next_url if services.is_safe_next(next_url) else ""
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.AuthError as error:
+            form.form_errors.append(str(error))
+        else:
+            next_url = form.next.data if services.is_safe_next(form.next.data) else None
+            if user.has_second_factor:
+                session.clear()
+                session[PENDING_KEY] = {
+                    "uid": user.id, "v": user.session_version, "at": int(time.time()), "next": next_url,
+                }
+                return redirect(url_for("auth.second_factor"), 303)
+            _start_session(user)
+            flash(_("Sie sind angemeldet."), "success")
+            return redirect(_landing_url(user, next_url), 303)
+    if request.method == "POST":
+        return _invalid("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form)
+
+
+def _pending_user():
+    """The user who passed the password step and still owes the second factor, if in time."""
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None, None
+    minutes = current_app.config["SECOND_FACTOR_PENDING_MINUTES"]
+    if time.time() - pending.get("at", 0) > minutes * 60:
+        session.pop(PENDING_KEY, None)
+        return None, None
+    user = services.load_user_from_session_id(f"{pending.get('uid')}:{pending.get('v')}")
+    if user is None or not user.has_second_factor:
+        session.pop(PENDING_KEY, None)
+        return None, None
+    return user, pending.get("next")
+
+
+@bp.route("/anmelden/zweiter-faktor", methods=["GET", "POST"])
+@limiter.limit(_login_limit_per_ip, methods=["POST"], key_func=_client_ip)
+@limiter.limit(_login_limit_per_account, methods=["POST"], key_func=_pending_key, deduct_when=_failed)
+def second_factor():
+    user, next_url = _pending_user()
+    if user is None:
+        flash(_("Bitte melden Sie sich erneut an."), "info")
+        return redirect(url_for("auth.login"), 303)
+    form = forms.SecondFactorForm()
+    if form.validate_on_submit():
+        if services.verify_second_factor(user, form.code.data):
+            _start_session(user)
+            flash(_("Sie sind angemeldet."), "success")
+            return redirect(_landing_url(user, next_url), 303)
+        form.code.errors.append(str(services.InvalidCode.message))
+    if request.method == "POST":
+        return _invalid("auth/second_factor.html", form=form)
+    return render_template("auth/second_factor.html", form=form)
+
+
+@bp.route("/abmelden", methods=["POST"])
+def logout():
+    form = forms.LogoutForm()
+    if not form.validate_on_submit():
+        # Expired form: a page with a fresh sign-out button instead of an error.
+        return render_template("auth/logout.html", form=form), 400
+    logout_user()
+    session.clear()
+    flash(_("Sie wurden abgemeldet."), "success")
+    return redirect(url_for("public.home"), 303)
+
+
+# --- password reset ------------------------------------------------------------------------
+
+
+@bp.route("/passwort-vergessen", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"], key_func=_client_ip)
+@limiter.limit(_reset_limit, methods=["POST"], key_func=_email_key)
+def forgot_password():
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        # The same answer whether or not the address has an account.
+        return render_template("auth/forgot_password_sent.html", email=form.email.data)
+    if request.method == "POST":
+        return _invalid("auth/forgot_password.html", form=form)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/passwort-zuruecksetzen/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit_per_ip, methods=["POST"], key_func=_client_ip)
+def reset_password(token: str):
+    # GET only reads: mail scanners that follow links use up nothing and sign in no one.
+    valid = find_usable_token(token, TokenPurpose.PASSWORD_RESET)
+    if valid is None:
+        response = make_response(render_template("auth/reset_password_invalid.html"), 404)
+    else:
+        form = forms.ResetPasswordForm()
+        form.account_email = valid.user.email if valid.user else None
+        if form.validate_on_submit():
+            try:
+                services.reset_password(token, form.new_password.data)
+            except services.InvalidToken:
+                response = make_response(render_template("auth/reset_password_invalid.html"), 404)
+            except services.PasswordRejected as error:
+                form.new_password.errors.append(str(error))
+                response = make_response(*_invalid("auth/reset_password.html", form=form))
+            else:
+                flash(_("Ihr Passwort wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an."), "success")
+                response = redirect(url_for("auth.login"), 303)
+        elif request.method == "POST":
+            response = make_response(*_invalid("auth/reset_password.html", form=form))
+        else:
+            response = make_response(render_template("auth/reset_password.html", form=form))
+    # The token is in the URL: never send it on as a referrer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- account page --------------------------------------------------------------------------
+
+
+def _render_account(password_form=None, disable_form=None, status: int = 200):
+    return render_template(
+        "auth/account.html",
+        password_form=password_form or forms.ChangePasswordForm(formdata=None),
+        disable_form=disable_form or forms.ConfirmPasswordForm(formdata=None),
+        recovery_left=services.unused_recovery_codes(current_user) if current_user.has_second_factor else 0,
+        second_factor_mandatory=services.second_factor_mandatory(current_user),
+    ), status
+
+
+@bp.get("")
+@login_required
+def account():
+    return _render_account()
+
+
+@bp.post("/passwort")
+@login_required
+def change_password():
+    form = forms.ChangePasswordForm()
+    form.account_email = current_user.email
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(user, form.current_password.data, form.new_password.data)
+        except services.WrongPassword as error:
+            form.current_password.errors.append(str(error))
+        except services.PasswordRejected as error:
+            form.new_password.errors.append(str(error))
+        else:
+            # Other sessions ended with the new session version; this one goes on.
+            _renew_session(user)
+            flash(_("Ihr Passwort wurde geändert. Wir haben Ihnen eine Bestätigung per E-Mail geschickt."), "success")
+            return redirect(url_for("auth.account"), 303)
+    return _render_account(password_form=form, status=422)
+
+
+# --- second factor set-up ------------------------------------------------------------------
+
+
+def _staff_only() -> None:
+    if not current_user.is_staff:
+        raise PermissionDenied()
+
+
+@bp.route("/zwei-faktor", methods=["GET", "POST"])
+@login_required
+def two_factor():
+    _staff_only()
+    user = current_user._get_current_object()
+    if user.has_second_factor:
+        return render_template("auth/two_factor_manage.html", form=forms.ConfirmPasswordForm(formdata=None),
+                               recovery_left=services.unused_recovery_codes(user))
+    # The secret waits in the (signed) session until a code proves the app has it.
+    secret = session.get(SETUP_SECRET_KEY)
+    if not secret:
+        secret = session[SETUP_SECRET_KEY] = services.new_totp_secret()
+    form = forms.TwoFactorSetupForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.enable_second_factor(user, secret, form.code.data)
+        except services.InvalidCode as error:
+            form.code.errors.append(str(error))
+        else:
+            session.pop(SETUP_SECRET_KEY, None)
+            # enable_second_factor ended the older sessions; this one goes on.
+            _renew_session(user)
+            return render_template("auth/recovery_codes.html", codes=codes, just_enabled=True)
+    context = dict(
+        form=form,
+        secret=secret,
+        secret_groups=[secret[i:i + 4] for i in range(0, len(secret), 4)],
+        otpauth_uri=services.totp_uri(user, secret, issuer=str(get_setting("municipality_name"))),
+    )
+    if request.method == "POST":
+        return _invalid("auth/two_factor_setup.html", **context)
+    return render_template("auth/two_factor_setup.html", **context)
+
+
+@bp.post("/zwei-faktor/neue-codes")
+@login_required
+def new_recovery_codes():
+    _staff_only()
+    user = current_user._get_current_object()
+    form = forms.ConfirmPasswordForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.regenerate_recovery_codes(user, form.password.data)
+        except services.WrongPassword as error:
+            form.password.errors.append(str(error))
+        except services.InvalidCode:
+            return redirect(url_for("auth.two_factor"), 303)
+        else:
+            return render_template("auth/recovery_codes.html", codes=codes, just_enabled=False)
+    return _invalid("auth/two_factor_manage.html", form=form, recovery_left=services.unused_recovery_codes(user))
+
+
+@bp.post("/zwei-faktor/ausschalten")
+@login_required
+def disable_two_factor():
+    _staff_only()
+    form = forms.ConfirmPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.disable_second_factor(current_user._get_current_object(), form.password.data)
+        except services.WrongPassword as error:
+            form.password.errors.append(str(error))
+        except services.SecondFactorMandatory as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Die Zwei-Faktor-Anmeldung ist ausgeschaltet."), "success")
+            return redirect(url_for("auth.account"), 303)
+    return _render_account(disable_form=form, status=422)

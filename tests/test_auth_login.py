@@ -1,0 +1,215 @@
+"""Sign-in: login and logout, new session, local `next` only, throttling, header link."""
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from app.extensions import db as _db
+from app.models import Role
+from config import TestingConfig
+from tests.conftest import FreshContextClient
+from tests.builders_auth import PASSWORD, login, make_account, session_user_id
+
+
+def test_login_success_signs_in_and_goes_home_for_citizens(client, db):
+    user = make_account("buerger@example.org")
+    response = login(client, "Buerger@Example.org ", PASSWORD)
+    assert response.status_code == 303
+    assert response.location == "/"
+    assert session_user_id(client) == user.get_id()
+    assert client.get("/konto").status_code == 200
+    db.session.refresh(user)
+    assert user.last_login_at is not None
+
+
+def test_staff_land_on_account_page_without_backend(client, db, app):
+    make_account("redaktion@example.org", roles=(Role.EDITOR,))
+    response = login(client, "redaktion@example.org")
+    expected = "/verwaltung" if "backend.dashboard" in app.view_functions else "/konto"
+    assert response.location.startswith(expected)
+
+
+@pytest.mark.parametrize("email,password", [
+    ("buerger@example.org", "falsches Passwort 123"),
+    ("niemand@example.org", PASSWORD),
+    ("", ""),
+])
+def test_login_failure_keeps_email_and_signs_in_nobody(client, db, email, password):
+    make_account("buerger@example.org")
+    response = login(client, email, password)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert 'class="error-summary"' in page
+    if email:
+        assert "E-Mail-Adresse oder Passwort ist falsch." in page
+        assert f'value="{email}"' in page
+    assert password not in page or not password
+    assert session_user_id(client) is None
+
+
+def test_deactivated_account_cannot_sign_in(client, db):
+    make_account("alt@example.org", active=False)
+    response = login(client, "alt@example.org")
+    assert response.status_code == 422
+    assert "deaktiviert" in response.get_data(as_text=True)
+    assert session_user_id(client) is None
+
+
+def test_login_starts_a_new_session(client, db):
+    make_account("buerger@example.org")
+    client.get("/konto/anmelden")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker before login"
+    before = client.get_cookie("session").value
+    login(client, "buerger@example.org")
+    after = client.get_cookie("session").value
+    assert after != before
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["_user_id"]
+
+
+def test_logout_is_post_only_and_ends_the_session(client, db):
+    make_account("buerger@example.org")
+    login(client, "buerger@example.org")
+    assert client.get("/konto/abmelden").status_code == 405
+    assert client.get("/konto").status_code == 200
+    response = client.post("/konto/abmelden")
+    assert response.status_code == 303
+    assert session_user_id(client) is None
+    response = client.get("/konto")
+    assert response.status_code == 302
+    assert response.location.startswith("/konto/anmelden?next=")
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example",
+    "https://evil.example",
+    "http://evil.example/konto",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "javascript:alert(1)",
+    "evil.example",
+])
+def test_next_to_another_host_is_refused(client, db, target):
+    make_account("buerger@example.org")
+    response = login(client, "buerger@example.org", next_url=target)
+    assert response.status_code == 303
+    assert response.location == "/"
+
+
+def test_local_next_is_followed(client, db):
+    make_account("buerger@example.org")
+    response = login(client, "buerger@example.org", next_url="/etappenziele?status=planned")
+    assert response.location == "/etappenziele?status=planned"
+
+
+def test_login_page_drops_a_foreign_next(client, db):
+    page = client.get("/konto/anmelden?next=https://evil.example").get_data(as_text=True)
+    assert '<input id="next" name="next" type="hidden" value="">' in page
+
+
+def test_login_required_sends_to_login_with_message(client, db):
+    response = client.get("/konto")
+    assert response.status_code == 302
+    assert response.location == "/konto/anmelden?next=%2Fkonto"
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Bitte melden Sie sich an, um diese Seite zu sehen." in page
+    assert 'value="/konto"' in page
+
+
+def test_english_pages_keep_the_language(client, db):
+    make_account("citizen@example.org")
+    response = client.get("/en/konto")
+    assert response.location.startswith("/en/konto/anmelden")
+    assert client.get("/en/konto/anmelden").status_code == 200
+    response = login(client, "citizen@example.org", prefix="/en", next_url="/en/")
+    assert response.location == "/en/"
+
+
+def test_public_page_with_account_link_sets_no_cookie(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    page = response.get_data(as_text=True)
+    assert 'href="/konto/anmelden"' in page
+    assert "csrf_token" not in page
+
+
+def test_header_shows_name_and_logout_button_when_signed_in(client, db):
+    make_account("buerger@example.org", display_name="Erika Muster")
+    login(client, "buerger@example.org")
+    page = client.get("/").get_data(as_text=True)
+    assert "Erika Muster" in page
+    assert 'action="/konto/abmelden"' in page
+
+
+def test_account_pages_are_not_cached(client, db):
+    make_account("buerger@example.org")
+    login(client, "buerger@example.org")
+    assert client.get("/konto").headers["Cache-Control"] == "no-store"
+
+
+@pytest.fixture
+def limited_app():
+    """Factory for an app with rate limits on (the test config switches them off)."""
+    contexts = []
+
+    def make(**overrides):
+        settings = dict(RATELIMIT_ENABLED=True, LOGIN_LIMIT_PER_ACCOUNT="3 per minute",
+                        LOGIN_LIMIT_PER_IP="5 per minute")
+        settings.update(overrides)
+        app = create_app(TestingConfig, **settings)
+        app.test_client_class = FreshContextClient
+        context = app.app_context()
+        context.push()
+        contexts.append(context)
+        _db.create_all()
+        return app
+
+    yield make
+    for context in reversed(contexts):
+        _db.session.remove()
+        _db.drop_all()
+        context.pop()
+    # Later apps in this process get the test config's limiter again.
+    create_app(TestingConfig)
+
+
+def test_failed_logins_per_account_are_throttled_with_a_message(limited_app):
+    client = limited_app().test_client()
+    make_account("buerger@example.org")
+    for _ in range(3):
+        assert login(client, "buerger@example.org", "falsches Passwort 123").status_code == 422
+    response = login(client, "buerger@example.org", PASSWORD)
+    assert response.status_code == 429
+    assert "Zu viele Anmeldeversuche" in response.get_data(as_text=True)
+    assert session_user_id(client) is None
+    # Another account from the same address is not locked by this one's failures.
+    make_account("andere@example.org")
+    assert login(client, "andere@example.org").status_code == 303
+
+
+def test_successful_logins_do_not_use_up_the_account_limit(limited_app):
+    client = limited_app().test_client()
+    make_account("buerger@example.org")
+    for _ in range(4):
+        assert login(client, "buerger@example.org").status_code == 303
+
+
+def test_logins_per_ip_are_throttled(limited_app):
+    client = limited_app().test_client()
+    statuses = [login(client, f"person{n}@example.org", "falsches Passwort 123").status_code for n in range(6)]
+    assert statuses == [422] * 5 + [429]
+
+
+def test_throttling_uses_the_client_address_behind_the_proxy(limited_app):
+    client = limited_app(PROXY_FIX_COUNT=1, LOGIN_LIMIT_PER_IP="2 per minute",
+                         LOGIN_LIMIT_PER_ACCOUNT="100 per minute").test_client()
+
+    def attempt(ip):
+        return client.post("/konto/anmelden", data={"email": "x@example.org", "password": "y"},
+                           headers={"X-Forwarded-For": ip}).status_code
+
+    assert [attempt("203.0.113.1") for _ in range(3)] == [422, 422, 429]
+    assert attempt("203.0.113.2") == 422

@@ -1,18 +1,89 @@
 """Public progress pages: home, fields of action, milestone list and milestone page."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
 
+from app import progress as rules
 from app.i18n import LocalizedBlueprint
+from app.participation.queries import milestone_thread
+from app.public import display, forms, queries
+from app.settings import get_setting
 
 bp = LocalizedBlueprint("public", __name__)
 
 
+@bp.context_processor
+def display_helpers():
+    return {
+        "change_label": display.change_label,
+        "change_value": display.change_value,
+        "external_url": display.external_url,
+        "share": display.share,
+    }
+
+
 @bp.get("/")
 def home():
-    return render_template("public/home.html")
+    overview = queries.home_overview()
+    return render_template(
+        "public/home.html", overview=overview, chart=display.status_chart(overview.rollup.by_status)
+    )
+
+
+@bp.get("/handlungsfelder/<slug>")
+def field(slug: str):
+    chosen_field = queries.field_by_slug(slug)
+    if chosen_field is None:
+        abort(404)
+    status = forms.parse_status(request.args.get("status"))
+    return render_template(
+        "public/field.html",
+        overview=queries.field_overview(chosen_field),
+        status=status.value,
+        notices=status.notices,
+    )
 
 
 @bp.get("/etappenziele")
 def milestones():
-    return render_template("public/home.html")
+    fields, departments = queries.filter_choices()
+    filters = forms.parse_milestone_filters(request.args, fields, departments)
+    page = forms.parse_page(request.args.get("page"))
+    pagination = queries.milestone_list(filters.value, page.value, current_app.config["PER_PAGE"])
+    return render_template(
+        "public/milestones.html",
+        pagination=pagination,
+        filters=filters.value,
+        notices=filters.notices + page.notices,
+        fields=fields,
+        departments=departments,
+        sort_options=forms.SORT_OPTIONS,
+    )
+
+
+@bp.get("/etappenziele/<slug>")
+def milestone(slug: str):
+    found = queries.published_milestone(slug)
+    if found is None:
+        renamed = queries.current_slug(slug)
+        if renamed is None:
+            abort(404)
+        keep = {"updates_page": request.args["updates_page"]} if "updates_page" in request.args else {}
+        return redirect(url_for("public.milestone", slug=renamed, **keep), 301)
+    page = forms.parse_page(request.args.get("updates_page"))
+    stale_after_days = int(get_setting("stale_after_days"))
+    response = make_response(render_template(
+        "public/milestone.html",
+        milestone=found,
+        updates=queries.milestone_updates(found, page.value),
+        history=queries.milestone_history(found),
+        notices=page.notices,
+        stale=rules.is_stale(found, stale_after_days),
+        days_since_update=rules.days_since_update(found),
+        stale_after_days=stale_after_days,
+        thread=milestone_thread(found, current_user, request.args),
+    ))
+    # Signed-in visitors see forms and their own votes: caches must keep the versions apart.
+    response.vary.add("Cookie")
+    return response

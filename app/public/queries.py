@@ -1,0 +1,245 @@
+"""Read-only queries of the public progress pages; each page runs a fixed number of statements."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from app import progress as rules
+from app.extensions import db
+from app.models import (
+    Department,
+    Field,
+    Milestone,
+    MilestoneChange,
+    MilestoneFunding,
+    MilestoneSlug,
+    ProgressUpdate,
+    Strategy,
+)
+from app.public.forms import MilestoneFilters
+
+# Sub-milestones are loaded this many levels deep, one query per level; effective progress
+# needs them. Deeper trees still work, with lazy loads.
+SUB_MILESTONE_DEPTH = 4
+LATEST_UPDATES = 5
+UPDATES_PER_PAGE = 10
+
+
+def _with_sub_milestones():
+    return selectinload(Milestone.children, recursion_depth=SUB_MILESTONE_DEPTH)
+
+
+def _by_target_date():
+    """Earliest target date first, milestones without one last (the same on every database)."""
+    return (Milestone.target_date.is_(None), Milestone.target_date, Milestone.title, Milestone.id)
+
+
+def current_strategy() -> Strategy | None:
+    return db.session.scalar(Strategy.select_current())
+
+
+@dataclass(frozen=True)
+class MoneyTotals:
+    planned: Decimal
+    committed: Decimal
+    spent: Decimal
+
+    @property
+    def any(self) -> bool:
+        return bool(self.planned or self.committed or self.spent)
+
+
+def published_money_totals() -> MoneyTotals:
+    """Planned, committed and spent money summed over all published milestones, in SQL."""
+    zero = Decimal("0")
+    row = db.session.execute(
+        select(
+            func.coalesce(func.sum(Milestone.planned), zero),
+            func.coalesce(func.sum(Milestone.committed), zero),
+            func.coalesce(func.sum(Milestone.spent), zero),
+        ).where(Milestone.published.is_(True))
+    ).one()
+    return MoneyTotals(*(Decimal(value) for value in row))
+
+
+def count_overdue() -> int:
+    """Published milestones and sub-milestones past their target date (as in the overdue filter)."""
+    return db.session.scalar(
+        select(func.count(Milestone.id)).where(
+            Milestone.published.is_(True), rules.overdue_clause(Milestone)
+        )
+    )
+
+
+def latest_updates(limit: int = LATEST_UPDATES) -> list[ProgressUpdate]:
+    """The newest published progress updates of published milestones, with their milestone."""
+    return db.session.scalars(
+        ProgressUpdate.select_published()
+        .options(contains_eager(ProgressUpdate.milestone))
+        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+        .limit(limit)
+    ).all()
+
+
+@dataclass
+class FieldOverview:
+    """A field of action and its published top-level milestones."""
+
+    field: Field
+    milestones: list[Milestone]
+
+    @cached_property
+    def rollup(self) -> rules.Rollup:
+        return rules.Rollup(self.milestones)
+
+
+@dataclass
+class HomeOverview:
+    strategy: Strategy | None
+    rollup: rules.Rollup
+    overdue_count: int
+    money: MoneyTotals
+    updates: list[ProgressUpdate]
+    fields: list[FieldOverview]
+
+
+def published_top_level_milestones() -> list[Milestone]:
+    return db.session.scalars(
+        Milestone.select_published_top_level().options(_with_sub_milestones()).order_by(*_by_target_date())
+    ).all()
+
+
+def home_overview() -> HomeOverview:
+    """Everything the home page shows: strategy, overall progress, money, news, fields."""
+    milestones = published_top_level_milestones()
+    by_field: dict[int, list[Milestone]] = {}
+    for milestone in milestones:
+        by_field.setdefault(milestone.field_id, []).append(milestone)
+    fields = [
+        FieldOverview(f, by_field.get(f.id, [])) for f in db.session.scalars(Field.select_ordered())
+    ]
+    return HomeOverview(
+        strategy=current_strategy(),
+        rollup=rules.Rollup(milestones),
+        overdue_count=count_overdue(),
+        money=published_money_totals(),
+        updates=latest_updates(),
+        fields=fields,
+    )
+
+
+def field_by_slug(slug: str) -> Field | None:
+    return db.session.scalar(select(Field).where(Field.slug == slug))
+
+
+def field_overview(field: Field) -> FieldOverview:
+    """The field with its published top-level milestones, sub-milestones loaded."""
+    milestones = db.session.scalars(
+        Milestone.select_published_top_level()
+        .where(Milestone.field_id == field.id)
+        .options(_with_sub_milestones(), joinedload(Milestone.department))
+        .order_by(*_by_target_date())
+    ).all()
+    return FieldOverview(field, list(milestones))
+
+
+def filter_choices() -> tuple[list[Field], list[Department]]:
+    """The fields of action and departments offered in the milestone list's filter form."""
+    fields = db.session.scalars(Field.select_ordered()).all()
+    departments = db.session.scalars(Department.select_ordered()).all()
+    return list(fields), list(departments)
+
+
+def _like_any_position(word: str) -> str:
+    """A LIKE pattern finding `word` anywhere, with the LIKE wildcards taken literally."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+SORT_ORDERS = {
+    "target_date": _by_target_date,
+    # The stored percent: for a milestone with sub-milestones the page shows the derived value.
+    "progress": lambda: (Milestone.progress.desc(), *_by_target_date()),
+    "last_update": lambda: (
+        Milestone.last_update_on.is_(None), Milestone.last_update_on.desc(), *_by_target_date()
+    ),
+    "title": lambda: (Milestone.title, Milestone.id),
+}
+
+
+def select_milestones(filters: MilestoneFilters):
+    """Published milestones and sub-milestones matching the filters, in the chosen order."""
+    query = Milestone.select_published()
+    if filters.field is not None:
+        query = query.where(Milestone.field_id == filters.field.id)
+    if filters.status:
+        query = query.where(Milestone.status == filters.status)
+    if filters.department is not None:
+        query = query.where(Milestone.department_id == filters.department.id)
+    if filters.overdue:
+        query = query.where(rules.overdue_clause(Milestone))
+    for word in filters.words:
+        # search_text is stored casefolded, so umlauts match case-insensitively on every database.
+        query = query.where(Milestone.search_text.like(_like_any_position(word.casefold()), escape="\\"))
+    return query.order_by(*SORT_ORDERS[filters.sort]())
+
+
+def milestone_list(filters: MilestoneFilters, page: int, per_page: int) -> Pagination:
+    """One page of the milestone list with field, department, parent and sub-milestones loaded."""
+    query = select_milestones(filters).options(
+        joinedload(Milestone.field),
+        joinedload(Milestone.department),
+        joinedload(Milestone.parent),
+        _with_sub_milestones(),
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def published_milestone(slug: str) -> Milestone | None:
+    """A published milestone with everything its page shows, except updates and history."""
+    return db.session.scalar(
+        Milestone.select_published()
+        .where(Milestone.slug == slug)
+        .options(
+            joinedload(Milestone.field),
+            joinedload(Milestone.parent),
+            joinedload(Milestone.department),
+            selectinload(Milestone.participating_departments),
+            selectinload(Milestone.champions),
+            selectinload(Milestone.fundings).joinedload(MilestoneFunding.source),
+            _with_sub_milestones(),
+        )
+    )
+
+
+def current_slug(old_slug: str) -> str | None:
+    """The current slug of the published milestone that once had `old_slug`."""
+    return db.session.scalar(
+        select(Milestone.slug)
+        .join(MilestoneSlug, MilestoneSlug.milestone_id == Milestone.id)
+        .where(MilestoneSlug.slug == old_slug, Milestone.published.is_(True))
+    )
+
+
+def milestone_updates(milestone: Milestone, page: int, per_page: int = UPDATES_PER_PAGE) -> Pagination:
+    """One page of the milestone's published progress updates, newest first."""
+    query = (
+        select(ProgressUpdate)
+        .where(ProgressUpdate.milestone_id == milestone.id, ProgressUpdate.published.is_(True))
+        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def milestone_history(milestone: Milestone) -> list[MilestoneChange]:
+    """Every recorded change of the milestone, newest first."""
+    return db.session.scalars(
+        select(MilestoneChange)
+        .where(MilestoneChange.milestone_id == milestone.id)
+        .order_by(MilestoneChange.changed_on.desc(), MilestoneChange.id.desc())
+    ).all()

@@ -1,0 +1,1 @@
+"""Site settings for administrators (issue 3)."""

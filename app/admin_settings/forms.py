@@ -1,0 +1,76 @@
+"""Forms of the settings pages; the rules live in services.py."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, IntegerField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from app.admin_settings.services import PageText, SiteSettings
+from app.backend.forms import BackendForm
+
+
+class SettingsForm(BackendForm):
+    municipality_name = StringField(_l("Name der Kommune"))
+    primary_color = StringField(_l("Hauptfarbe"), render_kw={"autocomplete": "off", "spellcheck": "false"})
+    accent_color = StringField(_l("Akzentfarbe"), render_kw={"autocomplete": "off", "spellcheck": "false"})
+    contact_address = TextAreaField(_l("Anschrift"), render_kw={"rows": 4})
+    contact_email = StringField(_l("E-Mail-Adresse"), render_kw={"type": "email", "autocomplete": "off"})
+    contact_phone = StringField(_l("Telefon"), render_kw={"type": "tel", "autocomplete": "off"})
+    stale_after_days = IntegerField(
+        _l("Hinweis auf fehlende Meldungen nach … Tagen"),
+        [InputRequired(_l("Bitte geben Sie eine Zahl von Tagen ein."))],
+        invalid_value_message=_l("Bitte geben Sie eine ganze Zahl ein."),
+        render_kw={"inputmode": "numeric"},
+    )
+    moderation_mode = RadioField(
+        _l("Moderation von Kommentaren"),
+        choices=[
+            SelectChoice("post", _l("Nachmoderation: Kommentare erscheinen sofort und werden danach geprüft")),
+            SelectChoice("pre", _l("Vorabmoderation: Kommentare erscheinen erst nach der Prüfung")),
+        ],
+        validate_choice=False,
+    )
+    comments_open = BooleanField(_l("Kommentare auf der ganzen Website erlauben"))
+    submit = SubmitField(_l("Einstellungen speichern"))
+
+    def to_data(self) -> SiteSettings:
+        return SiteSettings(
+            municipality_name=self.municipality_name.data or "",
+            primary_color=self.primary_color.data or "",
+            accent_color=self.accent_color.data or "",
+            contact_address=self.contact_address.data or "",
+            contact_email=self.contact_email.data or "",
+            contact_phone=self.contact_phone.data or "",
+            stale_after_days=self.stale_after_days.data,
+            moderation_mode=self.moderation_mode.data or "",
+            comments_open=bool(self.comments_open.data),
+        )
+
+
+class LogoForm(BackendForm):
+    file = FileField(_l("Neues Logo"), [FileRequired(_l("Bitte wählen Sie eine Bilddatei aus."))],
+                     render_kw={"accept": "image/png,image/jpeg,image/webp"})
+    submit = SubmitField(_l("Logo hochladen"))
+
+
+class RemoveLogoForm(BackendForm):
+    submit = SubmitField(_l("Logo entfernen"))
+
+
+class PageForm(BackendForm):
+    title_de = StringField(_l("Titel (deutsch)"))
+    body_de = TextAreaField(_l("Text (deutsch, Markdown)"), render_kw={"rows": 16})
+    title_en = StringField(_l("Titel (englisch, freiwillig)"))
+    body_en = TextAreaField(_l("Text (englisch, Markdown, freiwillig)"), render_kw={"rows": 12})
+    video_url = StringField(_l("Link zum Video in Gebärdensprache"), render_kw={"type": "url"})
+    preview = SubmitField(_l("Vorschau"))
+    submit = SubmitField(_l("Text speichern"))
+
+    def to_data(self) -> PageText:
+        return PageText(
+            title_de=self.title_de.data or "", body_de=self.body_de.data or "",
+            title_en=self.title_en.data or "", body_en=self.body_en.data or "",
+            video_url=(self.video_url.data or "").strip(),
+        )

@@ -1,0 +1,1 @@
+"""Staff accounts for administrators (issue 3)."""

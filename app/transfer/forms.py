@@ -1,0 +1,22 @@
+"""Forms of the CSV page: the upload and the confirmation of a previewed file."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, IntegerField, SubmitField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import HiddenInput
+
+from app.backend.forms import BackendForm
+
+
+class UploadForm(BackendForm):
+    file = FileField(_l("CSV-Datei"), [FileRequired(_l("Bitte wählen Sie eine CSV-Datei aus."))],
+                     render_kw={"accept": ".csv,text/csv"})
+    submit = SubmitField(_l("Datei prüfen"))
+
+
+class ApplyForm(BackendForm):
+    batch = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    digest = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
+    submit = SubmitField(_l("Änderungen übernehmen"))

@@ -1,0 +1,312 @@
+"""Site settings: typed values, contrast refusal, logo, text pages, theme stylesheet, access."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from app.admin_settings import services
+from app.auth.permissions import PermissionDenied
+from app.backend.services import ValidationFailed
+from app.extensions import db as _db
+from app.models import AuditEntry, ContentPage, Role, Setting
+from app.models.branding import SiteLogo
+from app.settings import get_setting
+from tests.builders import make_milestone, make_update, days_ago, make_user
+from tests.builders_backend import login, make_admin, make_editor
+
+VALID = {
+    "municipality_name": "Beispielhausen",
+    "primary_color": "#1A5FB4",
+    "accent_color": "#a51d2d",
+    "contact_address": "Rathausplatz 1\r\n12345 Beispielhausen",
+    "contact_email": "digital@beispielhausen.de",
+    "contact_phone": "+49 123 456-0",
+    "stale_after_days": "30",
+    "moderation_mode": "pre",
+    "comments_open": "y",
+}
+
+
+@pytest.fixture
+def admin(db):
+    user = make_admin()
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    login(client, admin)
+    return client
+
+
+def image_bytes(fmt: str = "PNG", size=(300, 120)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (26, 95, 180)).save(out, fmt)
+    return out.getvalue()
+
+
+def stored_settings() -> dict:
+    _db.session.expire_all()
+    return {row.key: row.value for row in _db.session.scalars(select(Setting))}
+
+
+# --- contrast ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("color,ratio", [("#ffffff", 1.0), ("#000000", 21.0), ("#767676", 4.54), ("#777777", 4.48)])
+def test_contrast_ratio_with_white(color, ratio):
+    assert services.contrast_ratio(color, "#ffffff") == pytest.approx(ratio, abs=0.01)
+
+
+@pytest.mark.parametrize("text,expected", [("#1A5FB4", "#1a5fb4"), ("1a5fb4", "#1a5fb4"), ("#15b", "#1155bb")])
+def test_colours_are_normalised(text, expected):
+    assert services.normalise_color(text) == expected
+
+
+def test_light_colour_is_refused_with_the_ratio_and_nothing_is_saved(admin_client):
+    response = admin_client.post("/verwaltung/einstellungen", data={**VALID, "primary_color": "#777777"})
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Die Farbe #777777 hat zu Weiß nur ein Kontrastverhältnis von 4,47 : 1" in page
+    assert "mindestens 4,5 : 1" in page
+    assert 'value="Beispielhausen"' in page  # what was typed stays
+    assert stored_settings() == {}
+
+
+def test_bad_input_gives_messages_and_saves_nothing(admin_client):
+    data = {**VALID, "municipality_name": " ", "accent_color": "rot", "contact_email": "kein-at",
+            "contact_phone": "<script>", "stale_after_days": "0", "moderation_mode": "irgendwie"}
+    response = admin_client.post("/verwaltung/einstellungen", data=data)
+
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    for message in ("Bitte geben Sie den Namen der Kommune ein.",
+                    "Bitte geben Sie die Farbe als Hex-Wert ein",
+                    "Bitte geben Sie eine gültige E-Mail-Adresse ein.",
+                    "Bitte nur Ziffern, Leerzeichen",
+                    "Bitte eine ganze Zahl von 1 bis 3650.",
+                    "Bitte wählen Sie Vorab- oder Nachmoderation."):
+        assert message in page, message
+    assert stored_settings() == {}
+    assert _db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+@pytest.mark.parametrize("days", ["abc", "3651", "-1", "1.5", ""])
+def test_staleness_days_outside_range_are_refused(admin_client, days):
+    response = admin_client.post("/verwaltung/einstellungen", data={**VALID, "stale_after_days": days})
+    assert response.status_code == 422
+    assert "stale_after_days" not in stored_settings()
+
+
+# --- saving and using ------------------------------------------------------------------------------
+
+
+def test_values_persist_and_show_up(admin_client, admin):
+    response = admin_client.post("/verwaltung/einstellungen", data=VALID)
+    assert response.status_code == 303
+
+    # Only values that differ from the defaults are stored; colours and comments are the defaults.
+    assert stored_settings() == {
+        "municipality_name": "Beispielhausen",
+        "contact_address": "Rathausplatz 1\n12345 Beispielhausen", "contact_email": "digital@beispielhausen.de",
+        "contact_phone": "+49 123 456-0", "stale_after_days": 30, "moderation_mode": "pre",
+    }
+    with admin_client.application.app_context():
+        assert services.current_settings() == services.SiteSettings(
+            municipality_name="Beispielhausen", primary_color="#1a5fb4", accent_color="#a51d2d",
+            contact_address="Rathausplatz 1\n12345 Beispielhausen", contact_email="digital@beispielhausen.de",
+            contact_phone="+49 123 456-0", stale_after_days=30, moderation_mode="pre", comments_open=True,
+        )
+    home = admin_client.get("/").get_data(as_text=True)
+    assert '<span class="brand-name">Beispielhausen</span>' in home
+    form = admin_client.get("/verwaltung/einstellungen").get_data(as_text=True)
+    assert 'value="30"' in form and "Rathausplatz 1" in form
+    entry = _db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "setting"))
+    assert entry.actor_id == admin.id
+    assert entry.before["municipality_name"] == "Musterstadt" and entry.after["stale_after_days"] == 30
+
+
+def test_unchecked_box_closes_comments(admin_client):
+    data = {k: v for k, v in VALID.items() if k != "comments_open"}
+    assert admin_client.post("/verwaltung/einstellungen", data=data).status_code == 303
+    assert stored_settings()["comments_open"] is False
+
+
+def test_staleness_days_are_used(admin_client, db):
+    milestone = make_milestone("Langsames Ziel", created_at=days_ago(400))
+    make_update(milestone, reported_on=days_ago(20))
+    db.session.commit()
+
+    def stale_section() -> str:
+        page = admin_client.get("/verwaltung").get_data(as_text=True)
+        return page.split('id="stale-title"')[1].split("</section>")[0]
+
+    assert "Langsames Ziel" not in stale_section()  # 20 days is fine with the default of 90
+
+    admin_client.post("/verwaltung/einstellungen", data={**VALID, "stale_after_days": "12"})
+
+    with admin_client.application.app_context():
+        assert get_setting("stale_after_days") == 12
+    assert "Langsames Ziel" in stale_section()
+    page = admin_client.get("/wie-wir-fortschritt-messen").get_data(as_text=True)
+    assert "seit mehr als 12 Tagen keine veröffentlichte Meldung" in page
+
+
+def test_service_refuses_non_admins(db):
+    editor = make_editor()
+    db.session.commit()
+    with pytest.raises(PermissionDenied):
+        services.update_settings(editor, services.current_settings())
+    with pytest.raises(PermissionDenied):
+        services.set_logo(editor, image_bytes())
+
+
+def test_service_validates_even_without_a_form(db, admin):
+    data = services.current_settings()
+    data.stale_after_days = 0
+    data.moderation_mode = "sometimes"
+    with pytest.raises(ValidationFailed) as error:
+        services.update_settings(admin, data)
+    assert set(error.value.errors) == {"stale_after_days", "moderation_mode"}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "editor", "moderator", "citizen"])
+def test_settings_pages_are_for_admins_only(client, db, who):
+    if who != "anonymous":
+        user = make_user(roles=({"editor": Role.EDITOR, "moderator": Role.MODERATOR,
+                                 "citizen": Role.CITIZEN}[who],))
+        db.session.commit()
+        login(client, user)
+    expected = 302 if who == "anonymous" else 403
+    assert client.get("/verwaltung/einstellungen").status_code == expected
+    assert client.post("/verwaltung/einstellungen", data=VALID).status_code == expected
+    assert client.get("/verwaltung/einstellungen/texte/impressum").status_code == expected
+    assert stored_settings() == {}
+
+
+# --- theme stylesheet ------------------------------------------------------------------------------
+
+
+def test_theme_stylesheet_carries_the_colours_with_etag_and_caching(admin_client):
+    page = admin_client.get("/").get_data(as_text=True)
+    link = page.split('href="/theme.css?v=')[1].split('"')[0]
+    response = admin_client.get(f"/theme.css?v={link}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/css"
+    assert "--color-primary: #1a5fb4;" in response.get_data(as_text=True)
+    assert response.cache_control.max_age == 365 * 24 * 3600 and response.cache_control.public
+    assert "Set-Cookie" not in response.headers
+    etag = response.headers["ETag"]
+    assert admin_client.get("/theme.css", headers={"If-None-Match": etag}).status_code == 304
+
+    admin_client.post("/verwaltung/einstellungen", data={**VALID, "primary_color": "#004d40"})
+    new_page = admin_client.get("/").get_data(as_text=True)
+    assert f"/theme.css?v={link}" not in new_page  # a new colour gets a new URL
+    fresh = admin_client.get("/theme.css")
+    assert "--color-primary: #004d40;" in fresh.get_data(as_text=True)
+    assert fresh.headers["ETag"] != etag
+    assert fresh.cache_control.max_age == 300
+
+
+def test_anonymous_pages_link_the_theme_without_cookies(client, db):
+    response = client.get("/")
+    assert 'rel="stylesheet" href="/theme.css?v=' in response.get_data(as_text=True)
+    assert "Set-Cookie" not in client.get("/theme.css").headers
+
+
+# --- logo ----------------------------------------------------------------------------------------
+
+
+def test_logo_upload_is_reencoded_stored_and_served_with_caching(admin_client, admin):
+    png = image_bytes("PNG", (1600, 400))
+    response = admin_client.post("/verwaltung/einstellungen/logo",
+                                 data={"logo-file": (io.BytesIO(png), "logo.png")},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 303
+    logo = _db.session.scalar(select(SiteLogo))
+    assert logo.mimetype == "image/png" and (logo.width, logo.height) == (800, 200)
+
+    page = admin_client.get("/verwaltung/einstellungen").get_data(as_text=True)
+    url = page.split('class="logo-preview" src="')[1].split('"')[0]
+    served = admin_client.get(url)
+    assert served.status_code == 200 and served.mimetype == "image/png"
+    assert Image.open(io.BytesIO(served.data)).size == (800, 200)
+    assert served.cache_control.max_age == 365 * 24 * 3600
+    assert admin_client.get(url, headers={"If-None-Match": served.headers["ETag"]}).status_code == 304
+
+    assert admin_client.post("/verwaltung/einstellungen/logo/entfernen").status_code == 303
+    assert admin_client.get("/logo").status_code == 404
+    actions = _db.session.scalars(select(AuditEntry.action).where(AuditEntry.object_id == "logo")).all()
+    assert actions == ["update", "delete"]
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "PNG, JPEG oder WebP"),
+    (image_bytes("GIF"), "PNG, JPEG oder WebP"),
+    (b"\x89PNG" + b"0" * (3 * 1024 * 1024), "höchstens 2 MB"),
+])
+def test_bad_logo_is_refused(admin_client, data, message):
+    response = admin_client.post("/verwaltung/einstellungen/logo",
+                                 data={"logo-file": (io.BytesIO(data), "logo.svg")},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _db.session.scalar(select(SiteLogo)) is None
+
+
+# --- text pages ----------------------------------------------------------------------------------
+
+
+def test_text_page_form_starts_from_the_default_and_saves_through_the_pages_service(admin_client):
+    form = admin_client.get("/verwaltung/einstellungen/texte/impressum")
+    assert form.status_code == 200
+    assert "Es wird von Musterstadt betrieben." in form.get_data(as_text=True)
+
+    response = admin_client.post("/verwaltung/einstellungen/texte/impressum", data={
+        "title_de": "Impressum", "body_de": "## Anbieter\n\nStadt Musterstadt<script>x</script>",
+        "title_en": "", "body_en": "",
+    })
+    assert response.status_code == 303
+    page = _db.session.scalar(select(ContentPage).where(ContentPage.slug == "impressum"))
+    assert "<h3>Anbieter</h3>" in page.body_de_html and "<script>" not in page.body_de_html
+    public = admin_client.get("/impressum").get_data(as_text=True)
+    assert "Stadt Musterstadt" in public
+
+
+def test_text_page_errors(admin_client):
+    assert admin_client.get("/verwaltung/einstellungen/texte/gibt-es-nicht").status_code == 404
+    response = admin_client.post("/verwaltung/einstellungen/texte/gebaerdensprache", data={
+        "title_de": "", "body_de": "Text", "video_url": "javascript:alert(1)",
+    })
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Bitte geben Sie einen deutschen Titel ein." in page
+    assert "mit https:// beginnt" in page
+    assert _db.session.scalar(select(ContentPage)) is None
+
+
+def test_expired_form_keeps_the_input_and_saves_nothing(db):
+    from app import create_app
+    from config import TestingConfig
+    from tests.conftest import FreshContextClient
+
+    csrf_app = create_app(TestingConfig, WTF_CSRF_ENABLED=True)
+    csrf_app.test_client_class = FreshContextClient
+    with csrf_app.app_context():
+        db.create_all()
+        admin = make_admin()
+        db.session.commit()
+        client = csrf_app.test_client()
+        login(client, admin)
+        response = client.post("/verwaltung/einstellungen", data=VALID)  # no CSRF token
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert 'value="Beispielhausen"' in page and "Das Formular war abgelaufen" in page
+        assert stored_settings() == {}
+        db.session.remove()
+        db.drop_all()

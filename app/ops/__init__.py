@@ -1,0 +1,1 @@
+"""Operations: the health endpoint for load balancers and `flask backup` / `flask restore`."""

@@ -21,6 +21,7 @@ FOOTER_NAVIGATION = (
     ("pages.accessibility", _l("Barrierefreiheit")),
     ("pages.privacy", _l("Datenschutz")),
     ("pages.imprint", _l("Impressum")),
+    ("feeds.index", _l("Feeds und offene Daten")),
 )
 
 ERROR_TITLES = {

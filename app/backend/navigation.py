@@ -21,6 +21,7 @@ BACKEND_AREAS = (
     ("transfer.index", _l("CSV-Import/Export"), (A, E)),
     ("staff.users", _l("Konten"), (A,)),
     ("admin_settings.edit", _l("Einstellungen"), (A,)),
+    ("embed.snippets", _l("Einbetten"), (A,)),
     ("backend.audit_log", _l("Änderungsprotokoll"), (A,)),
     ("auth.account", _l("Mein Konto"), (A, E, M)),
 )

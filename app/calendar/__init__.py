@@ -1,0 +1,1 @@
+"""Milestone target dates as iCalendar (RFC 5545) files that calendar programs subscribe to."""

@@ -1,0 +1,1 @@
+"""Widgets for iframes on the municipal website, and the snippets admins copy."""

@@ -109,3 +109,10 @@ check-migrations-postgres: $(REQ_STAMP)
 
 clean:
 	rm -rf $(VENV) node_modules translations/*/LC_MESSAGES/*.mo
+
+.PHONY: test-ops
+# Production setup (tests marked `ops`): backup/restore, two app processes on one database and
+# Redis, crash safety. First on SQLite, then the `postgres` ones against PostgreSQL.
+test-ops: $(TEST_REQ_STAMP) compile-translations
+	$(PY) -m pytest -m ops $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL_POSTGRES) $(PY) -m pytest -m "ops and postgres" $(PYTEST_ARGS)

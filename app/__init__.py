@@ -11,14 +11,32 @@ from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import formatting, i18n, layout
+from app import logging as app_logging
 from app.cli import register as register_cli
 from app.auth.permissions import PermissionDenied
+from app.auth.routes import bp as auth_bp
+from app.auth.services import load_user_from_session_id
 from app.backend import navigation as backend_navigation
+from app.backend.routes import bp as backend_bp
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-from app.models import User
 from app.pages.routes import bp as pages_bp
+from app.participation.routes import bp as participation_bp
 from app.public.routes import bp as public_bp
 from app.strategy.routes import bp as strategy_bp
+from app.admin_settings.routes import bp as admin_settings_bp
+from app.staff.routes import bp as staff_bp
+from app.theme import bp as theme_bp
+from app.transfer.routes import bp as transfer_bp
+from app.api.routes import bp as api_bp
+from app.calendar.routes import bp as calendar_bp
+from app.embed.routes import bp as embed_bp
+from app.feeds.routes import bp as feeds_bp
+from app.seo.routes import bp as seo_bp
+from app.moderation.routes import bp as moderation_bp
+from app.moderation.public_routes import bp as moderation_public_bp
+from app.citizens.routes import bp as citizens_bp
+from app.subscriptions.routes import bp as subscriptions_bp
+from app.ops.routes import bp as ops_bp
 from config import CONFIGS, INSTANCE_DIR, config_name
 
 
@@ -40,6 +58,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         n = app.config["PROXY_FIX_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
 
+    app_logging.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
     csrf.init_app(app)
@@ -60,13 +79,30 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return load_user_from_session_id(user_id)
 
 
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(strategy_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(backend_bp, url_prefix="/verwaltung")
+    app.register_blueprint(auth_bp, url_prefix="/konto")
+    app.register_blueprint(transfer_bp, url_prefix="/verwaltung/csv")
+    app.register_blueprint(admin_settings_bp, url_prefix="/verwaltung/einstellungen")
+    app.register_blueprint(staff_bp, url_prefix="/verwaltung/konten")
+    app.register_blueprint(theme_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(calendar_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(embed_bp)
+    app.register_blueprint(seo_bp)
+    app.register_blueprint(participation_bp)
+    app.register_blueprint(moderation_bp, url_prefix="/verwaltung/moderation")
+    app.register_blueprint(moderation_public_bp)
+    app.register_blueprint(citizens_bp, url_prefix="/konto")
+    app.register_blueprint(subscriptions_bp)
+    app.register_blueprint(ops_bp)
 
 
 @event.listens_for(Engine, "connect")

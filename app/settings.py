@@ -14,6 +14,11 @@ DEFAULTS_FROM_CONFIG = {
     "comments_open": "COMMENTS_OPEN",
     "guest_comments": "GUEST_COMMENTS",
     "auto_hide_flags": "AUTO_HIDE_FLAGS",
+    "primary_color": "PRIMARY_COLOR",
+    "accent_color": "ACCENT_COLOR",
+    "contact_address": "CONTACT_ADDRESS",
+    "contact_email": "CONTACT_EMAIL",
+    "contact_phone": "CONTACT_PHONE",
 }
 
 

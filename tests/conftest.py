@@ -12,6 +12,8 @@ from app import create_app
 from app.extensions import db as _db
 from config import TestingConfig
 
+pytest_plugins = ["tests.plugins"]
+
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL database (TEST_DATABASE_URL)")

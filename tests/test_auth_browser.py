@@ -9,8 +9,7 @@ import pytest
 from app.extensions import db
 from app.models import Role
 from tests.builders_auth import PASSWORD, make_account, totp_code
-from tests.plugins.browser import assert_accessible, assert_valid_html, browser, page, page_nojs  # noqa: F401
-from tests.plugins.live_server import live_server  # noqa: F401
+from tests.plugins.browser import assert_accessible, assert_valid_html
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,5 @@
 """All models, importable from one place so Alembic sees the whole metadata."""
+from app.models.audit import AuditEntry
 from app.models.base import Base, Money, utcnow
 from app.models.milestones import (
     ChangeKind,
@@ -13,12 +14,36 @@ from app.models.milestones import (
 )
 from app.models.site import ContentPage, Setting
 from app.models.strategy import Champion, Department, Field, Strategy, StrategyBudgetYear
-from app.models.users import STAFF_ROLES, Role, User, UserRole, user_department
+from app.models.users import STAFF_ROLES, RecoveryCode, Role, User, UserRole, user_department
+from app.models.tokens import ActionToken, TokenPurpose
+from app.models.branding import SiteLogo
+from app.models.mail import OutboxMail
+from app.models.transfer import ImportBatch
+from app.models.moderation import (
+    HoldPattern,
+    ModerationAction,
+    ModerationDecision,
+    ReasonTemplate,
+    UserBlock,
+)
+from app.models.participation import (
+    AnswerStatus,
+    Comment,
+    CommentRating,
+    CommentStatus,
+    Flag,
+    FlagReason,
+    SupportVote,
+    Subscription,
+)
 
 __all__ = [
-    "Base", "Money", "utcnow", "ChangeKind", "FundingSource", "Milestone", "MilestoneChange",
+    "AuditEntry", "Base", "Money", "utcnow", "ChangeKind", "FundingSource", "Milestone", "MilestoneChange",
     "MilestoneFunding", "MilestoneSlug", "ProgressUpdate", "milestone_champion",
     "milestone_department", "ContentPage", "Setting", "Champion", "Department", "Field",
     "Strategy", "StrategyBudgetYear", "STAFF_ROLES", "Role", "User", "UserRole",
-    "user_department",
+    "user_department", "RecoveryCode", "ActionToken", "TokenPurpose", "OutboxMail", "SiteLogo", "ImportBatch",
+    "HoldPattern", "ModerationAction", "ModerationDecision", "ReasonTemplate", "UserBlock",
+    "AnswerStatus", "Comment", "CommentRating", "CommentStatus", "Flag", "FlagReason",
+    "SupportVote", "Subscription",
 ]

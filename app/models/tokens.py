@@ -14,6 +14,7 @@ from app.models.users import User
 class TokenPurpose(StrEnum):
     PASSWORD_RESET = "password_reset"
     CONFIRM_EMAIL = "confirm_email"
+    CONFIRM_SUBSCRIPTION = "confirm_subscription"
 
 
 class ActionToken(Base):

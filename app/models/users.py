@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -72,6 +73,10 @@ class User(UserMixin, Base):
     totp_enabled_at: Mapped[datetime | None] = mapped_column()
     # Last accepted TOTP time step, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Mails to comment authors (app/citizens/notifications.py); switched in the profile.
+    notify_replies: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_answers: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_moderation: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"

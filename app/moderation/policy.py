@@ -14,8 +14,19 @@ from app.models.base import utcnow
 from app.models.milestones import Milestone
 from app.models.moderation import HoldPattern, UserBlock
 from app.models.participation import CommentStatus
-from app.models.users import User
+from app.models.users import Role, User
 from app.settings import get_setting
+
+# Who decides on comments. Editors moderate only when they also hold the moderator role.
+MODERATION_ROLES = (Role.ADMIN, Role.MODERATOR)
+
+
+def can_moderate(user: User | None) -> bool:
+    """Moderators and admins with an active, signed-in account."""
+    return (
+        user is not None and getattr(user, "is_authenticated", False) and user.active
+        and user.has_role(*MODERATION_ROLES)
+    )
 
 
 def moderation_mode(milestone: Milestone) -> str:

@@ -1,0 +1,491 @@
+"""Forms of the staff backend, and the conversion of their input into service data."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from flask_babel import format_decimal, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput
+
+from app.backend import queries
+from app.backend.numbers import MoneyFormatError, parse_money
+from app.backend.catalog import ChampionData, StrategyData
+from app.backend.csrf import csrf_refused
+from app.backend.services import (
+    REASON_REQUIRED,
+    FundingRow,
+    MilestoneData,
+    ProgressData,
+    editable_departments,
+    is_replanning,
+)
+from app.formatting import STATUS_LABELS
+from app.i18n import current_language
+from app.models import Champion, Department, Field, FundingSource, Milestone, Role, User
+from app.progress import MilestoneStatus, today
+
+INVALID_DATE = _l("Bitte geben Sie ein gültiges Datum ein.")
+INVALID_NUMBER = _l("Bitte geben Sie eine ganze Zahl ein.")
+INVALID_CHOICE = _l("Bitte wählen Sie einen Eintrag aus der Liste.")
+URL_MESSAGE = _l("Bitte geben Sie eine vollständige Adresse ein, die mit https:// beginnt.")
+
+
+def optional_int(value) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def optional_str(value) -> str | None:
+    return value or None
+
+
+def _date(label, *validators, **kw) -> DateField:
+    return DateField(label, [*validators] or [Optional()], invalid_value_message=INVALID_DATE, **kw)
+
+
+def _int(label, *validators, **kw) -> IntegerField:
+    return IntegerField(label, list(validators), invalid_value_message=INVALID_NUMBER, **kw)
+
+
+def _select(label, *validators, coerce=optional_int, **kw) -> SelectField:
+    return SelectField(label, list(validators), coerce=coerce, invalid_value_message=INVALID_CHOICE,
+                       validate_choice=True, **kw)
+
+
+def http_url(form, field) -> None:
+    """Links must be absolute http(s) addresses (no javascript: or relative paths)."""
+    value = (field.data or "").strip()
+    if value and not (value.startswith("https://") or value.startswith("http://")) or " " in value:
+        raise ValidationError(URL_MESSAGE)
+
+
+class MoneyField(StringField):
+    """An amount in EUR typed the German way ("1.234,50") or the English way; data is a Decimal."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **kwargs.pop("render_kw", {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            self.data = parse_money(valuelist[0], current_language())
+        except MoneyFormatError as exc:
+            self.data = None
+            raise ValueError(str(_l("Bitte geben Sie einen Betrag in Euro ein, zum Beispiel 1.234,50."))) from exc
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_decimal(self.data, format="#,##0.00")
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a group of checkboxes (rendered as a fieldset by the template)."""
+
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("invalid_value_message", INVALID_CHOICE)
+        super().__init__(label, validators, **kwargs)
+
+
+class BackendForm(FlaskForm):
+    """A form that lists its errors for the summary at the top and takes service errors.
+
+    After a refused CSRF check it never validates, so nothing is saved.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return valid and not csrf_refused()
+
+    def error_items(self) -> list[tuple[str, str]]:
+        """(field id, message) for every error, in the order of the fields."""
+        return list(_errors(self))
+
+    @property
+    def csrf_failed(self) -> bool:
+        token = getattr(self, "csrf_token", None)
+        return csrf_refused() or bool(token is not None and token.errors)
+
+    def add_errors(self, errors: dict[str, object]) -> None:
+        for name, message in errors.items():
+            target = self[name]
+            if isinstance(target, FieldList):
+                target = next(iter(target.entries[0])) if target.entries else None
+            if target is not None:
+                target.errors = [*target.errors, message]
+
+    def wants_preview(self) -> bool:
+        preview = getattr(self, "preview", None)
+        return bool(preview is not None and preview.data)
+
+
+def _errors(form) -> Iterator[tuple[str, str]]:
+    for field in form:
+        if field.type == "CSRFTokenField":
+            continue
+        if isinstance(field, FieldList):
+            # Errors of the list as a whole (e.g. a year twice) point at its first row.
+            first_id = next(iter(field.entries[0])).id if field.entries else field.id
+            for message in field.errors:
+                # The list also holds each row's errors (as dicts); those follow below.
+                if not isinstance(message, (dict, list, tuple)):
+                    yield first_id, message
+            for index, entry in enumerate(field.entries, start=1):
+                for sub in entry:
+                    for message in sub.errors:
+                        yield sub.id, _l("%(label)s, Zeile %(row)d: %(message)s",
+                                         label=sub.label.text, row=index, message=message)
+        else:
+            for message in field.errors:
+                yield field.id, _l("%(label)s: %(message)s", label=field.label.text, message=message)
+
+
+class FundingRowForm(Form):
+    source_id = _select(_l("Finanzierungsquelle"))
+    amount = MoneyField(_l("Betrag in Euro"))
+
+    def validate_amount(self, field):
+        if self.source_id.data is not None and field.data is None and not field.errors:
+            raise ValidationError(_l("Bitte geben Sie den Betrag dieser Quelle an."))
+        if self.source_id.data is None and field.data is not None:
+            raise ValidationError(_l("Bitte wählen Sie die Quelle zu diesem Betrag."))
+
+
+STATUS_CHOICES = [SelectChoice(s.value, STATUS_LABELS[s]) for s in MilestoneStatus]
+BLANK_ROWS = 2
+
+
+class MilestoneForm(BackendForm):
+    title = StringField(_l("Titel"), [DataRequired(_l("Bitte geben Sie einen Titel ein.")), Length(max=200)])
+    slug = StringField(_l("Adresse (Slug)"), [Optional(), Length(max=200)])
+    summary = TextAreaField(_l("Kurzbeschreibung"))
+    description = TextAreaField(_l("Beschreibung (Markdown)"))
+    easy_summary = TextAreaField(_l("Zusammenfassung in Leichter Sprache"))
+    field_id = _select(_l("Handlungsfeld"), DataRequired(_l("Bitte wählen Sie ein Handlungsfeld.")))
+    parent_id = _select(_l("Oberziel"))
+    weight = _int(_l("Gewicht"), InputRequired(INVALID_NUMBER), NumberRange(1, 100), default=1)
+    status = _select(_l("Status"), coerce=str, choices=STATUS_CHOICES, default=MilestoneStatus.PLANNED.value)
+    progress = _int(_l("Fortschritt in Prozent"), Optional(), NumberRange(0, 100), default=0)
+    progress_method = TextAreaField(_l("So wird der Fortschritt gemessen"))
+    start_date = _date(_l("Startdatum"))
+    original_target_date = _date(_l("Ursprüngliches Zieldatum"))
+    target_date = _date(_l("Zieldatum"))
+    completed_on = _date(_l("Abgeschlossen am"))
+    replanning_reason = TextAreaField(_l("Grund der Neuplanung"))
+    department_id = _select(_l("Verantwortliche Organisationseinheit"))
+    participating_department_ids = CheckboxesField(_l("Beteiligte Organisationseinheiten"))
+    contact_role = StringField(_l("Ansprechfunktion"), [Length(max=200)])
+    champion_ids = CheckboxesField(_l("Helden der Digitalisierung"))
+    planned = MoneyField(_l("Geplant (Euro)"))
+    committed = MoneyField(_l("Gebunden (Euro)"))
+    spent = MoneyField(_l("Ausgegeben (Euro)"))
+    budget_year = _int(_l("Haushaltsjahr"), Optional(), NumberRange(2000, 2100))
+    fundings = FieldList(FormField(FundingRowForm), min_entries=BLANK_ROWS)
+    published = BooleanField(_l("Veröffentlicht"))
+    preview = SubmitField(_l("Vorschau"))
+    submit = SubmitField(_l("Speichern"))
+
+    # The saved target date: moving it is a re-planning that needs a reason.
+    current_target_date = None
+
+    def validate_replanning_reason(self, field):
+        if is_replanning(self.current_target_date, self.target_date.data) and not (field.data or "").strip():
+            raise ValidationError(REASON_REQUIRED)
+
+    @classmethod
+    def for_milestone(cls, user: User, milestone: Milestone | None) -> MilestoneForm:
+        """The form filled from the milestone (or the request), with the user's choices."""
+        data = {}
+        if milestone is not None:
+            data = dict(
+                participating_department_ids=[d.id for d in milestone.participating_departments],
+                champion_ids=[c.id for c in milestone.champions],
+                fundings=[{"source_id": f.source_id, "amount": f.amount} for f in milestone.fundings],
+            )
+        form = cls(obj=milestone, **data)
+        form.current_target_date = milestone.target_date if milestone is not None else None
+        if not form.is_submitted():
+            for _ in range(BLANK_ROWS if milestone is not None and milestone.fundings else 0):
+                form.fundings.append_entry()
+        form.field_id.choices = [("", _l("– bitte wählen –"))] + queries.named_choices(Field, (Field.position, Field.name))
+        form.parent_id.choices = [("", _l("– kein Oberziel –"))] + queries.milestone_choices(exclude=milestone)
+        departments = editable_departments(user)
+        if milestone is not None and milestone.department is not None and milestone.department not in departments:
+            departments = [milestone.department, *departments]
+        none_choice = [("", _l("– keine –"))] if user.has_role(Role.ADMIN) else []
+        form.department_id.choices = none_choice + [(d.id, d.name) for d in departments]
+        form.participating_department_ids.choices = queries.named_choices(Department)
+        form.champion_ids.choices = queries.named_choices(Champion)
+        sources = [("", _l("– keine –"))] + queries.named_choices(
+            FundingSource, (FundingSource.is_grant, FundingSource.name))
+        for entry in form.fundings:
+            entry.source_id.choices = sources
+        return form
+
+    def to_data(self) -> MilestoneData:
+        return MilestoneData(
+            title=self.title.data or "",
+            slug=(self.slug.data or "").strip(),
+            summary=self.summary.data or "",
+            description=self.description.data or "",
+            easy_summary=self.easy_summary.data or "",
+            field_id=self.field_id.data,
+            parent_id=self.parent_id.data,
+            weight=self.weight.data or 1,
+            status=self.status.data,
+            progress=self.progress.data or 0,
+            progress_method=self.progress_method.data or "",
+            start_date=self.start_date.data,
+            original_target_date=self.original_target_date.data,
+            target_date=self.target_date.data,
+            completed_on=self.completed_on.data,
+            replanning_reason=self.replanning_reason.data or "",
+            department_id=self.department_id.data,
+            participating_department_ids=list(self.participating_department_ids.data or []),
+            contact_role=self.contact_role.data or "",
+            champion_ids=list(self.champion_ids.data or []),
+            planned=self.planned.data or Decimal("0"),
+            committed=self.committed.data or Decimal("0"),
+            spent=self.spent.data or Decimal("0"),
+            budget_year=self.budget_year.data,
+            fundings=[
+                FundingRow(source_id=e.source_id.data, amount=e.amount.data)
+                for e in self.fundings
+                if e.source_id.data is not None and e.amount.data is not None
+            ],
+            published=bool(self.published.data),
+        )
+
+
+class ProgressUpdateTextForm(BackendForm):
+    """What an update says: editable also after publication."""
+
+    title = StringField(_l("Titel der Meldung"), [DataRequired(_l("Bitte geben Sie einen Titel ein.")), Length(max=200)])
+    body = TextAreaField(_l("Text (Markdown)"))
+    reported_on = _date(_l("Datum der Meldung"), DataRequired(INVALID_DATE), default=today)
+    author_role = StringField(
+        _l("Ihre Funktion (wird öffentlich angezeigt)"),
+        [DataRequired(_l("Bitte geben Sie Ihre Funktion an, zum Beispiel „Leitung Bürgerservice“.")), Length(max=200)],
+    )
+    published = BooleanField(_l("Veröffentlicht"), default=True)
+    preview = SubmitField(_l("Vorschau"))
+    submit = SubmitField(_l("Speichern"))
+
+    def to_data(self) -> ProgressData:
+        return ProgressData(
+            title=self.title.data or "",
+            body=self.body.data or "",
+            reported_on=self.reported_on.data,
+            author_role=self.author_role.data or "",
+            published=bool(self.published.data),
+        )
+
+
+class ProgressUpdateForm(ProgressUpdateTextForm):
+    """A new progress update, which may also change status, percent and target date."""
+
+    new_status = _select(_l("Neuer Status"), coerce=optional_str,
+                         choices=[SelectChoice("", _l("– unverändert –")), *STATUS_CHOICES])
+    new_progress = _int(_l("Neuer Fortschritt in Prozent"), Optional(), NumberRange(0, 100))
+    new_target_date = _date(_l("Neues Zieldatum"))
+    reason = TextAreaField(_l("Grund der Neuplanung"))
+
+    current_target_date = None
+
+    def validate_reason(self, field):
+        new = self.new_target_date.data
+        if new is not None and is_replanning(self.current_target_date, new) and not (field.data or "").strip():
+            raise ValidationError(REASON_REQUIRED)
+
+    def to_data(self) -> ProgressData:
+        data = super().to_data()
+        data.new_status = self.new_status.data
+        data.new_progress = self.new_progress.data
+        data.new_target_date = self.new_target_date.data
+        data.reason = self.reason.data or ""
+        return data
+
+
+class BudgetYearForm(Form):
+    year = _int(_l("Jahr"), Optional(), NumberRange(2000, 2100))
+    amount = MoneyField(_l("Betrag in Euro"))
+
+    def validate_amount(self, field):
+        if self.year.data is not None and field.data is None and not field.errors:
+            raise ValidationError(_l("Bitte geben Sie den Betrag für dieses Jahr an."))
+        if self.year.data is None and field.data is not None:
+            raise ValidationError(_l("Bitte geben Sie das Jahr zu diesem Betrag an."))
+
+
+class StrategyForm(BackendForm):
+    title = StringField(_l("Titel"), [DataRequired(_l("Bitte geben Sie einen Titel ein.")), Length(max=200)])
+    intro = TextAreaField(_l("Einleitung (Markdown)"))
+    period_from = _int(_l("Zeitraum von (Jahr)"), InputRequired(INVALID_NUMBER), NumberRange(2000, 2100))
+    period_to = _int(_l("Zeitraum bis (Jahr)"), InputRequired(INVALID_NUMBER), NumberRange(2000, 2100))
+    council_decision_on = _date(_l("Ratsbeschluss vom"))
+    council_decision_reference = StringField(_l("Aktenzeichen des Beschlusses"), [Length(max=200)])
+    council_decision_url = StringField(_l("Link zum Beschluss"), [Length(max=500), http_url])
+    document_url = StringField(_l("Link zum Strategiedokument"), [Length(max=500), http_url])
+    lead_role = StringField(_l("Verantwortliche Funktion"), [Length(max=200)])
+    budget_years = FieldList(FormField(BudgetYearForm), min_entries=BLANK_ROWS)
+    preview = SubmitField(_l("Vorschau"))
+    submit = SubmitField(_l("Speichern"))
+
+    @classmethod
+    def for_strategy(cls, strategy) -> StrategyForm:
+        years = [{"year": b.year, "amount": b.amount} for b in strategy.budget_years] if strategy else []
+        form = cls(obj=strategy, budget_years=years)
+        if not form.is_submitted() and years:
+            for _ in range(BLANK_ROWS):
+                form.budget_years.append_entry()
+        return form
+
+    def validate_budget_years(self, field):
+        years = [e.year.data for e in field.entries if e.year.data is not None]
+        if len(years) != len(set(years)):
+            raise ValidationError(_l("Jedes Jahr darf nur einmal vorkommen."))
+
+    def to_data(self) -> StrategyData:
+        return StrategyData(
+            title=self.title.data or "",
+            intro=self.intro.data or "",
+            period_from=self.period_from.data,
+            period_to=self.period_to.data,
+            council_decision_on=self.council_decision_on.data,
+            council_decision_reference=self.council_decision_reference.data or "",
+            council_decision_url=(self.council_decision_url.data or "").strip(),
+            document_url=(self.document_url.data or "").strip(),
+            lead_role=self.lead_role.data or "",
+            budget_years={e.year.data: e.amount.data for e in self.budget_years
+                          if e.year.data is not None and e.amount.data is not None},
+        )
+
+
+class FieldForm(BackendForm):
+    name = StringField(_l("Name"), [DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)])
+    slug = StringField(_l("Adresse (Slug)"), [Optional(), Length(max=200)])
+    description = TextAreaField(_l("Beschreibung"))
+    position = _int(_l("Position in Listen"), Optional(), NumberRange(0, 1000), default=0)
+    submit = SubmitField(_l("Speichern"))
+
+
+class DepartmentForm(BackendForm):
+    name = StringField(_l("Name"), [DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)])
+    slug = StringField(_l("Adresse (Slug)"), [Optional(), Length(max=200)])
+    description = TextAreaField(_l("Kurzbeschreibung"))
+    submit = SubmitField(_l("Speichern"))
+
+
+class FundingSourceForm(BackendForm):
+    name = StringField(_l("Name"), [DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)])
+    is_grant = BooleanField(_l("Fördermittel (sonst eigener Haushalt)"))
+    description = TextAreaField(_l("Beschreibung"))
+    submit = SubmitField(_l("Speichern"))
+
+
+class ChampionForm(BackendForm):
+    name = StringField(_l("Name"), [DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)])
+    role = StringField(_l("Funktion"), [DataRequired(_l("Bitte geben Sie die Funktion an.")), Length(max=200)])
+    department_id = _select(_l("Organisationseinheit"))
+    quote = TextAreaField(_l("Kurzes Zitat"))
+    photo_consent_on = _date(_l("Einwilligung zum Foto erteilt am"))
+    photo = FileField(_l("Foto (PNG, JPEG oder WebP)"))
+    remove_photo = BooleanField(_l("Foto entfernen"))
+    submit = SubmitField(_l("Speichern"))
+
+    @classmethod
+    def for_champion(cls, champion: Champion | None) -> ChampionForm:
+        form = cls(obj=champion)
+        form.department_id.choices = [("", _l("– keine –"))] + queries.named_choices(Department)
+        return form
+
+    def to_data(self) -> ChampionData:
+        upload = self.photo.data
+        content = upload.read() if upload is not None and getattr(upload, "filename", "") else None
+        return ChampionData(
+            name=self.name.data or "",
+            role=self.role.data or "",
+            department_id=self.department_id.data,
+            quote=self.quote.data or "",
+            photo_consent_on=self.photo_consent_on.data,
+            photo_upload=content or None,
+            remove_photo=bool(self.remove_photo.data),
+        )
+
+
+class MilestoneFilterForm(Form):
+    """The backend list's GET filters (no CSRF: they change nothing)."""
+
+    q = StringField(_l("Suche"), [Optional(), Length(max=200)])
+    field = _select(_l("Handlungsfeld"))
+    department = _select(_l("Organisationseinheit"))
+    status = _select(_l("Status"), coerce=optional_str, choices=[SelectChoice("", _l("alle")), *STATUS_CHOICES])
+    published = _select(_l("Sichtbarkeit"), coerce=optional_str, choices=[
+        SelectChoice("", _l("alle")), SelectChoice("ja", _l("veröffentlicht")), SelectChoice("nein", _l("Entwurf")),
+    ])
+
+    def fill_choices(self, user: User) -> None:
+        self.field.choices = [("", _l("alle"))] + queries.named_choices(Field, (Field.position, Field.name))
+        self.department.choices = [("", _l("alle"))] + [(d.id, d.name) for d in editable_departments(user)]
+
+    def filters(self) -> queries.MilestoneFilter:
+        """The valid filters; an invalid value is dropped (the template says so)."""
+        ok = {f.name for f in self if not f.errors}
+        published = self.published.data if "published" in ok else None
+        return queries.MilestoneFilter(
+            q=(self.q.data or "").strip() if "q" in ok else "",
+            field_id=self.field.data if "field" in ok else None,
+            department_id=self.department.data if "department" in ok else None,
+            status=self.status.data if "status" in ok else None,
+            published=None if published is None else published == "ja",
+        )
+
+
+class AuditFilterForm(Form):
+    """The audit log's GET filters."""
+
+    actor = _select(_l("Person"))
+    object_type = _select(_l("Art des Eintrags"), coerce=optional_str)
+    date_from = _date(_l("von (Datum)"))
+    date_to = _date(_l("bis (Datum)"))
+
+    def fill_choices(self, object_type_label) -> None:
+        self.actor.choices = [("", _l("alle"))] + queries.audit_actors()
+        self.object_type.choices = [("", _l("alle"))] + [
+            (t, object_type_label(t)) for t in queries.audit_object_types()
+        ]
+
+    def filters(self) -> queries.AuditFilter:
+        ok = {f.name for f in self if not f.errors}
+        return queries.AuditFilter(
+            actor_id=self.actor.data if "actor" in ok else None,
+            object_type=self.object_type.data if "object_type" in ok else None,
+            date_from=self.date_from.data if "date_from" in ok else None,
+            date_to=self.date_to.data if "date_to" in ok else None,
+        )

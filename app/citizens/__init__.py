@@ -1,0 +1,1 @@
+"""Citizen accounts: registration, e-mail confirmation, profile, my data, deleting the account."""

@@ -1,0 +1,421 @@
+"""Moderation backend (under /verwaltung/moderation): queue, decisions, log, blocks, settings."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from app.auth.decorators import admin_required, roles_required
+from app.auth.permissions import require
+from app.auth.services import is_safe_next
+from app.backend.csrf import rerun_after_csrf_error
+from app.extensions import db
+from app.i18n import LocalizedBlueprint
+from app.moderation import administration, export, forms, labels, queries, services
+from app.moderation.policy import active_block, moderation_mode
+from app.models import Comment, Milestone, ModerationAction, ReasonTemplate, Role
+from app.settings import get_setting
+
+bp = LocalizedBlueprint("moderation", __name__)
+
+moderator_required = roles_required(Role.ADMIN, Role.MODERATOR)
+
+@bp.after_request
+def _not_cached(response: Response) -> Response:
+    # Moderation pages show unpublished comments to one signed-in person.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+bp.register_error_handler(CSRFError, rerun_after_csrf_error)
+# For the backend dashboard's snippet (templates/moderation/_dashboard.html) and navigation badge.
+bp.add_app_template_global(queries.queue_size, "moderation_queue_size")
+
+
+@bp.context_processor
+def _template_helpers() -> dict:
+    return {
+        "page_url": page_url,
+        "action_label": labels.action_label,
+        "status_label": labels.status_label,
+        "kind_label": labels.kind_label,
+        "flag_reason_label": labels.flag_reason_label,
+        "mode_label": labels.mode_label,
+        "button_label": lambda action: str(labels.BUTTON_LABELS[action]),
+        "queue_size": queries.queue_size,
+        "Role": Role,
+    }
+
+
+def page_url(page: int) -> str:
+    """The current list page with its filters, at another page number."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for(request.endpoint, **{**args, **(request.view_args or {})})
+
+
+def _paginate(stmt):
+    page = request.args.get("page", 1, type=int)
+    return db.paginate(stmt, page=max(page, 1), per_page=current_app.config["PER_PAGE"], error_out=False)
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next") or ""
+    return target if is_safe_next(target) else default
+
+
+def _done_message(action: str) -> str:
+    messages = {
+        ModerationAction.APPROVE: _("Der Kommentar wurde freigegeben."),
+        ModerationAction.REJECT: _("Der Kommentar wurde abgelehnt."),
+        ModerationAction.HIDE: _("Der Kommentar wurde ausgeblendet."),
+        ModerationAction.RESTORE: _("Der Kommentar wurde wiederhergestellt."),
+        ModerationAction.SPAM: _("Der Kommentar wurde als Spam markiert."),
+    }
+    return messages[ModerationAction(action)]
+
+
+# Queue --------------------------------------------------------------------------------
+
+@bp.get("")
+@moderator_required
+def queue():
+    return _queue_page(forms.BulkForm(formdata=None))
+
+
+def _queue_page(bulk: forms.BulkForm, status: int = 200):
+    filters = forms.QueueFilterForm(request.args)
+    filters.fill_choices()
+    filters.validate()
+    templates = queries.reason_templates()
+    bulk.fill_choices(templates)
+    pagination = _paginate(queries.select_queue(filters.filters()))
+    return render_template(
+        "moderation/queue.html", filters=filters, pagination=pagination, bulk=bulk,
+        context=queries.queue_context(pagination.items), counts=queries.queue_counts(),
+        templates=templates, allowed_actions=services.allowed_actions,
+        oldest=queries.oldest_waiting_since(), site_mode=get_setting("moderation_mode"),
+    ), status
+
+
+@bp.post("/sammelaktion")
+@moderator_required
+def bulk():
+    form = forms.BulkForm()
+    form.fill_choices(queries.reason_templates())
+    chosen = forms.selection(request.form)
+    if not form.validate():
+        return _queue_page(form)
+    if not chosen:
+        form.form_errors.append(_("Bitte wählen Sie mindestens einen Kommentar aus."))
+        return _queue_page(form)
+    try:
+        result = services.decide_many(
+            current_user, chosen, form.bulk_action.data,
+            reason_text=form.bulk_reason.data or "", template_id=form.bulk_template_id.data,
+        )
+    except services.InvalidInput as error:
+        form.add_errors({"bulk_" + key if key != "template_id" else "bulk_template_id": message
+                         for key, message in error.errors.items()})
+        return _queue_page(form)
+    except services.ModerationError as error:
+        form.form_errors.append(str(error))
+        return _queue_page(form)
+    if result.decided:
+        flash(ngettext("%(num)d Kommentar wurde entschieden.", "%(num)d Kommentare wurden entschieden.",
+                       len(result.decided)), "success")
+    if result.conflicts:
+        flash(ngettext(
+            "%(num)d Kommentar wurde inzwischen von jemand anderem bearbeitet und nicht geändert. Bitte prüfen Sie ihn erneut.",
+            "%(num)d Kommentare wurden inzwischen von jemand anderem bearbeitet und nicht geändert. Bitte prüfen Sie sie erneut.",
+            len(result.conflicts)), "warning")
+    if result.not_possible:
+        flash(ngettext(
+            "Für %(num)d Kommentar ist diese Aktion beim aktuellen Stand nicht möglich; er wurde nicht geändert.",
+            "Für %(num)d Kommentare ist diese Aktion beim aktuellen Stand nicht möglich; sie wurden nicht geändert.",
+            len(result.not_possible)), "warning")
+    return redirect(url_for(".queue", **request.args.to_dict(flat=False)))
+
+
+# One comment ----------------------------------------------------------------------------
+
+def _comment_or_404(comment_id: int) -> Comment:
+    comment = queries.comment_for_item(comment_id)
+    if comment is None:
+        abort(404)
+    return comment
+
+
+def _item_page(comment: Comment, status: int = 200, conflict: str | None = None, **given):
+    templates = queries.reason_templates()
+    page_forms = {
+        "decision_form": forms.DecisionForm(formdata=None),
+        "redact_form": forms.RedactForm(formdata=None, prefix="redact"),
+        "block_form": forms.BlockForm(formdata=None, prefix="block"),
+        "mode_form": forms.MilestoneModeForm(formdata=None, prefix="mode"),
+        "answer_form": forms.AnswerForm(formdata=None, prefix="answer"),
+    }
+    page_forms.update(given)
+    page_forms["decision_form"].fill_choices(templates)
+    page_forms["mode_form"].mode.data = comment.milestone.moderation_mode or ""
+    return render_template(
+        "moderation/item.html", comment=comment, conflict=conflict,
+        context=queries.queue_context([comment]), decisions=queries.decisions_of(comment),
+        allowed=services.allowed_actions(comment), templates=templates,
+        can_answer=services.can_answer(current_user, comment),
+        block=active_block(comment.author) if comment.author else None,
+        mode=moderation_mode(comment.milestone), site_mode=get_setting("moderation_mode"),
+        **page_forms,
+    ), status
+
+
+@bp.get("/kommentare/<int:comment_id>")
+@moderator_required
+def item(comment_id: int):
+    return _item_page(_comment_or_404(comment_id))
+
+
+@bp.post("/kommentare/<int:comment_id>/entscheidung")
+@moderator_required
+def decide(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    form = forms.DecisionForm()
+    form.fill_choices(queries.reason_templates())
+    if not form.validate():
+        return _item_page(comment, 400, decision_form=form)
+    try:
+        services.decide(
+            current_user, comment_id, form.version.data, form.action.data,
+            reason_text=form.reason.data or "", template_id=form.template_id.data,
+        )
+    except services.DecisionConflict as error:
+        return _item_page(_comment_or_404(comment_id), 409, conflict=str(error), decision_form=form)
+    except services.InvalidInput as error:
+        form.add_errors(error.errors)
+        return _item_page(_comment_or_404(comment_id), 400, decision_form=form)
+    except services.ModerationError as error:
+        form.form_errors.append(str(error))
+        return _item_page(_comment_or_404(comment_id), 409, decision_form=form)
+    flash(_done_message(form.action.data), "success")
+    return redirect(_back(url_for(".item", comment_id=comment_id)))
+
+
+@bp.post("/kommentare/<int:comment_id>/schwaerzen")
+@moderator_required
+def redact(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    form = forms.RedactForm(prefix="redact")
+    if not form.validate():
+        return _item_page(comment, 400, redact_form=form)
+    try:
+        services.redact(current_user, comment_id, form.version.data, form.passage_list(), form.reason.data or "")
+    except services.DecisionConflict as error:
+        return _item_page(_comment_or_404(comment_id), 409, conflict=str(error), redact_form=form)
+    except services.InvalidInput as error:
+        form.add_errors(error.errors)
+        return _item_page(_comment_or_404(comment_id), 400, redact_form=form)
+    flash(_("Die Textstellen wurden entfernt. Der ursprüngliche Text steht im Moderationsprotokoll."), "success")
+    return redirect(url_for(".item", comment_id=comment_id))
+
+
+@bp.post("/kommentare/<int:comment_id>/sperren")
+@moderator_required
+def block(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    if comment.author_id is None:
+        abort(404)
+    form = forms.BlockForm(prefix="block")
+    if not form.validate():
+        return _item_page(comment, 400, block_form=form)
+    try:
+        services.block_author(current_user, comment.author_id, form.period.data, form.reason.data, comment_id)
+    except services.InvalidInput as error:
+        form.add_errors(error.errors)
+        return _item_page(_comment_or_404(comment_id), 400, block_form=form)
+    except services.ModerationError as error:
+        form.form_errors.append(str(error))
+        return _item_page(_comment_or_404(comment_id), 409, block_form=form)
+    flash(_("Das Konto wurde gesperrt. Seine wartenden Kommentare wurden abgelehnt."), "success")
+    return redirect(url_for(".item", comment_id=comment_id))
+
+
+@bp.post("/kommentare/<int:comment_id>/antwort")
+@moderator_required
+def answer(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    require(services.may_answer(current_user, comment))
+    form = forms.AnswerForm(prefix="answer")
+    if not form.validate():
+        return _item_page(comment, 400, answer_form=form)
+    try:
+        reply = services.answer(current_user, comment_id, form.body.data)
+    except services.InvalidInput as error:
+        form.add_errors(error.errors)
+        return _item_page(_comment_or_404(comment_id), 400, answer_form=form)
+    except services.ModerationError as error:
+        form.form_errors.append(str(error))
+        return _item_page(_comment_or_404(comment_id), 409, answer_form=form)
+    flash(_("Die Antwort der Verwaltung wurde veröffentlicht."), "success")
+    return redirect(url_for("public.milestone", slug=comment.milestone.slug, _anchor=f"kommentar-{reply.id}"))
+
+
+# Blocks -------------------------------------------------------------------------------
+
+@bp.get("/sperren")
+@moderator_required
+def blocks():
+    pagination = _paginate(queries.select_active_blocks())
+    ids = {b.user_id for b in pagination.items} | {b.created_by_id for b in pagination.items if b.created_by_id}
+    return render_template("moderation/blocks.html", pagination=pagination, users=queries.users_by_id(ids))
+
+
+@bp.post("/sperren/<int:block_id>/aufheben")
+@moderator_required
+def unblock(block_id: int):
+    form = forms.ConfirmForm()
+    if not form.validate():
+        flash(_("Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal."), "warning")
+        return redirect(url_for(".blocks"))
+    try:
+        services.lift_block(current_user, block_id)
+    except services.NotFound:
+        abort(404)
+    flash(_("Die Sperre wurde aufgehoben."), "success")
+    return redirect(url_for(".blocks"))
+
+
+# Moderation log ------------------------------------------------------------------------
+
+def _log_filters() -> tuple[forms.LogFilterForm, queries.LogFilter]:
+    form = forms.LogFilterForm(request.args)
+    form.fill_choices()
+    form.validate()
+    chosen = form.filters()
+    form.forget_invalid()
+    return form, chosen
+
+
+@bp.get("/protokoll")
+@moderator_required
+def log():
+    filters, chosen = _log_filters()
+    pagination = _paginate(queries.select_log(chosen))
+    return render_template("moderation/log.html", filters=filters, pagination=pagination)
+
+
+@bp.get("/protokoll.csv")
+@moderator_required
+def log_export():
+    _, chosen = _log_filters()
+    response = Response(export.log_csv(queries.select_log(chosen)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{export.filename()}"'
+    return response
+
+
+# Administration: reason templates, hold list, moderation per milestone ----------------------
+
+@bp.route("/begruendungen", methods=["GET", "POST"])
+@admin_required
+def reasons():
+    form = forms.ReasonTemplateForm()
+    if form.validate_on_submit():
+        try:
+            administration.save_reason_template(current_user, None, _reason_data(form))
+        except services.InvalidInput as error:
+            form.add_errors(error.errors)
+        else:
+            flash(_("Die Textvorlage wurde angelegt."), "success")
+            return redirect(url_for(".reasons"))
+    return render_template("moderation/reasons.html", form=form, templates=queries.reason_templates()), \
+        400 if form.errors else 200
+
+
+def _reason_data(form: forms.ReasonTemplateForm) -> administration.ReasonData:
+    return administration.ReasonData(title=form.title.data or "", text_de=form.text_de.data or "",
+                               text_en=form.text_en.data or "", position=form.position.data or 0)
+
+
+@bp.route("/begruendungen/<int:template_id>", methods=["GET", "POST"])
+@admin_required
+def reason_edit(template_id: int):
+    template = db.get_or_404(ReasonTemplate, template_id)
+    form = forms.ReasonTemplateForm(obj=template)
+    if form.validate_on_submit():
+        try:
+            administration.save_reason_template(current_user, template, _reason_data(form))
+        except services.InvalidInput as error:
+            form.add_errors(error.errors)
+        else:
+            flash(_("Die Textvorlage wurde gespeichert."), "success")
+            return redirect(url_for(".reasons"))
+    return render_template("moderation/reason_form.html", form=form, template=template), 400 if form.errors else 200
+
+
+@bp.post("/begruendungen/<int:template_id>/loeschen")
+@admin_required
+def reason_delete(template_id: int):
+    form = forms.ConfirmForm()
+    if not form.validate():
+        flash(_("Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal."), "warning")
+        return redirect(url_for(".reasons"))
+    try:
+        administration.delete_reason_template(current_user, template_id)
+    except services.NotFound:
+        abort(404)
+    flash(_("Die Textvorlage wurde gelöscht."), "success")
+    return redirect(url_for(".reasons"))
+
+
+@bp.route("/pruefliste", methods=["GET", "POST"])
+@admin_required
+def hold_list():
+    form = forms.HoldPatternForm()
+    if form.validate_on_submit():
+        try:
+            administration.add_hold_pattern(current_user, form.pattern.data, bool(form.is_regex.data))
+        except services.InvalidInput as error:
+            form.add_errors(error.errors)
+        else:
+            flash(_("Der Eintrag wurde der Prüfliste hinzugefügt."), "success")
+            return redirect(url_for(".hold_list"))
+    return render_template("moderation/hold_list.html", form=form, patterns=queries.hold_patterns()), \
+        400 if form.errors else 200
+
+
+@bp.post("/pruefliste/<int:pattern_id>/loeschen")
+@admin_required
+def hold_delete(pattern_id: int):
+    form = forms.ConfirmForm()
+    if not form.validate():
+        flash(_("Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal."), "warning")
+        return redirect(url_for(".hold_list"))
+    try:
+        administration.delete_hold_pattern(current_user, pattern_id)
+    except services.NotFound:
+        abort(404)
+    flash(_("Der Eintrag wurde von der Prüfliste entfernt."), "success")
+    return redirect(url_for(".hold_list"))
+
+
+@bp.route("/etappenziele", methods=["GET", "POST"])
+@admin_required
+def milestone_modes():
+    form = forms.MilestoneModeForm(prefix="mode")
+    form.milestone_id.choices = forms.choices([("", _("– bitte wählen –"))] + [
+        (m.id, m.title) for m in db.session.scalars(db.select(Milestone).order_by(Milestone.title))
+    ])
+    if form.validate_on_submit():
+        try:
+            milestone = administration.set_milestone_mode(current_user, form.milestone_id.data, form.mode.data or None)
+        except services.NotFound:
+            abort(404)
+        except services.InvalidInput as error:
+            form.add_errors(error.errors)
+        else:
+            flash(_("Die Moderation für „%(title)s“ wurde gespeichert.", title=milestone.title), "success")
+            return redirect(_back(url_for(".milestone_modes")))
+    return render_template(
+        "moderation/milestone_modes.html", form=form, milestones=queries.milestones_with_mode(),
+        site_mode=get_setting("moderation_mode"),
+    ), 400 if form.errors else 200

@@ -1,0 +1,1 @@
+"""Citizen participation: comments, official answers, support votes, ratings, flags."""

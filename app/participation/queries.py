@@ -1,0 +1,338 @@
+"""Read-only queries of participation: the thread on the milestone page, the unanswered list.
+
+The thread runs a fixed number of statements, however many comments, replies and votes
+there are: one page of top-level comments with authors, their replies with authors, and
+the viewer's own votes, ratings and flags.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dataclass_field
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
+
+from app.auth.permissions import can_edit_milestone, is_admin
+from app.extensions import db
+from app.models import (
+    AnswerStatus,
+    Comment,
+    CommentRating,
+    CommentStatus,
+    Department,
+    Flag,
+    Milestone,
+    Role,
+    SupportVote,
+    User,
+    utcnow,
+)
+from app.models.participation import TRACE_STATUSES, VISIBLE_STATUSES
+from app.participation import services
+from app.participation.forms import CommentForm
+from app.public.forms import parse_page
+from app.settings import get_setting
+
+SORT_OPTIONS = {
+    "newest": _l("Neueste zuerst"),
+    "oldest": _l("Älteste zuerst"),
+    "helpful": _l("Hilfreichste zuerst"),
+}
+DEFAULT_SORT = "newest"
+PAGE_ARG = "comments_page"
+SORT_ARG = "comments_sort"
+
+_LISTED = [s.value for s in (*VISIBLE_STATUSES, *TRACE_STATUSES)]
+# Statuses that are not shown, but leave a line when replies hang on them.
+_HIDDEN_WITH_TRACE = [CommentStatus.PENDING.value, CommentStatus.SPAM.value]
+
+SORT_ORDERS = {
+    "newest": lambda: (Comment.created_at.desc(), Comment.id.desc()),
+    "oldest": lambda: (Comment.created_at, Comment.id),
+    "helpful": lambda: (
+        (Comment.helpful_count - Comment.unhelpful_count).desc(),
+        Comment.helpful_count.desc(),
+        Comment.created_at.desc(),
+        Comment.id.desc(),
+    ),
+}
+
+
+def _listed(viewer_id: int | None, top_level: bool):
+    """Comments that take a place in the thread for this viewer.
+
+    Published ones and the traces of removed or deleted ones for everyone; pending ones for
+    their author. A top-level comment that is pending or spam keeps a line when it has
+    published replies, so that the replies keep their context.
+    """
+    conditions = [Comment.status.in_(_LISTED)]
+    if viewer_id is not None:
+        conditions.append(and_(Comment.status == CommentStatus.PENDING.value, Comment.author_id == viewer_id))
+    if top_level:
+        reply = Comment.__table__.alias("reply")
+        has_published_reply = (
+            select(reply.c.id)
+            .where(reply.c.parent_id == Comment.id, reply.c.status == CommentStatus.PUBLISHED.value)
+            .exists()
+        )
+        conditions.append(and_(Comment.status.in_(_HIDDEN_WITH_TRACE), has_published_reply))
+    return or_(*conditions)
+
+
+@dataclass
+class Participant:
+    """What the viewer may do on this milestone, and why not."""
+
+    user: User | None
+    signed_in: bool = False
+    refusal: str | None = None        # why the viewer cannot take part (unconfirmed, blocked)
+    closed: str | None = None         # why no new comments can be written
+    can_answer: bool = False          # editors of the department and admins
+    can_close: bool = False           # admins
+
+    @property
+    def can_comment(self) -> bool:
+        return self.signed_in and self.refusal is None and (self.closed is None or self.can_answer)
+
+    @property
+    def can_vote(self) -> bool:
+        return self.signed_in and self.refusal is None
+
+
+@dataclass
+class Thread:
+    """Everything the thread partial shows."""
+
+    milestone: Milestone
+    participant: Participant
+    sort: str
+    pagination: Pagination
+    replies: dict[int, list[Comment]]
+    ratings: dict[int, bool]
+    flagged: set[int]
+    supported: bool
+    notices: list[str] = dataclass_field(default_factory=list)
+    guest_comments: bool = False
+    comment_form: object = None
+
+    @property
+    def sort_options(self) -> dict:
+        return SORT_OPTIONS
+
+    @property
+    def comments(self) -> list[Comment]:
+        return list(self.pagination.items)
+
+    def replies_of(self, comment: Comment) -> list[Comment]:
+        return self.replies.get(comment.id, [])
+
+    def page_args(self, page: int) -> dict[str, object]:
+        """URL arguments of another page of comments in the same order."""
+        args: dict[str, object] = {}
+        if page > 1:
+            args[PAGE_ARG] = page
+        if self.sort != DEFAULT_SORT:
+            args[SORT_ARG] = self.sort
+        return args
+
+    def sort_args(self, sort: str) -> dict[str, object]:
+        return {} if sort == DEFAULT_SORT else {SORT_ARG: sort}
+
+    def can_edit(self, comment: Comment) -> bool:
+        return services.can_edit(self.participant.user, comment)
+
+    def can_delete(self, comment: Comment) -> bool:
+        return services.can_delete(self.participant.user, comment)
+
+    def can_rate(self, comment: Comment) -> bool:
+        return (
+            self.participant.can_vote
+            and comment.status == CommentStatus.PUBLISHED
+            and comment.author_id != self.participant.user.id
+        )
+
+    def can_flag(self, comment: Comment) -> bool:
+        return self.can_rate(comment) and comment.id not in self.flagged
+
+    def can_reply(self, comment: Comment) -> bool:
+        return (
+            self.participant.can_comment
+            and comment.parent_id is None
+            and comment.status == CommentStatus.PUBLISHED
+        )
+
+    def can_mark_no_answer(self, comment: Comment) -> bool:
+        return self.participant.can_answer and comment.answer_status == AnswerStatus.OPEN and comment.parent_id is None
+
+
+def participant(user: User | None, milestone: Milestone) -> Participant:
+    """The viewer's rights on this milestone (one query for blocks when signed in)."""
+    signed_in = services.is_signed_in(user)
+    result = Participant(user=user if signed_in else None, signed_in=signed_in)
+    closed = services.comments_closed_reason(milestone)
+    result.closed = str(closed) if closed is not None else None
+    if signed_in:
+        try:
+            services.check_participant(user)
+        except services.ParticipationError as refusal:
+            result.refusal = str(refusal)
+        result.can_answer = can_edit_milestone(user, milestone)
+        result.can_close = is_admin(user)
+    return result
+
+
+def parse_sort(raw: str | None) -> tuple[str, list[str]]:
+    raw = (raw or "").strip()
+    if not raw:
+        return DEFAULT_SORT, []
+    if raw in SORT_OPTIONS:
+        return raw, []
+    return DEFAULT_SORT, [str(_l("Diese Sortierung der Kommentare gibt es nicht; die neuesten stehen oben."))]
+
+
+def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -> Thread:
+    """The comment thread of a milestone page as the viewer sees it.
+
+    The comment form (with its CSRF token) is made only for signed-in participants:
+    anonymous page views must not start a session.
+    """
+    sort, notices = parse_sort(args.get(SORT_ARG))
+    page = parse_page(args.get(PAGE_ARG))
+    notices += [str(_l("Die Seitenangabe der Kommentare war ungültig; es wird die erste Seite gezeigt."))] if page.notices else []
+    who = participant(user, milestone)
+    viewer_id = who.user.id if who.user is not None else None
+    per_page = current_app.config["COMMENTS_PER_PAGE"]
+
+    top_level = (
+        select(Comment)
+        .where(Comment.milestone_id == milestone.id, Comment.parent_id.is_(None), _listed(viewer_id, True))
+        .options(joinedload(Comment.author), joinedload(Comment.department))
+        .order_by(*SORT_ORDERS[sort]())
+    )
+    pagination = db.paginate(top_level, page=page.value, per_page=per_page, error_out=False, count=True)
+    ids = [comment.id for comment in pagination.items]
+
+    replies: dict[int, list[Comment]] = {}
+    if ids:
+        rows = db.session.scalars(
+            select(Comment)
+            .where(Comment.parent_id.in_(ids), _listed(viewer_id, False))
+            .options(joinedload(Comment.author), joinedload(Comment.department))
+            # Official answers first: they are what most readers look for.
+            .order_by(Comment.is_official.desc(), Comment.created_at, Comment.id)
+        ).all()
+        for reply in rows:
+            replies.setdefault(reply.parent_id, []).append(reply)
+
+    ratings: dict[int, bool] = {}
+    flagged: set[int] = set()
+    supported = False
+    if viewer_id is not None:
+        every_id = ids + [reply.id for group in replies.values() for reply in group]
+        if every_id:
+            ratings = dict(db.session.execute(
+                select(CommentRating.comment_id, CommentRating.helpful)
+                .where(CommentRating.user_id == viewer_id, CommentRating.comment_id.in_(every_id))
+            ).all())
+            flagged = set(db.session.scalars(
+                select(Flag.comment_id).where(Flag.user_id == viewer_id, Flag.comment_id.in_(every_id))
+            ))
+        supported = services.has_supported(who.user, milestone)
+
+    return Thread(
+        milestone=milestone,
+        participant=who,
+        sort=sort,
+        pagination=pagination,
+        replies=replies,
+        ratings=ratings,
+        flagged=flagged,
+        supported=supported,
+        notices=notices,
+        guest_comments=bool(get_setting("guest_comments")) and not who.signed_in,
+        comment_form=CommentForm() if who.can_comment else None,
+    )
+
+
+def comment_page(comment: Comment, user: User | None) -> int:
+    """The page of the thread (newest first) that shows the comment or its parent."""
+    top = comment.parent if comment.parent_id is not None else comment
+    viewer_id = user.id if services.is_signed_in(user) else None
+    newer = db.session.scalar(
+        select(func.count(Comment.id)).where(
+            Comment.milestone_id == top.milestone_id,
+            Comment.parent_id.is_(None),
+            _listed(viewer_id, True),
+            or_(Comment.created_at > top.created_at,
+                and_(Comment.created_at == top.created_at, Comment.id > top.id)),
+        )
+    )
+    return newer // current_app.config["COMMENTS_PER_PAGE"] + 1
+
+
+def comment_by_id(comment_id: int) -> Comment | None:
+    """A comment of a published milestone, with its milestone and parent."""
+    return db.session.scalar(
+        select(Comment)
+        .join(Comment.milestone)
+        .where(Comment.id == comment_id, Milestone.published.is_(True))
+        .options(joinedload(Comment.milestone), joinedload(Comment.parent), joinedload(Comment.author))
+    )
+
+
+def published_milestone(slug: str) -> Milestone | None:
+    return db.session.scalar(Milestone.select_published().where(Milestone.slug == slug))
+
+
+# --- the backend list of unanswered comments ------------------------------------------------
+
+
+@dataclass
+class UnansweredGroup:
+    department: Department | None
+    comments: list[Comment]
+
+
+def unanswered(user: User) -> list[UnansweredGroup]:
+    """Published top-level comments waiting for an answer, per department, oldest first.
+
+    Admins see every department (and milestones without one); editors their own departments.
+    """
+    query = (
+        select(Comment)
+        .join(Comment.milestone)
+        .where(
+            Comment.parent_id.is_(None),
+            Comment.status == CommentStatus.PUBLISHED.value,
+            Comment.answer_status == AnswerStatus.OPEN.value,
+            Milestone.published.is_(True),
+        )
+        .options(
+            joinedload(Comment.milestone).joinedload(Milestone.department),
+            joinedload(Comment.author),
+        )
+        .order_by(Comment.published_at, Comment.created_at, Comment.id)
+    )
+    if not user.has_role(Role.ADMIN):
+        own = [department.id for department in user.departments]
+        query = query.where(Milestone.department_id.in_(own))
+    groups: dict[int | None, UnansweredGroup] = {}
+    for comment in db.session.scalars(query):
+        department = comment.milestone.department
+        key = department.id if department is not None else None
+        groups.setdefault(key, UnansweredGroup(department, [])).comments.append(comment)
+    return sorted(
+        groups.values(),
+        key=lambda group: (group.department is None, group.department.name if group.department else ""),
+    )
+
+
+def age_in_days(comment: Comment, now: datetime | None = None) -> int:
+    """Whole days since the comment was published (or written)."""
+    since = comment.published_at or comment.created_at
+    return max(((now or utcnow()) - since).days, 0)
+

@@ -1,0 +1,445 @@
+"""Participation: comments, replies, official answers, support votes, ratings and flags.
+
+Every change is a POST with a CSRF token that redirects back to the milestone page (PRG).
+Forms with text have their own pages too: a failed submission is shown there again with
+the typed text and the messages. Anonymous visitors only see links on the milestone page,
+so that reading it sets no cookie; the guest comment form has its own page.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import Forbidden, HTTPException
+
+from app.auth.decorators import roles_required
+from app.auth.permissions import PermissionDenied
+from app.extensions import limiter
+from app.i18n import LocalizedBlueprint
+from app.models import CommentStatus, Role
+from app.moderation import policy
+from app.participation import forms, queries, services
+from app.settings import get_setting
+
+bp = LocalizedBlueprint("participation", __name__)
+
+# Comment ids in URLs stay within the range of the database's integer column.
+COMMENT_ID = "<int(max=2147483647):comment_id>"
+
+REFUSAL_STATUS = {
+    services.NotConfirmed: 403,
+    services.AuthorBlocked: 403,
+    services.CommentsClosed: 403,
+    services.CommentsPaused: 403,
+    services.EditWindowOver: 403,
+    services.EditConflict: 409,
+    services.AlreadyFlagged: 409,
+    services.InvalidText: 422,
+}
+
+THROTTLE_TEXTS = {
+    "comment": _l(
+        "Sie haben in kurzer Zeit viele Kommentare geschrieben. Bitte warten Sie eine Weile und "
+        "versuchen Sie es dann erneut."
+    ),
+    "vote": _l("Sie haben in kurzer Zeit sehr oft abgestimmt. Bitte warten Sie einen Moment und versuchen Sie es dann erneut."),
+    "flag": _l("Sie haben in kurzer Zeit viele Meldungen geschickt. Bitte warten Sie eine Weile und versuchen Sie es dann erneut."),
+}
+
+# Views whose form is shown again with the typed text when the CSRF token expired.
+KEEP_INPUT_ENDPOINTS = frozenset({
+    "participation.new_comment", "participation.reply", "participation.edit",
+    "participation.flag", "participation.guest_comment",
+})
+
+
+# --- rate limits: per account and per IP address, values from config ----------------------------
+
+
+def _ip_key() -> str:
+    # ProxyFix (PROXY_FIX_COUNT) has already put the client's address here. Nothing is stored.
+    return "ip:" + (request.remote_addr or "unknown")
+
+
+def _account_key() -> str:
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
+    # Guests: the address they give, hashed, so the limiter's store holds no e-mail addresses.
+    email = (request.form.get("email") or "").strip().lower()
+    return "guest:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
+
+
+def _config(key: str):
+    return lambda: current_app.config[key]
+
+
+def _limits(kind: str):
+    """Two shared limits (account, IP) per kind: all comment forms count together, and so on."""
+    upper = kind.upper()
+    per_account = limiter.shared_limit(
+        _config(f"{upper}_LIMIT_PER_ACCOUNT"), scope=f"participation-{kind}-account",
+        key_func=_account_key, methods=["POST"],
+    )
+    per_ip = limiter.shared_limit(
+        _config(f"{upper}_LIMIT_PER_IP"), scope=f"participation-{kind}-ip",
+        key_func=_ip_key, methods=["POST"],
+    )
+
+    def decorator(view):
+        return per_account(per_ip(view))
+
+    return decorator
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    endpoint = request.endpoint or ""
+    kind = "flag" if endpoint.endswith(".flag") else (
+        "vote" if endpoint.rsplit(".", 1)[-1] in ("support", "withdraw_support", "rate") else "comment"
+    )
+    # The typed text is not lost: the page shows it for copying.
+    kept = request.form.get("body", "").strip() if request.method == "POST" else ""
+    return render_template("participation/throttled.html", text=THROTTLE_TEXTS[kind], kept=kept), 429
+
+
+@bp.errorhandler(CSRFError)
+def csrf_failed(error):
+    """Text forms are shown again with the input and a message; buttons get the error page."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if view is None or request.endpoint not in KEEP_INPUT_ENDPOINTS:
+        return render_template("errors/error.html", error=error, code=400), 400
+    g.participation_csrf_failed = True
+    try:
+        response = make_response(view(**(request.view_args or {})))
+    except HTTPException as http_error:
+        return current_app.handle_http_exception(http_error)
+    except PermissionDenied:
+        return current_app.handle_http_exception(Forbidden())
+    if response.status_code < 400:
+        response.status_code = 400
+    return response
+
+
+@bp.after_request
+def private_pages(response):
+    """Forms and confirmations are personal: no shared cache keeps them."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _milestone_or_404(slug: str):
+    milestone = queries.published_milestone(slug)
+    if milestone is None:
+        abort(404)
+    return milestone
+
+
+def _comment_or_404(comment_id: int):
+    comment = queries.comment_by_id(comment_id)
+    if comment is None:
+        abort(404)
+    return comment
+
+
+def _status_of(error: services.ParticipationError) -> int:
+    return next((code for kind, code in REFUSAL_STATUS.items() if isinstance(error, kind)), 400)
+
+
+def _refused(error: services.ParticipationError, milestone):
+    """A refusal of a button (support, rating): the reason and a way back."""
+    return render_template("participation/refused.html", message=str(error), milestone=milestone), _status_of(error)
+
+
+def _back_to_comment(comment, *, flash_text: str | None = None, page: int | None = None):
+    """Redirect to the comment in the thread (newest first), on the page that shows it."""
+    if flash_text:
+        flash(flash_text, "success")
+    if page is None:
+        page = queries.comment_page(comment, current_user)
+    args = {queries.PAGE_ARG: page} if page > 1 else {}
+    return redirect(
+        url_for("public.milestone", slug=comment.milestone.slug, _anchor=f"kommentar-{comment.id}", **args),
+        303,
+    )
+
+
+def _published_text(comment) -> str:
+    if comment.status == CommentStatus.PENDING:
+        return _("Vielen Dank! Ihr Beitrag wird veröffentlicht, sobald die Moderation ihn freigegeben hat.")
+    return _("Ihr Beitrag ist veröffentlicht.")
+
+
+def _form_page(template: str, form, status: int = 200, **context):
+    """A form page; after a failed submission 422 (400 after an expired CSRF token)."""
+    if request.method == "POST" and status == 200:
+        status = 400 if g.get("participation_csrf_failed") else 422
+    return render_template(template, form=form, **context), status
+
+
+# --- comments -------------------------------------------------------------------------------------
+
+
+@bp.route("/etappenziele/<slug>/kommentieren", methods=["GET", "POST"])
+@_limits("comment")
+@login_required
+def new_comment(slug: str):
+    milestone = _milestone_or_404(slug)
+    form = forms.CommentForm()
+    if form.validate_on_submit():
+        try:
+            comment = services.post_comment(current_user, milestone, form.body.data)
+        except services.ParticipationError as error:
+            form.form_errors.append(str(error))
+            return _form_page("participation/comment_form.html", form, _status_of(error), milestone=milestone)
+        # A new comment is the newest: it is on the first page.
+        return _back_to_comment(comment, flash_text=_published_text(comment), page=1)
+    return _form_page("participation/comment_form.html", form, milestone=milestone,
+                      who=queries.participant(current_user, milestone))
+
+
+@bp.route(f"/kommentare/{COMMENT_ID}/antworten", methods=["GET", "POST"])
+@_limits("comment")
+@login_required
+def reply(comment_id: int):
+    parent = _comment_or_404(comment_id)
+    if parent.parent_id is not None:
+        abort(404)
+    milestone = parent.milestone
+    form = forms.ReplyForm()
+    who = queries.participant(current_user, milestone)
+    if request.method == "GET" and parent.status != CommentStatus.PUBLISHED:
+        return _refused(services.NotPossible(_("Auf diesen Kommentar kann nicht geantwortet werden.")), milestone)
+    if form.validate_on_submit():
+        try:
+            comment = services.post_comment(current_user, milestone, form.body.data, parent=parent)
+        except services.ParticipationError as error:
+            form.form_errors.append(str(error))
+            return _form_page("participation/reply_form.html", form, _status_of(error),
+                              parent=parent, milestone=milestone, who=who)
+        return _back_to_comment(comment, flash_text=_published_text(comment))
+    return _form_page("participation/reply_form.html", form, parent=parent, milestone=milestone, who=who)
+
+
+@bp.route(f"/kommentare/{COMMENT_ID}/bearbeiten", methods=["GET", "POST"])
+@_limits("comment")
+@login_required
+def edit(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    form = forms.EditForm()
+    if request.method == "GET":
+        form.body.data = comment.body
+    if form.validate_on_submit():
+        try:
+            services.edit_comment(current_user, comment, form.body.data)
+        except services.ParticipationError as error:
+            form.form_errors.append(str(error))
+            return _form_page("participation/edit_form.html", form, _status_of(error), **_edit_context(comment))
+        return _back_to_comment(comment, flash_text=_published_text(comment) if comment.status == CommentStatus.PENDING
+                                else _("Ihr Kommentar wurde geändert."))
+    if request.method == "GET" and not services.can_edit(current_user, comment):
+        return _refused(services.EditWindowOver(_(
+            "Dieser Kommentar kann nicht mehr bearbeitet werden: Kommentare lassen sich nur in den "
+            "ersten %(num)d Minuten nach dem Schreiben ändern.", num=current_app.config["COMMENT_EDIT_MINUTES"],
+        )), comment.milestone)
+    return _form_page("participation/edit_form.html", form, **_edit_context(comment))
+
+
+def _edit_context(comment) -> dict:
+    return {
+        "comment": comment,
+        "deadline": services.edit_deadline(comment),
+        "premoderated": policy.moderation_mode(comment.milestone) == "pre",
+    }
+
+
+@bp.route(f"/kommentare/{COMMENT_ID}/loeschen", methods=["GET", "POST"])
+@login_required
+def delete(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    form = forms.ActionForm()
+    if form.validate_on_submit():
+        try:
+            services.delete_comment(current_user, comment)
+        except services.ParticipationError as error:
+            return _refused(error, comment.milestone)
+        return _back_to_comment(comment, flash_text=_("Ihr Kommentar wurde gelöscht."))
+    if not services.can_delete(current_user, comment):
+        return _refused(services.NotPossible(_("Dieser Kommentar kann nicht mehr gelöscht werden.")), comment.milestone)
+    status = 400 if request.method == "POST" else 200
+    return render_template("participation/delete_confirm.html", form=form, comment=comment), status
+
+
+# --- guest comments (own page: the form sets a session cookie for its CSRF token) ----------------
+
+
+@bp.route("/etappenziele/<slug>/gastkommentar", methods=["GET", "POST"])
+@_limits("comment")
+def guest_comment(slug: str):
+    milestone = _milestone_or_404(slug)
+    if current_user.is_authenticated:
+        return redirect(url_for(".new_comment", slug=slug), 303)
+    if not get_setting("guest_comments"):
+        abort(404)
+    from_settings = queries.participant(None, milestone)
+    form = forms.GuestCommentForm()
+    if form.validate_on_submit():
+        try:
+            services.post_guest_comment(milestone, form.name.data, form.email.data, form.body.data)
+        except services.ParticipationError as error:
+            form.form_errors.append(str(error))
+            return _form_page("participation/guest_form.html", form, _status_of(error), milestone=milestone,
+                              closed=from_settings.closed)
+        return redirect(url_for(".guest_comment_sent", slug=slug), 303)
+    return _form_page("participation/guest_form.html", form, milestone=milestone, closed=from_settings.closed)
+
+
+@bp.get("/etappenziele/<slug>/gastkommentar/gesendet")
+def guest_comment_sent(slug: str):
+    milestone = _milestone_or_404(slug)
+    return render_template("participation/guest_sent.html", milestone=milestone)
+
+
+@bp.route("/kommentare/bestaetigen/<token>", methods=["GET", "POST"])
+def confirm_guest_comment(token: str):
+    """GET shows a button (mail scanners follow links), POST confirms."""
+    form = forms.ActionForm()
+    if form.validate_on_submit():
+        try:
+            comment = services.confirm_guest_comment(token)
+        except services.ParticipationError as error:
+            return render_template("participation/guest_confirm.html", form=form, error=str(error)), 400
+        return render_template("participation/guest_confirmed.html", milestone=comment.milestone)
+    status = 400 if request.method == "POST" else 200
+    return render_template("participation/guest_confirm.html", form=form, error=None), status
+
+
+# --- official answers ------------------------------------------------------------------------
+
+
+@bp.post(f"/kommentare/{COMMENT_ID}/keine-antwort-noetig")
+@login_required
+def no_answer_needed(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    form = forms.ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.mark_no_answer_needed(current_user, comment)
+    except services.ParticipationError as error:
+        return _refused(error, comment.milestone)
+    flash(_("Der Kommentar ist als „keine Antwort nötig“ markiert."), "success")
+    if request.form.get("back") == "list":
+        return redirect(url_for(".unanswered"), 303)
+    return _back_to_comment(comment)
+
+
+@bp.get("/verwaltung/unbeantwortet")
+@roles_required(Role.ADMIN, Role.EDITOR)
+def unanswered():
+    return render_template(
+        "participation/unanswered.html",
+        groups=queries.unanswered(current_user),
+        age_in_days=queries.age_in_days,
+        form=forms.ActionForm(),
+    )
+
+
+@bp.post("/etappenziele/<slug>/kommentare-schliessen")
+@login_required
+def close_comments(slug: str):
+    milestone = _milestone_or_404(slug)
+    form = forms.ActionForm()
+    closed = request.form.get("closed")
+    if not form.validate_on_submit() or closed not in ("1", "0"):
+        abort(400)
+    services.set_comments_closed(current_user, milestone, closed == "1")
+    flash(_("Die Kommentare zu diesem Etappenziel sind jetzt geschlossen.") if closed == "1"
+          else _("Die Kommentare zu diesem Etappenziel sind wieder offen."), "success")
+    return redirect(url_for("public.milestone", slug=slug, _anchor="kommentare"), 303)
+
+
+# --- support votes and ratings -----------------------------------------------------------------
+
+
+@bp.post("/etappenziele/<slug>/unterstuetzen")
+@_limits("vote")
+@login_required
+def support(slug: str):
+    milestone = _milestone_or_404(slug)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.support(current_user, milestone)
+    except services.ParticipationError as error:
+        return _refused(error, milestone)
+    flash(_("Danke! Sie unterstützen dieses Etappenziel."), "success")
+    return redirect(url_for("public.milestone", slug=slug, _anchor="unterstuetzung"), 303)
+
+
+@bp.post("/etappenziele/<slug>/unterstuetzung-zuruecknehmen")
+@_limits("vote")
+@login_required
+def withdraw_support(slug: str):
+    milestone = _milestone_or_404(slug)
+    if not forms.ActionForm().validate_on_submit():
+        abort(400)
+    services.withdraw_support(current_user, milestone)
+    flash(_("Sie unterstützen dieses Etappenziel nicht mehr."), "success")
+    return redirect(url_for("public.milestone", slug=slug, _anchor="unterstuetzung"), 303)
+
+
+@bp.post(f"/kommentare/{COMMENT_ID}/bewerten")
+@_limits("vote")
+@login_required
+def rate(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    value = request.form.get("rating", "")
+    if not forms.ActionForm().validate_on_submit() or value not in services.RATING_VALUES:
+        return _refused(services.NotPossible(_("Diese Bewertung gibt es nicht.")), comment.milestone)
+    try:
+        services.rate_comment(current_user, comment, services.RATING_VALUES[value])
+    except services.ParticipationError as error:
+        return _refused(error, comment.milestone)
+    return _back_to_comment(comment)
+
+
+# --- flags ---------------------------------------------------------------------------------------
+
+
+@bp.route(f"/kommentare/{COMMENT_ID}/melden", methods=["GET", "POST"])
+@_limits("flag")
+@login_required
+def flag(comment_id: int):
+    comment = _comment_or_404(comment_id)
+    form = forms.FlagForm()
+    if form.validate_on_submit():
+        try:
+            services.flag_comment(current_user, comment, form.reason.data, form.text.data or "")
+        except services.ParticipationError as error:
+            form.form_errors.append(str(error))
+            return _form_page("participation/flag_form.html", form, _status_of(error), comment=comment)
+        return _back_to_comment(comment, flash_text=_("Danke für Ihre Meldung. Die Moderation prüft den Kommentar."))
+    if request.method == "GET" and comment.status != CommentStatus.PUBLISHED:
+        return _refused(services.NotPossible(_("Dieser Kommentar kann nicht gemeldet werden.")), comment.milestone)
+    return _form_page("participation/flag_form.html", form, comment=comment)

@@ -1,0 +1,164 @@
+"""Who may open which backend page: an explicit table of every backend route and role.
+
+A backend route that is missing from the table fails the test, so new routes must be
+added here with their intended permissions. Every rule is checked in German and English.
+"""
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from app.backend import catalog
+from app.backend.catalog import ChampionData
+from app.extensions import login_manager
+from app.models import AuditEntry, FundingSource, Milestone, ProgressUpdate, Role
+from tests.builders import make_department, make_field, make_milestone, make_update, make_user
+from tests.builders_backend import login, make_admin, make_editor, make_moderator
+
+ROLES = ("anonymous", "citizen", "editor_own", "editor_other", "moderator", "admin")
+LOGIN = "login"  # a redirect to the sign-in page (or 401 without one)
+# Every backend form requires a title or a name: blank ones make any allowed POST fail
+# validation. (Fields missing from a body keep the object's values in WTForms.)
+EMPTY_FORM = {"title": "", "name": ""}
+
+# (method, endpoint): expected status per role, in the order of ROLES. POSTs send an
+# invalid form, so an allowed POST answers 200 with the form's errors and changes nothing.
+#                                                   anon   citizen own  other  mod  admin
+TABLE = {
+    ("GET", "backend.dashboard"):                   (LOGIN, 403, 200, 200, 200, 200),
+    ("GET", "backend.milestones"):                  (LOGIN, 403, 200, 200, 403, 200),
+    ("GET", "backend.milestone_new"):               (LOGIN, 403, 200, 200, 403, 200),
+    ("POST", "backend.milestone_new"):              (LOGIN, 403, 200, 200, 403, 200),
+    ("GET", "backend.milestone_edit"):              (LOGIN, 403, 200, 403, 403, 200),
+    ("POST", "backend.milestone_edit"):             (LOGIN, 403, 200, 403, 403, 200),
+    ("GET", "backend.progress_updates"):            (LOGIN, 403, 200, 403, 403, 200),
+    ("GET", "backend.progress_update_new"):         (LOGIN, 403, 200, 403, 403, 200),
+    ("POST", "backend.progress_update_new"):        (LOGIN, 403, 200, 403, 403, 200),
+    ("GET", "backend.progress_update_edit"):        (LOGIN, 403, 200, 403, 403, 200),
+    ("POST", "backend.progress_update_edit"):       (LOGIN, 403, 200, 403, 403, 200),
+    ("GET", "backend.strategy"):                    (LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "backend.strategy"):                   (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.fields"):                      (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.field_new"):                   (LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "backend.field_new"):                  (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.field_edit"):                  (LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "backend.field_edit"):                 (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.departments"):                 (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.department_new"):              (LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "backend.department_new"):             (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.department_edit"):             (LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "backend.department_edit"):            (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.funding_sources"):             (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.funding_source_new"):          (LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "backend.funding_source_new"):         (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.funding_source_edit"):         (LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "backend.funding_source_edit"):        (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.champions"):                   (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.champion_new"):                (LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "backend.champion_new"):               (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.champion_edit"):               (LOGIN, 403, 403, 403, 403, 200),
+    ("POST", "backend.champion_edit"):              (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.champion_photo"):              (LOGIN, 403, 403, 403, 403, 200),
+    ("GET", "backend.audit_log"):                   (LOGIN, 403, 403, 403, 403, 200),
+}
+
+
+def backend_routes(app) -> list[tuple[str, str, str]]:
+    """(method, endpoint, rule) of every backend rule, GET and POST, both languages."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("backend."):
+            continue
+        for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
+            routes.append((method, rule.endpoint, rule.rule))
+    return sorted(routes)
+
+
+@pytest.fixture
+def world(db):
+    """One of everything a backend URL can point to, and a user per role."""
+    own, other = make_department(), make_department()
+    milestone = make_milestone(department=own, field=make_field())
+    update = make_update(milestone)
+    source = FundingSource(name="Eigenmittel")
+    db.session.add(source)
+    admin = make_admin()
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(png, "PNG")
+    champion = catalog.save_champion(admin, None, ChampionData(
+        name="Petra", role="Leitung", photo_consent_on=date(2025, 1, 1), photo_upload=png.getvalue()))
+    users = {
+        "anonymous": None,
+        "citizen": make_user(roles=(Role.CITIZEN,)),
+        "editor_own": make_editor(own),
+        "editor_other": make_editor(other),
+        "moderator": make_moderator(),
+        "admin": admin,
+    }
+    db.session.commit()
+    values = {
+        "milestone_id": milestone.id, "update_id": update.id, "field_id": milestone.field_id,
+        "department_id": own.id, "source_id": source.id, "champion_id": champion.id,
+    }
+    return users, values
+
+
+def build_url(rule: str, values: dict) -> str:
+    def replace(match: re.Match) -> str:
+        name = match.group(2)
+        assert name in values, f"no test value for <{name}> in {rule}"
+        return str(values[name])
+
+    return re.sub(r"<(?:(\w+):)?(\w+)>", replace, rule)
+
+
+def state(db) -> tuple:
+    """A fingerprint of what a refused or empty POST must not change."""
+    return (
+        db.session.scalar(select(func.count()).select_from(AuditEntry)),
+        db.session.scalar(select(func.count()).select_from(Milestone)),
+        db.session.scalar(select(func.count()).select_from(ProgressUpdate)),
+    )
+
+
+def test_every_backend_route_is_in_the_table(app):
+    routes = {(method, endpoint) for method, endpoint, _ in backend_routes(app)}
+    assert routes - set(TABLE) == set(), "backend routes missing from the authorization table"
+    assert set(TABLE) - routes == set(), "table rows for routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_backend_route_permissions(app, db, world, role):
+    users, values = world
+    client = app.test_client()
+    if users[role] is not None:
+        login(client, users[role])
+    before = state(db)
+    failures = []
+    for method, endpoint, rule in backend_routes(app):
+        expected = TABLE[(method, endpoint)][ROLES.index(role)]
+        url = build_url(rule, values)
+        response = client.open(url, method=method, data=EMPTY_FORM if method == "POST" else None)
+        if not matches(app, response, expected):
+            failures.append(f"{method} {url}: expected {expected}, got {response.status_code}")
+    assert failures == []
+    db.session.expire_all()
+    assert state(db) == before, "a request in the permission walk changed data"
+
+
+def matches(app, response, expected) -> bool:
+    if expected != LOGIN:
+        return response.status_code == expected
+    if response.status_code == 401:
+        return login_manager.login_view is None
+    if response.status_code != 302:
+        return False
+    path = urlsplit(response.headers["Location"]).path
+    endpoint, _ = app.url_map.bind("localhost").match(path)
+    return endpoint == login_manager.login_view

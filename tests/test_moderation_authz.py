@@ -1,0 +1,176 @@
+"""Who may open which moderation page: an explicit table of every moderation route and role.
+
+A moderation route missing from the table fails the test, so new routes must be added here
+with their intended permissions. Every rule is checked in German and English. POSTs send an
+empty form (one blank field): an allowed POST answers with the form's errors (or a redirect with a message)
+and changes nothing.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import login_manager
+from app.models import (
+    AuditEntry,
+    Comment,
+    HoldPattern,
+    Milestone,
+    ModerationDecision,
+    ReasonTemplate,
+    Role,
+    UserBlock,
+    utcnow,
+)
+from tests.builders import make_department, make_milestone, make_user
+from tests.builders_backend import login, make_admin, make_editor, make_moderator
+from tests.builders_moderation import make_citizen, make_comment, make_flag, make_reason_template
+
+ROLES = ("anonymous", "citizen", "editor", "moderator", "admin")
+LOGIN = "login"
+PREFIXES = ("moderation.", "moderation_public.")
+# A non-empty body: with none at all, forms bound to an object would validate the object's values.
+EMPTY_FORM = {"title": ""}
+
+#                                                       anon   citizen editor  mod   admin
+TABLE = {
+    ("GET", "moderation.queue"):                        (LOGIN, 403, 403, 200, 200),
+    ("POST", "moderation.bulk"):                        (LOGIN, 403, 403, 200, 200),
+    ("GET", "moderation.item"):                         (LOGIN, 403, 403, 200, 200),
+    ("POST", "moderation.decide"):                      (LOGIN, 403, 403, 400, 400),
+    ("POST", "moderation.redact"):                      (LOGIN, 403, 403, 400, 400),
+    ("POST", "moderation.block"):                       (LOGIN, 403, 403, 400, 400),
+    # Official answers: the participation rule (editors of the department, admins).
+    ("POST", "moderation.answer"):                      (LOGIN, 403, 403, 403, 400),
+    ("GET", "moderation.blocks"):                       (LOGIN, 403, 403, 200, 200),
+    ("POST", "moderation.unblock"):                     (LOGIN, 403, 403, 302, 302),
+    ("GET", "moderation.log"):                          (LOGIN, 403, 403, 200, 200),
+    ("GET", "moderation.log_export"):                   (LOGIN, 403, 403, 200, 200),
+    ("GET", "moderation.reasons"):                      (LOGIN, 403, 403, 403, 200),
+    ("POST", "moderation.reasons"):                     (LOGIN, 403, 403, 403, 400),
+    ("GET", "moderation.reason_edit"):                  (LOGIN, 403, 403, 403, 200),
+    ("POST", "moderation.reason_edit"):                 (LOGIN, 403, 403, 403, 400),
+    ("POST", "moderation.reason_delete"):               (LOGIN, 403, 403, 403, 302),
+    ("GET", "moderation.hold_list"):                    (LOGIN, 403, 403, 403, 200),
+    ("POST", "moderation.hold_list"):                   (LOGIN, 403, 403, 403, 400),
+    ("POST", "moderation.hold_delete"):                 (LOGIN, 403, 403, 403, 302),
+    ("GET", "moderation.milestone_modes"):              (LOGIN, 403, 403, 403, 200),
+    ("POST", "moderation.milestone_modes"):             (LOGIN, 403, 403, 403, 400),
+    ("GET", "moderation_public.transparency"):          (200, 200, 200, 200, 200),
+    # Only the author sees the appeal page of a comment; for everyone else it does not exist.
+    ("GET", "moderation_public.appeal"):                (LOGIN, 200, 404, 404, 404),
+    ("POST", "moderation_public.appeal"):               (LOGIN, 200, 404, 404, 404),
+}
+
+
+def moderation_routes(app) -> list[tuple[str, str, str]]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(PREFIXES):
+            continue
+        for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
+            routes.append((method, rule.endpoint, rule.rule))
+    return sorted(routes)
+
+
+@pytest.fixture
+def world(db):
+    citizen = make_citizen()
+    milestone = make_milestone(department=make_department())
+    comment = make_comment(milestone, citizen)  # published: the author's appeal page shows "not possible"
+    make_flag(comment)
+    template = make_reason_template()
+    pattern = HoldPattern(pattern="Idiot")
+    db.session.add(pattern)
+    block = UserBlock(user_id=make_citizen().id, reason="alt", lifted_at=utcnow())
+    db.session.add(block)
+    users = {
+        "anonymous": None,
+        "citizen": citizen,
+        "editor": make_editor(),
+        "moderator": make_moderator(),
+        "admin": make_admin(),
+    }
+    db.session.commit()
+    values = {"comment_id": comment.id, "template_id": template.id, "pattern_id": pattern.id, "block_id": block.id}
+    return users, values
+
+
+def build_url(rule: str, values: dict) -> str:
+    def replace(match: re.Match) -> str:
+        name = match.group(2)
+        assert name in values, f"no test value for <{name}> in {rule}"
+        return str(values[name])
+
+    return re.sub(r"<(?:(\w+):)?(\w+)>", replace, rule)
+
+
+def state(db) -> tuple:
+    counts = tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (ModerationDecision, UserBlock, HoldPattern, ReasonTemplate, Comment, AuditEntry)
+    )
+    comments = tuple(db.session.execute(select(Comment.id, Comment.status, Comment.body, Comment.appealed_at)).all())
+    modes = tuple(db.session.scalars(select(Milestone.moderation_mode)).all())
+    lifted = tuple(db.session.scalars(select(UserBlock.lifted_at)).all())
+    return counts, comments, modes, lifted
+
+
+def test_every_moderation_route_is_in_the_table(app):
+    routes = {(method, endpoint) for method, endpoint, _ in moderation_routes(app)}
+    assert routes - set(TABLE) == set(), "moderation routes missing from the authorization table"
+    assert set(TABLE) - routes == set(), "table rows for routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_moderation_route_permissions(app, db, world, role):
+    users, values = world
+    client = app.test_client()
+    if users[role] is not None:
+        login(client, users[role])
+    before = state(db)
+    failures = []
+    for method, endpoint, rule in moderation_routes(app):
+        expected = TABLE[(method, endpoint)][ROLES.index(role)]
+        url = build_url(rule, values)
+        response = client.open(url, method=method, data=EMPTY_FORM if method == "POST" else None)
+        if not matches(app, response, expected):
+            failures.append(f"{method} {url}: expected {expected}, got {response.status_code}")
+    assert failures == []
+    db.session.expire_all()
+    assert state(db) == before, "a request in the permission walk changed data"
+
+
+def test_inactive_staff_account_is_refused(app, db, world):
+    users, values = world
+    moderator = users["moderator"]
+    client = app.test_client()
+    login(client, moderator)
+    moderator.active = False
+    db.session.commit()
+    response = client.get("/verwaltung/moderation")
+    assert response.status_code == 302  # the session no longer counts: back to sign-in
+
+
+def test_citizen_with_moderator_role_only_through_role(app, db, world):
+    """A user holding both citizen and moderator roles may moderate; the citizen role alone may not."""
+    both = make_user(roles=(Role.CITIZEN, Role.MODERATOR))
+    db.session.commit()
+    client = app.test_client()
+    login(client, both)
+    assert client.get("/verwaltung/moderation").status_code == 200
+
+
+def matches(app, response, expected) -> bool:
+    if expected != LOGIN:
+        return response.status_code == expected
+    if response.status_code == 401:
+        return login_manager.login_view is None
+    if response.status_code != 302:
+        return False
+    path = urlsplit(response.headers["Location"]).path
+    endpoint, _ = app.url_map.bind("localhost").match(path)
+    return endpoint == login_manager.login_view

@@ -1,0 +1,706 @@
+"""Participation through HTTP: the thread on the milestone page, the forms, the buttons, the lists."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.extensions import db as _db
+from app.models import (
+    Comment,
+    CommentRating,
+    Flag,
+    Milestone,
+    OutboxMail,
+    SupportVote,
+    UserBlock,
+    utcnow,
+)
+from app.participation.forms import new_form_stamp
+from app.settings import set_setting
+from config import TestingConfig
+from tests.builders import make_department, make_milestone
+from tests.builders_participation import (
+    make_admin,
+    make_citizen,
+    make_comment,
+    make_editor,
+    make_moderator,
+    sign_in,
+)
+from tests.conftest import FreshContextClient
+
+
+@pytest.fixture
+def scene(db):
+    department = make_department(name="Bürgeramt")
+    milestone = make_milestone(title="Digitales Bürgerkonto", department=department)
+    citizen = make_citizen(display_name="Clara Citoyenne")
+    db.session.commit()
+    return milestone, citizen, department
+
+
+def page_url(milestone, **query) -> str:
+    suffix = "&".join(f"{key}={value}" for key, value in query.items())
+    return f"/etappenziele/{milestone.slug}" + (f"?{suffix}" if suffix else "")
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def thread_html(response) -> str:
+    html = text_of(response)
+    return html[html.index('id="unterstuetzung"'):]
+
+
+def fresh(model, ident):
+    _db.session.expire_all()
+    return _db.session.get(model, ident)
+
+
+# --- the thread on the milestone page --------------------------------------------------------------
+
+
+def test_anonymous_visitors_get_links_no_forms_and_no_cookie(client, scene):
+    milestone, citizen, _ = scene
+    make_comment(milestone, citizen, "Gute Idee")
+    _db.session.commit()
+    response = client.get(page_url(milestone))
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" in response.headers.get("Vary", "")
+    html = thread_html(response)
+    assert "<form" not in html and "csrf_token" not in html
+    assert "Anmelden, um zu kommentieren" in html and "Anmelden, um zu unterstützen" in html
+    assert "next=/etappenziele/" in html
+    assert "Gute Idee" in html
+    assert "Ohne Konto kommentieren" not in html
+
+
+def test_guest_comment_link_only_when_the_setting_is_on(client, scene):
+    milestone, _, _ = scene
+    set_setting("guest_comments", True)
+    _db.session.commit()
+    response = client.get(page_url(milestone))
+    assert "Ohne Konto kommentieren" in thread_html(response)
+    assert "Set-Cookie" not in response.headers
+
+
+def test_signed_in_citizens_get_the_forms(client, scene):
+    milestone, citizen, _ = scene
+    make_comment(milestone, make_citizen(), "Von jemand anderem")
+    _db.session.commit()
+    sign_in(client, citizen)
+    response = client.get(page_url(milestone))
+    html = thread_html(response)
+    assert "Cookie" in response.headers.get("Vary", "")
+    assert f'action="/etappenziele/{milestone.slug}/kommentieren"' in html
+    assert f'action="/etappenziele/{milestone.slug}/unterstuetzen"' in html
+    assert 'name="website"' in html and 'name="form_started"' in html
+    assert ">Hilfreich</button>" in html and ">Melden</a>" in html and ">Antworten</a>" in html
+
+
+def test_unconfirmed_and_blocked_accounts_see_why_they_cannot_take_part(client, scene):
+    milestone, citizen, _ = scene
+    unconfirmed = make_citizen(confirmed=False)
+    _db.session.add(UserBlock(user_id=citizen.id))
+    _db.session.commit()
+    sign_in(client, unconfirmed)
+    html = thread_html(client.get(page_url(milestone)))
+    assert "bestätigen Sie zuerst Ihre E-Mail-Adresse" in html and "kommentieren" in html
+    assert "/kommentieren\"" not in html
+    sign_in(client, citizen)
+    html = thread_html(client.get(page_url(milestone)))
+    assert "für Beiträge gesperrt" in html
+    assert "/unterstuetzen\"" not in html
+
+
+def test_pending_comments_are_shown_to_their_author_only(client, scene):
+    milestone, citizen, _ = scene
+    make_comment(milestone, citizen, "Geheim bis zur Freigabe", status="pending")
+    _db.session.commit()
+    assert "Geheim bis zur Freigabe" not in text_of(client.get(page_url(milestone)))
+    sign_in(client, make_citizen())
+    assert "Geheim bis zur Freigabe" not in text_of(client.get(page_url(milestone)))
+    sign_in(client, citizen)
+    html = text_of(client.get(page_url(milestone)))
+    assert "Geheim bis zur Freigabe" in html and "Wartet auf Freigabe" in html
+
+
+def test_removed_held_and_deleted_comments_leave_lines_and_replies_stay(client, scene):
+    milestone, citizen, _ = scene
+    removed = make_comment(milestone, citizen, "Böser Text", status="rejected",
+                           moderation_reason="Beleidigung einer Person")
+    make_comment(milestone, make_citizen(), "Antwort auf den entfernten Text", parent=removed)
+    make_comment(milestone, citizen, "Gemeldeter Text", status="held")
+    make_comment(milestone, citizen, "Gelöschter Text", status="deleted")
+    make_comment(milestone, citizen, "Spam-Text", status="spam")
+    _db.session.commit()
+    html = thread_html(client.get(page_url(milestone)))
+    assert "Von der Moderation entfernt (Grund: Beleidigung einer Person)" in html
+    assert "Nach Meldungen vorübergehend ausgeblendet – wird geprüft" in html
+    assert "Kommentar gelöscht" in html
+    assert "Antwort auf den entfernten Text" in html
+    for hidden in ("Böser Text", "Gemeldeter Text", "Gelöschter Text", "Spam-Text"):
+        assert hidden not in html
+
+
+def test_official_answers_come_first_and_name_the_department(client, scene):
+    milestone, citizen, department = scene
+    question = make_comment(milestone, citizen, "Wann?")
+    make_comment(milestone, make_citizen(), "Das frage ich mich auch", parent=question,
+                 created_at=utcnow() - timedelta(hours=1))
+    make_comment(milestone, make_editor(department), "Im Mai.", parent=question, is_official=True,
+                 department_id=department.id, answer_status=None)
+    question.answer_status = "answered"
+    _db.session.commit()
+    html = thread_html(client.get(page_url(milestone)))
+    assert html.index("Antwort der Verwaltung") < html.index("Das frage ich mich auch")
+    assert "Antwort der Verwaltung</strong> – <span>Bürgeramt</span>" in html
+    assert "comment-official" in html and "beantwortet" in html
+
+
+def test_english_page_marks_comments_as_german(client, scene):
+    milestone, citizen, _ = scene
+    make_comment(milestone, citizen, "Deutscher Kommentartext")
+    _db.session.commit()
+    html = text_of(client.get(f"/en/etappenziele/{milestone.slug}"))
+    assert '<div class="comment-text" lang="de"><p>Deutscher Kommentartext</p></div>' in html
+
+
+def test_sorting_and_paging_with_more_links(app, client, scene):
+    milestone, citizen, _ = scene
+    app.config["COMMENTS_PER_PAGE"] = 2
+    now = utcnow()
+    for n, helpful in enumerate((0, 5, 1)):
+        make_comment(milestone, citizen, f"Kommentar Nummer {n}", created_at=now - timedelta(minutes=10 - n),
+                     helpful_count=helpful)
+    _db.session.commit()
+    first = thread_html(client.get(page_url(milestone)))
+    assert first.index("Nummer 2") < first.index("Nummer 1") and "Nummer 0" not in first
+    assert f'href="/etappenziele/{milestone.slug}?comments_page=2#kommentare" rel="next">Weitere Kommentare' in first
+    second = thread_html(client.get(page_url(milestone, comments_page=2)))
+    assert "Nummer 0" in second and "Vorherige Kommentare" in second
+    oldest = thread_html(client.get(page_url(milestone, comments_sort="oldest")))
+    assert oldest.index("Nummer 0") < oldest.index("Nummer 1")
+    assert "comments_sort=oldest" in oldest
+    helpful = thread_html(client.get(page_url(milestone, comments_sort="helpful")))
+    assert helpful.index("Nummer 1") < helpful.index("Nummer 2")
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ({"comments_sort": "beste"}, "Diese Sortierung der Kommentare gibt es nicht"),
+    ({"comments_page": "abc"}, "Seitenangabe der Kommentare war ungültig"),
+    ({"comments_page": "99999"}, "Auf dieser Seite gibt es keine Kommentare mehr"),
+])
+def test_bad_thread_parameters_give_a_message(client, scene, query, message):
+    milestone, citizen, _ = scene
+    make_comment(milestone, citizen, "Ein Kommentar")
+    _db.session.commit()
+    response = client.get(page_url(milestone, **query))
+    assert response.status_code == 200
+    assert message in text_of(response)
+
+
+# --- writing comments ------------------------------------------------------------------------------
+
+
+def post_comment(client, milestone, body: str, **extra):
+    data = {"body": body, "website": "", "form_started": new_form_stamp(), **extra}
+    return client.post(f"/etappenziele/{milestone.slug}/kommentieren", data=data)
+
+
+def test_comment_is_posted_and_the_answer_leads_back_to_it(client, scene):
+    milestone, citizen, _ = scene
+    sign_in(client, citizen)
+    response = post_comment(client, milestone, "Mein erster Kommentar")
+    assert response.status_code == 303
+    comment = _db.session.scalar(select(Comment))
+    assert response.headers["Location"].endswith(f"/etappenziele/{milestone.slug}#kommentar-{comment.id}")
+    assert fresh(Milestone, milestone.id).comment_count == 1
+    html = text_of(client.get(page_url(milestone)))
+    assert "Ihr Beitrag ist veröffentlicht." in html and "Mein erster Kommentar" in html
+
+
+def test_anonymous_comment_post_goes_to_the_login(client, scene):
+    milestone, _, _ = scene
+    response = post_comment(client, milestone, "Ohne Anmeldung")
+    assert response.status_code == 302 and "/konto/anmelden" in response.headers["Location"]
+    assert _db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_failed_comment_keeps_the_text_and_explains(app, client, scene):
+    milestone, citizen, _ = scene
+    app.config["COMMENT_MAX_LENGTH"] = 20
+    sign_in(client, citizen)
+    response = post_comment(client, milestone, "Dieser Text ist leider viel zu lang")
+    assert response.status_code == 422
+    html = text_of(response)
+    assert "Dieser Text ist leider viel zu lang" in html
+    assert "35 Zeichen lang; erlaubt sind höchstens 20" in html
+    assert 'class="error-summary"' in html
+    assert post_comment(client, milestone, "   ").status_code == 422
+    assert _db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_honeypot_and_fill_time_stop_bots(app, client, scene):
+    milestone, citizen, _ = scene
+    sign_in(client, citizen)
+    filled = post_comment(client, milestone, "Kaufen Sie jetzt!", website="https://spam.example")
+    assert filled.status_code == 422 and "automatisch erzeugt" in text_of(filled)
+    forged = post_comment(client, milestone, "Gefälschter Zeitstempel", form_started="abc")
+    assert forged.status_code == 422 and "abgelaufen" in text_of(forged)
+    app.config["FORM_MIN_FILL_SECONDS"] = 60
+    fast = post_comment(client, milestone, "Sehr schnell getippt")
+    assert fast.status_code == 422 and "sehr schnell" in text_of(fast)
+    assert "Sehr schnell getippt" in text_of(fast)
+    assert _db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_expired_csrf_token_keeps_the_text(app, client, scene):
+    milestone, citizen, _ = scene
+    app.config["WTF_CSRF_ENABLED"] = True
+    sign_in(client, citizen)
+    response = post_comment(client, milestone, "Lange überlegt, dann abgeschickt", csrf_token="abgelaufen")
+    assert response.status_code == 400
+    html = text_of(response)
+    assert "Lange überlegt, dann abgeschickt" in html and "Das Formular ist abgelaufen" in html
+    assert _db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+def test_buttons_without_csrf_token_change_nothing(app, client, scene):
+    milestone, citizen, _ = scene
+    app.config["WTF_CSRF_ENABLED"] = True
+    sign_in(client, citizen)
+    response = client.post(f"/etappenziele/{milestone.slug}/unterstuetzen")
+    assert response.status_code == 400
+    assert _db.session.scalar(select(func.count(SupportVote.id))) == 0
+
+
+def test_comment_form_page_for_closed_comments_says_so(client, scene):
+    milestone, citizen, _ = scene
+    milestone.comments_closed = True
+    _db.session.commit()
+    sign_in(client, citizen)
+    page = client.get(f"/etappenziele/{milestone.slug}/kommentieren")
+    assert "keine neuen Kommentare mehr möglich" in text_of(page) and "<textarea" not in text_of(page)
+    refused = post_comment(client, milestone, "Trotzdem")
+    assert refused.status_code == 403 and "Trotzdem" in text_of(refused)
+    html = thread_html(client.get(page_url(milestone)))
+    assert "keine neuen Kommentare mehr möglich" in html and "/kommentieren\"" not in html
+
+
+def test_unknown_milestone_is_404(client, scene):
+    _, citizen, _ = scene
+    sign_in(client, citizen)
+    assert client.get("/etappenziele/gibt-es-nicht/kommentieren").status_code == 404
+    assert client.post("/etappenziele/gibt-es-nicht/unterstuetzen").status_code == 404
+
+
+# --- replies, edits, deletion ----------------------------------------------------------------------
+
+
+def test_reply_page_and_reply(client, scene):
+    milestone, citizen, _ = scene
+    top = make_comment(milestone, make_citizen(), "Die Frage")
+    _db.session.commit()
+    sign_in(client, citizen)
+    page = client.get(f"/kommentare/{top.id}/antworten")
+    assert page.status_code == 200 and "Die Frage" in text_of(page)
+    response = client.post(f"/kommentare/{top.id}/antworten",
+                           data={"body": "Meine Antwort", "form_started": new_form_stamp()})
+    assert response.status_code == 303
+    reply = _db.session.scalar(select(Comment).where(Comment.parent_id == top.id))
+    assert response.headers["Location"].endswith(f"#kommentar-{reply.id}")
+    assert client.get(f"/kommentare/{reply.id}/antworten").status_code == 404
+    assert client.get("/kommentare/99999999/antworten").status_code == 404
+    assert client.get("/kommentare/99999999999999999999/antworten").status_code == 404
+
+
+def test_editor_reply_page_announces_the_official_answer(client, scene):
+    milestone, citizen, department = scene
+    top = make_comment(milestone, citizen, "Frage an die Stadt")
+    editor = make_editor(department)
+    _db.session.commit()
+    sign_in(client, editor)
+    assert "Antwort der Verwaltung" in text_of(client.get(f"/kommentare/{top.id}/antworten"))
+    client.post(f"/kommentare/{top.id}/antworten", data={"body": "Antwort", "form_started": new_form_stamp()})
+    assert fresh(Comment, top.id).answer_status == "answered"
+
+
+def test_edit_page_is_prefilled_and_saves(client, scene):
+    milestone, citizen, _ = scene
+    comment = make_comment(milestone, citizen, "Ursprünglicher Text")
+    _db.session.commit()
+    sign_in(client, citizen)
+    page = client.get(f"/kommentare/{comment.id}/bearbeiten")
+    assert page.status_code == 200 and "Ursprünglicher Text</textarea>" in text_of(page)
+    response = client.post(f"/kommentare/{comment.id}/bearbeiten",
+                           data={"body": "Verbesserter Text", "form_started": new_form_stamp()})
+    assert response.status_code == 303
+    assert fresh(Comment, comment.id).body == "Verbesserter Text"
+    assert "bearbeitet" in thread_html(client.get(page_url(milestone)))
+
+
+def test_edit_is_refused_to_others_and_after_the_window(app, client, scene):
+    milestone, citizen, _ = scene
+    comment = make_comment(milestone, citizen, "Text", created_at=utcnow() - timedelta(minutes=20))
+    _db.session.commit()
+    sign_in(client, make_citizen())
+    assert client.get(f"/kommentare/{comment.id}/bearbeiten").status_code == 403
+    sign_in(client, citizen)
+    late = client.get(f"/kommentare/{comment.id}/bearbeiten")
+    assert late.status_code == 403 and "15 Minuten" in text_of(late)
+    posted = client.post(f"/kommentare/{comment.id}/bearbeiten",
+                         data={"body": "Zu spät", "form_started": new_form_stamp()})
+    assert posted.status_code == 403 and "Zu spät" in text_of(posted)
+    assert fresh(Comment, comment.id).body == "Text"
+
+
+def test_delete_with_confirmation(client, scene):
+    milestone, citizen, _ = scene
+    comment = make_comment(milestone, citizen, "Bald weg")
+    _db.session.commit()
+    sign_in(client, citizen)
+    confirm = client.get(f"/kommentare/{comment.id}/loeschen")
+    assert confirm.status_code == 200 and "Kommentar gelöscht" in text_of(confirm)
+    assert client.post(f"/kommentare/{comment.id}/loeschen").status_code == 303
+    assert fresh(Comment, comment.id).status == "deleted"
+    html = thread_html(client.get(page_url(milestone)))
+    assert "Kommentar gelöscht" in html and "Bald weg" not in html
+    sign_in(client, make_citizen())
+    assert client.post(f"/kommentare/{comment.id}/loeschen").status_code == 403
+
+
+# --- support and ratings ---------------------------------------------------------------------------
+
+
+def test_support_and_withdraw_through_buttons(client, scene):
+    milestone, citizen, _ = scene
+    sign_in(client, citizen)
+    response = client.post(f"/etappenziele/{milestone.slug}/unterstuetzen")
+    assert response.status_code == 303 and response.headers["Location"].endswith("#unterstuetzung")
+    assert client.post(f"/etappenziele/{milestone.slug}/unterstuetzen").status_code == 303
+    assert fresh(Milestone, milestone.id).support_count == 1
+    html = thread_html(client.get(page_url(milestone)))
+    assert "1 Person ist dieses Etappenziel wichtig." in html and "Unterstützung zurücknehmen" in html
+    assert client.post(f"/etappenziele/{milestone.slug}/unterstuetzung-zuruecknehmen").status_code == 303
+    assert fresh(Milestone, milestone.id).support_count == 0
+
+
+def test_support_by_unconfirmed_account_is_refused_with_a_reason(client, scene):
+    milestone, _, _ = scene
+    unconfirmed = make_citizen(confirmed=False)
+    _db.session.commit()
+    sign_in(client, unconfirmed)
+    response = client.post(f"/etappenziele/{milestone.slug}/unterstuetzen")
+    assert response.status_code == 403 and "E-Mail-Adresse" in text_of(response)
+    assert fresh(Milestone, milestone.id).support_count == 0
+
+
+def test_rating_through_buttons(client, scene):
+    milestone, citizen, _ = scene
+    comment = make_comment(milestone, make_citizen(), "Nützlich")
+    _db.session.commit()
+    sign_in(client, citizen)
+    assert client.post(f"/kommentare/{comment.id}/bewerten", data={"rating": "helpful"}).status_code == 303
+    html = thread_html(client.get(page_url(milestone)))
+    assert 'value="none" class="button-small" aria-pressed="true"' in html
+    assert "Ihre Bewertung: hilfreich" in html
+    client.post(f"/kommentare/{comment.id}/bewerten", data={"rating": "unhelpful"})
+    assert (fresh(Comment, comment.id).helpful_count, fresh(Comment, comment.id).unhelpful_count) == (0, 1)
+    bad = client.post(f"/kommentare/{comment.id}/bewerten", data={"rating": "super"})
+    assert bad.status_code == 400 and "Diese Bewertung gibt es nicht" in text_of(bad)
+    assert _db.session.scalar(select(func.count(CommentRating.id))) == 1
+
+
+# --- flags --------------------------------------------------------------------------------------------
+
+
+def test_flag_form_and_flag(client, scene):
+    milestone, citizen, _ = scene
+    comment = make_comment(milestone, make_citizen(), "Fragwürdig")
+    _db.session.commit()
+    sign_in(client, citizen)
+    page = client.get(f"/kommentare/{comment.id}/melden")
+    assert page.status_code == 200 and "Fragwürdig" in text_of(page)
+    missing = client.post(f"/kommentare/{comment.id}/melden",
+                          data={"reason": "other", "text": "", "form_started": new_form_stamp()})
+    assert missing.status_code == 422 and "Bitte beschreiben Sie kurz" in text_of(missing)
+    response = client.post(f"/kommentare/{comment.id}/melden",
+                           data={"reason": "insult", "text": "Beleidigt andere", "form_started": new_form_stamp()})
+    assert response.status_code == 303
+    again = client.post(f"/kommentare/{comment.id}/melden",
+                        data={"reason": "spam", "form_started": new_form_stamp()})
+    assert again.status_code == 409 and "bereits gemeldet" in text_of(again)
+    assert fresh(Comment, comment.id).flag_count == 1
+    assert "Von Ihnen gemeldet" in thread_html(client.get(page_url(milestone)))
+
+
+# --- the answer loop: no answer needed, the unanswered list ----------------------------------------
+
+
+def test_no_answer_needed_button(client, scene):
+    milestone, citizen, department = scene
+    comment = make_comment(milestone, citizen, "Danke für die Arbeit")
+    editor = make_editor(department)
+    _db.session.commit()
+    sign_in(client, citizen)
+    assert client.post(f"/kommentare/{comment.id}/keine-antwort-noetig").status_code == 403
+    sign_in(client, editor)
+    assert "Keine Antwort nötig" in thread_html(client.get(page_url(milestone)))
+    response = client.post(f"/kommentare/{comment.id}/keine-antwort-noetig", data={"back": "list"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/verwaltung/unbeantwortet")
+    assert fresh(Comment, comment.id).answer_status == "not_needed"
+
+
+def test_unanswered_list_per_department(client, scene):
+    milestone, citizen, department = scene
+    other_department = make_department(name="Schulamt")
+    other = make_milestone(title="Schul-WLAN", department=other_department)
+    orphan = make_milestone(title="Ohne Zuständigkeit")
+    make_comment(milestone, citizen, "Frage ans Bürgeramt", created_at=utcnow() - timedelta(days=3))
+    make_comment(other, citizen, "Frage ans Schulamt")
+    make_comment(orphan, citizen, "Frage ohne Amt")
+    answered = make_comment(milestone, citizen, "Schon beantwortet")
+    answered.answer_status = "answered"
+    make_comment(milestone, citizen, "Wartet auf Moderation", status="pending")
+    editor = make_editor(department)
+    _db.session.commit()
+
+    sign_in(client, editor)
+    html = text_of(client.get("/verwaltung/unbeantwortet"))
+    assert "Frage ans Bürgeramt" in html and "3 Tagen" in html
+    for absent in ("Frage ans Schulamt", "Frage ohne Amt", "Schon beantwortet", "Wartet auf Moderation"):
+        assert absent not in html
+
+    sign_in(client, make_admin())
+    html = text_of(client.get("/verwaltung/unbeantwortet"))
+    assert all(text in html for text in ("Frage ans Bürgeramt", "Frage ans Schulamt", "Frage ohne Amt"))
+    assert "Ohne verantwortliche Organisationseinheit" in html
+
+    moderator = make_moderator()
+    _db.session.commit()
+    for refused in (citizen, moderator):
+        sign_in(client, refused)
+        assert client.get("/verwaltung/unbeantwortet").status_code == 403
+
+
+def test_unanswered_list_needs_sign_in(client, db):
+    response = client.get("/verwaltung/unbeantwortet")
+    assert response.status_code == 302 and "/konto/anmelden" in response.headers["Location"]
+
+
+def test_new_comment_mails_the_department(client, scene):
+    milestone, citizen, department = scene
+    make_editor(department, email="redaktion@example.org")
+    _db.session.commit()
+    sign_in(client, citizen)
+    post_comment(client, milestone, "Bitte antworten")
+    mail = _db.session.scalar(select(OutboxMail))
+    assert mail.to_address == "redaktion@example.org"
+    assert "Digitales Bürgerkonto" in mail.body_text
+
+
+# --- closing comments ---------------------------------------------------------------------------------
+
+
+def test_admin_closes_and_reopens_comments(client, scene):
+    milestone, citizen, _ = scene
+    admin = make_admin()
+    _db.session.commit()
+    sign_in(client, citizen)
+    assert client.post(f"/etappenziele/{milestone.slug}/kommentare-schliessen", data={"closed": "1"}).status_code == 403
+    sign_in(client, admin)
+    assert "Kommentare für dieses Etappenziel schließen" in thread_html(client.get(page_url(milestone)))
+    assert client.post(f"/etappenziele/{milestone.slug}/kommentare-schliessen", data={"closed": "1"}).status_code == 303
+    assert fresh(Milestone, milestone.id).comments_closed
+    assert client.post(f"/etappenziele/{milestone.slug}/kommentare-schliessen", data={"closed": "x"}).status_code == 400
+    client.post(f"/etappenziele/{milestone.slug}/kommentare-schliessen", data={"closed": "0"})
+    assert not fresh(Milestone, milestone.id).comments_closed
+
+
+# --- guest comments -----------------------------------------------------------------------------------
+
+
+def test_guest_comments_are_off_by_default(client, scene):
+    milestone, _, _ = scene
+    assert client.get(f"/etappenziele/{milestone.slug}/gastkommentar").status_code == 404
+
+
+def test_guest_comment_is_confirmed_by_mail_and_waits_for_moderation(client, scene):
+    milestone, _, _ = scene
+    set_setting("guest_comments", True)
+    _db.session.commit()
+    page = client.get(f"/etappenziele/{milestone.slug}/gastkommentar")
+    assert page.status_code == 200 and 'name="email"' in text_of(page)
+    response = client.post(f"/etappenziele/{milestone.slug}/gastkommentar", data={
+        "name": "Gerda Gast", "email": "Gerda@Example.org", "body": "Als Gast geschrieben",
+        "form_started": new_form_stamp(),
+    })
+    assert response.status_code == 303 and response.headers["Location"].endswith("/gastkommentar/gesendet")
+    comment = _db.session.scalar(select(Comment))
+    assert (comment.status, comment.guest_email, comment.guest_confirmed_at) == ("pending", "gerda@example.org", None)
+    assert comment.author_id is None
+    mail = _db.session.scalar(select(OutboxMail))
+    assert mail.to_address == "gerda@example.org"
+    link = re.search(r"http://localhost(/kommentare/bestaetigen/\S+)", mail.body_text).group(1)
+    confirm_page = client.get(link)
+    assert confirm_page.status_code == 200 and "Kommentar bestätigen" in text_of(confirm_page)
+    assert fresh(Comment, comment.id).guest_confirmed_at is None
+    assert client.post(link).status_code == 200
+    assert fresh(Comment, comment.id).guest_confirmed_at is not None
+    assert fresh(Comment, comment.id).status == "pending"
+    used = client.post(link)
+    assert used.status_code == 400 and "bereits benutzt" in text_of(used)
+    assert "Als Gast geschrieben" not in text_of(client.get(page_url(milestone)))
+
+
+def test_guest_comment_with_bad_address_keeps_the_input(client, scene):
+    milestone, _, _ = scene
+    set_setting("guest_comments", True)
+    _db.session.commit()
+    response = client.post(f"/etappenziele/{milestone.slug}/gastkommentar", data={
+        "name": "Gerda", "email": "keine-adresse", "body": "Mein Text bleibt", "form_started": new_form_stamp(),
+    })
+    assert response.status_code == 422
+    assert "Mein Text bleibt" in text_of(response) and "gültige E-Mail-Adresse" in text_of(response)
+    assert _db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+# --- rate limits ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def limited_client():
+    """A client of an app with rate limits on; limits given as config overrides."""
+    apps = []
+
+    def make(**limits):
+        settings = dict(COMMENT_LIMIT_PER_ACCOUNT="100 per minute", COMMENT_LIMIT_PER_IP="100 per minute",
+                        VOTE_LIMIT_PER_ACCOUNT="100 per minute", VOTE_LIMIT_PER_IP="100 per minute",
+                        FLAG_LIMIT_PER_ACCOUNT="100 per minute", FLAG_LIMIT_PER_IP="100 per minute")
+        settings.update(limits)
+        app = create_app(TestingConfig, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", **settings)
+        app.test_client_class = FreshContextClient
+        context = app.app_context()
+        context.push()
+        apps.append(context)
+        _db.create_all()
+        return app.test_client()
+
+    yield make
+    for context in apps:
+        _db.session.remove()
+        _db.engine.dispose()
+        context.pop()
+
+
+def test_comment_limit_per_account(limited_client):
+    client = limited_client(COMMENT_LIMIT_PER_ACCOUNT="2 per minute")
+    milestone = make_milestone()
+    first, second = make_citizen(), make_citizen()
+    _db.session.commit()
+    sign_in(client, first)
+    assert [post_comment(client, milestone, f"Kommentar {n}").status_code for n in range(2)] == [303, 303]
+    throttled = post_comment(client, milestone, "Einer zu viel")
+    assert throttled.status_code == 429 and "viele Kommentare" in text_of(throttled)
+    assert ">Einer zu viel</textarea>" in text_of(throttled)
+    # Replies count towards the same limit.
+    top = _db.session.scalar(select(Comment).limit(1))
+    assert client.post(f"/kommentare/{top.id}/antworten",
+                       data={"body": "Antwort", "form_started": new_form_stamp()}).status_code == 429
+    sign_in(client, second)
+    assert post_comment(client, milestone, "Von der zweiten Person").status_code == 303
+    assert _db.session.scalar(select(func.count(Comment.id))) == 3
+
+
+def test_comment_limit_per_ip_covers_several_accounts(limited_client):
+    client = limited_client(COMMENT_LIMIT_PER_IP="3 per minute")
+    milestone = make_milestone()
+    first, second = make_citizen(), make_citizen()
+    _db.session.commit()
+    sign_in(client, first)
+    assert [post_comment(client, milestone, f"Kommentar {n}").status_code for n in range(2)] == [303, 303]
+    sign_in(client, second)
+    assert post_comment(client, milestone, "Dritter von dieser Adresse").status_code == 303
+    assert post_comment(client, milestone, "Vierter von dieser Adresse").status_code == 429
+    assert _db.session.scalar(select(func.count(Comment.id))) == 3
+
+
+def test_vote_and_flag_limits(limited_client):
+    client = limited_client(VOTE_LIMIT_PER_ACCOUNT="2 per minute", FLAG_LIMIT_PER_ACCOUNT="1 per minute")
+    milestone = make_milestone()
+    citizen = make_citizen()
+    comments = [make_comment(milestone, make_citizen(), f"Text {n}") for n in range(2)]
+    _db.session.commit()
+    sign_in(client, citizen)
+    assert client.post(f"/etappenziele/{milestone.slug}/unterstuetzen").status_code == 303
+    assert client.post(f"/etappenziele/{milestone.slug}/unterstuetzung-zuruecknehmen").status_code == 303
+    throttled = client.post(f"/etappenziele/{milestone.slug}/unterstuetzen")
+    assert throttled.status_code == 429 and "sehr oft abgestimmt" in text_of(throttled)
+    assert fresh(Milestone, milestone.id).support_count == 0
+    data = {"reason": "spam", "form_started": new_form_stamp()}
+    assert client.post(f"/kommentare/{comments[0].id}/melden", data=data).status_code == 303
+    flagged = client.post(f"/kommentare/{comments[1].id}/melden", data=data)
+    assert flagged.status_code == 429 and "viele Meldungen" in text_of(flagged)
+    # Reading the forms is not limited.
+    assert client.get(f"/kommentare/{comments[1].id}/melden").status_code == 200
+
+
+# --- query count ----------------------------------------------------------------------------------------
+
+
+def counted_get(client, count_queries, url: str) -> int:
+    assert client.get(url).status_code == 200
+    _db.session.expire_all()
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    return counter.count
+
+
+def add_activity(milestone, department, n: int) -> None:
+    """n comments with a reply each, an official answer, ratings, flags and support votes."""
+    editor = make_editor(department)
+    for i in range(n):
+        author = make_citizen()
+        top = make_comment(milestone, author, f"Kommentar {i} https://example.org/{i}")
+        make_comment(milestone, make_citizen(), f"Antwort {i}", parent=top)
+        make_comment(milestone, editor, f"Amtliche Antwort {i}", parent=top, is_official=True,
+                     department_id=department.id)
+        make_comment(milestone, author, f"Gelöscht {i}", status="deleted")
+        voter = make_citizen()
+        _db.session.add_all([
+            SupportVote(milestone_id=milestone.id, user_id=voter.id),
+            CommentRating(comment_id=top.id, user_id=voter.id, helpful=bool(i % 2)),
+            Flag(comment_id=top.id, user_id=voter.id, reason="spam"),
+        ])
+    _db.session.flush()
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "citizen", "editor"])
+def test_milestone_page_query_count_does_not_grow_with_comments_and_votes(app, client, db, count_queries, viewer):
+    app.config["COMMENTS_PER_PAGE"] = 100
+    department = make_department()
+    milestone = make_milestone(department=department)
+    add_activity(milestone, department, 2)
+    user = {"anonymous": None, "citizen": make_citizen(), "editor": make_editor(department)}[viewer]
+    _db.session.commit()
+    if user is not None:
+        sign_in(client, user)
+        _db.session.add_all([SupportVote(milestone_id=milestone.id, user_id=user.id)])
+        _db.session.commit()
+    url = page_url(milestone)
+    few = counted_get(client, count_queries, url)
+    add_activity(milestone, department, 25)
+    if user is not None:
+        for comment in _db.session.scalars(select(Comment).where(Comment.parent_id.is_(None)).limit(10)):
+            _db.session.add(CommentRating(comment_id=comment.id, user_id=user.id, helpful=True))
+    _db.session.commit()
+    assert counted_get(client, count_queries, url) == few
+    assert counted_get(client, count_queries, page_url(milestone, comments_sort="helpful")) == few

@@ -1,0 +1,245 @@
+"""The quality bar on every moderation page, in a real browser, in German and English.
+
+Each page: the expected status, exactly one h1, zero axe-core WCAG 2.1 A/AA violations at
+1280 and 320 px and no vnu error (all documents in one vnu run at the end of the module).
+Error states (missing reason, invalid pattern, conflict) are produced by submitting the
+forms as a person would. The public transparency page sets no cookie.
+"""
+from __future__ import annotations
+
+import urllib.request
+from dataclasses import dataclass
+
+import pytest
+
+from app.extensions import db
+from app.moderation import administration, services
+from app.models import Role
+from app.settings import set_setting
+from tests.builders import make_department, make_field, make_milestone
+from tests.builders_auth import PASSWORD, make_account
+from tests.builders_moderation import ago, make_comment, make_flag, make_reason_template
+from tests.helpers.a11y import assert_accessible
+from tests.helpers.html import validate_documents
+from tests.helpers.live import running_live_server
+from tests.plugins.browser import browser, page, page_nojs, page_strict  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class Data:
+    admin_email: str
+    moderator_email: str
+    author_email: str
+    held_id: int
+    flagged_id: int
+    pending_id: int
+    appeal_id: int
+    removed_id: int
+    template_id: int
+    milestone_id: int
+
+
+def build_site() -> Data:
+    """Something in every corner: each queue kind, thread context, history, redaction, block."""
+    admin = make_account(email="admin@example.org", roles=(Role.ADMIN,), display_name="Ada Admin")
+    moderator = make_account(email="mod@example.org", roles=(Role.MODERATOR,), display_name="Mona Moderation")
+    author = make_account(email="bernd@example.org", display_name="Bernd Bürger")
+    spammer = make_account(email="spam@example.org", display_name="Werbe-Willi")
+    department = make_department("Tiefbauamt")
+    milestone = make_milestone("Radweg Nord mit Beleuchtung", field=make_field("Mobilität"), department=department)
+    other = make_milestone("Schul-WLAN")
+    template = make_reason_template("Beleidigung", "Bitte bleiben Sie sachlich.")
+    make_reason_template("Werbung", "Werbung ist hier nicht erlaubt.", text_en="No advertising.")
+    db.session.commit()
+
+    question = make_comment(milestone, author, body="Wann wird der Radweg gebaut?\nIch fahre dort täglich.",
+                            created_at=ago(days=3))
+    held = make_comment(milestone, spammer, body="Ihr seid alle Versager!", parent=question,
+                        status="held", created_at=ago(days=2))
+    for reason, text in (("insult", "Beschimpfung"), ("other", "Ton geht gar nicht"), ("insult", "")):
+        make_flag(held, reason=reason, text=text)
+    flagged = make_comment(other, author, body="Meine Nummer ist 0171 2345678, ruft mich an.")
+    make_flag(flagged, reason="personal_data", text="Telefonnummer")
+    pending = make_comment(milestone, author, body="Gibt es auch Fahrradständer?", status="pending")
+    appealed = make_comment(milestone, author, body="Das Amt schläft doch.")
+    removed = make_comment(other, spammer, body="Billige Uhren hier!")
+    make_comment(milestone, body="Danke für die Info!", parent=question)
+    db.session.commit()
+    services.decide(moderator, appealed.id, appealed.version, "reject", template_id=template.id,
+                    reason_text="Bitte ohne Pauschalurteile.")
+    services.appeal(author, appealed.id, "Das war Kritik, keine Beleidigung.")
+    services.decide(moderator, removed.id, removed.version, "spam")
+    redacted = make_comment(other, author, body="Frau Meier aus Nr. 5 weiß mehr.")
+    db.session.commit()
+    services.redact(moderator, redacted.id, redacted.version, ["Frau Meier aus Nr. 5"])
+    services.block_author(moderator, spammer.id, "30", "Wiederholt Werbung")
+    administration.add_hold_pattern(admin, "Versager", False)
+    administration.add_hold_pattern(admin, "gewinn(spiel|chance)", True)
+    administration.set_milestone_mode(admin, other.id, "pre")
+    services.answer(admin, question.id, "Der Bau beginnt im Frühjahr.")
+    set_setting("moderation_mode", "post")
+    db.session.commit()
+    return Data(admin.email, moderator.email, author.email, held.id, flagged.id, pending.id, appealed.id,
+                removed.id, template.id, milestone.id)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with running_live_server(tmp_path_factory.mktemp("moderation-quality")) as live:
+        with live.app.app_context():
+            live.data = build_site()
+        yield live
+        exceptions = list(live.exceptions)
+    if exceptions:
+        pytest.fail("the live server raised:\n\n" + "\n".join(exceptions), pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return {}
+
+
+def sign_in(page, server, email: str | None = None) -> None:
+    page.goto(server.url_for("auth.login"))
+    page.fill("input[name=email]", email or server.data.admin_email)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
+    page.wait_for_load_state("load")
+
+
+def check(page, response, documents, name: str, status: int = 200) -> None:
+    assert response is not None and response.status == status, (
+        f"{page.url}: status {response.status if response else None}, expected {status}")
+    assert page.locator("h1").count() == 1, f"{page.url}: not exactly one h1"
+    assert_accessible(page)
+    documents[name] = response.text()
+
+
+def submit(page, selector: str):
+    with page.expect_navigation() as navigation:
+        page.locator(selector).first.click()
+    return navigation.value
+
+
+GET_PAGES = [
+    ("queue", "moderation.queue", {}),
+    ("queue-held", "moderation.queue", {"kind": "held", "reason": "insult"}),
+    ("queue-bad-input", "moderation.queue", {"kind": "x", "field": "abc", "page": "abc"}),
+    ("queue-page-beyond", "moderation.queue", {"page": "99"}),
+    ("queue-empty-filter", "moderation.queue", {"kind": "appeal", "reason": "spam"}),
+    ("item-held", "moderation.item", {"comment_id": "held_id"}),
+    ("item-flagged", "moderation.item", {"comment_id": "flagged_id"}),
+    ("item-pending", "moderation.item", {"comment_id": "pending_id"}),
+    ("item-appeal", "moderation.item", {"comment_id": "appeal_id"}),
+    ("item-spam", "moderation.item", {"comment_id": "removed_id"}),
+    ("log", "moderation.log", {}),
+    ("log-filtered", "moderation.log", {"action": "reject", "date_from": "2020-01-01"}),
+    ("log-bad-input", "moderation.log", {"moderator": "x", "date_to": "gestern", "page": "7"}),
+    ("blocks", "moderation.blocks", {}),
+    ("reasons", "moderation.reasons", {}),
+    ("reason-edit", "moderation.reason_edit", {"template_id": "template_id"}),
+    ("hold-list", "moderation.hold_list", {}),
+    ("milestone-modes", "moderation.milestone_modes", {}),
+]
+
+
+def resolve(server, args: dict) -> dict:
+    return {k: getattr(server.data, v) if isinstance(v, str) and hasattr(server.data, v) else v
+            for k, v in args.items()}
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("name,endpoint,args", GET_PAGES, ids=[p[0] for p in GET_PAGES])
+def test_moderation_pages(server, page, documents, name, endpoint, args, lang):
+    sign_in(page, server)
+    response = page.goto(server.url_for(endpoint, lang=lang, **resolve(server, args)))
+    check(page, response, documents, f"{name}-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_moderator_sees_no_admin_areas(server, page, documents, lang):
+    sign_in(page, server, server.data.moderator_email)
+    response = page.goto(server.url_for("moderation.queue", lang=lang))
+    check(page, response, documents, f"queue-moderator-{lang}")
+    assert page.locator(".moderation-nav a").count() == 3
+    assert page.locator(".badge").first.inner_text().startswith("4")
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_transparency_page(server, page, documents, lang):
+    url = server.url_for("moderation_public.transparency", lang=lang)
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.headers.get("Set-Cookie") is None
+    check(page, page.goto(url), documents, f"transparency-{lang}")
+    assert page.locator("table").count() == 3
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_appeal_pages(server, page, documents, lang):
+    sign_in(page, server, server.data.author_email)
+    response = page.goto(server.url_for("moderation_public.appeal", comment_id=server.data.appeal_id, lang=lang))
+    check(page, response, documents, f"appeal-pending-{lang}")
+    response = page.goto(server.url_for("moderation_public.appeal", comment_id=server.data.pending_id, lang=lang))
+    check(page, response, documents, f"appeal-not-possible-{lang}")
+
+
+def test_decision_without_reason_shows_error(server, page, documents):
+    sign_in(page, server)
+    page.goto(server.url_for("moderation.item", comment_id=server.data.flagged_id))
+    response = submit(page, "form.decision-form button[value=reject]")
+    check(page, response, documents, "item-reason-missing", status=400)
+    assert page.locator("#reason-error").count() == 1
+    assert page.locator("#reason[aria-invalid=true]").count() == 1
+
+
+def test_invalid_pattern_and_empty_template(server, page, documents):
+    sign_in(page, server)
+    page.goto(server.url_for("moderation.hold_list", lang="en"))
+    page.fill("#pattern", "(unclosed")
+    page.check("#is_regex")
+    check(page, submit(page, "main form.backend-form input[name=submit]"), documents, "hold-list-error-en", status=400)
+    assert page.locator(".error-summary a[href='#pattern']").count() == 1
+    page.goto(server.url_for("moderation.reasons"))
+    check(page, submit(page, "main form.backend-form input[name=submit]"), documents, "reasons-error", status=400)
+    assert page.locator(".error-summary li").count() == 2
+
+
+def test_bulk_without_selection_and_conflict(server, page, documents):
+    sign_in(page, server)
+    page.goto(server.url_for("moderation.queue"))
+    page.select_option("#bulk_action", "approve")
+    check(page, submit(page, "#bulk-form input[name=submit]"), documents, "bulk-error")
+    assert "Bitte wählen Sie mindestens einen Kommentar aus." in page.locator(".error-summary").inner_text()
+
+    # A stale page: someone else decided meanwhile.
+    page.goto(server.url_for("moderation.item", comment_id=server.data.pending_id))
+    page.evaluate("document.querySelector('form.decision-form input[name=version]').value = '999'")
+    check(page, submit(page, "form.decision-form button[value=approve]"), documents, "item-conflict", status=409)
+    assert page.locator(".conflict[role=alert]").count() == 1
+
+
+def test_queue_works_without_javascript(server, page_nojs):
+    sign_in(page_nojs, server, server.data.moderator_email)
+    page_nojs.goto(server.url_for("moderation.item", comment_id=server.data.flagged_id))
+    page_nojs.fill("#redact-passages", "0171 2345678")
+    submit(page_nojs, "main form.backend-form input[value='Textstellen entfernen'], #redact-submit")
+    assert "Die Textstellen wurden entfernt." in page_nojs.content()
+    assert "[entfernt]" in page_nojs.locator("section[aria-labelledby=comment-title] .comment-text").inner_text()
+
+
+def test_nothing_refused_by_the_content_security_policy(server, page_strict):
+    sign_in(page_strict, server)
+    for endpoint, args in (("moderation.queue", {}), ("moderation.item", {"comment_id": "held_id"}),
+                           ("moderation.log", {}), ("moderation_public.transparency", {})):
+        page_strict.goto(server.url_for(endpoint, **resolve(server, args)))
+    assert not page_strict.console_errors, page_strict.console_errors
+
+
+def test_valid_html(documents):
+    """Runs last in this module: every document collected above, in one vnu run."""
+    assert documents, "no page was collected"
+    reports = validate_documents(documents)
+    invalid = [report.describe() for report in reports.values() if not report.valid]
+    assert not invalid, "\n\n".join(invalid)

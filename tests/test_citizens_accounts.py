@@ -12,7 +12,8 @@ from app.extensions import db as _db
 from app.models import ActionToken, Role, TokenPurpose, User, utcnow
 from config import TestingConfig
 from tests.builders_auth import PASSWORD, make_account
-from tests.builders_citizens import link_path, mails_to, register_data
+from tests.builders import make_milestone
+from tests.builders_citizens import link_path, mails_to, register_data, subscribe_data
 from tests.builders_participation import sign_in
 from tests.conftest import FreshContextClient
 
@@ -289,3 +290,22 @@ def test_confirmation_mails_per_account_are_limited(limited_app):
     assert response.status_code == 429
     assert "Spam-Ordner" in response.get_data(as_text=True)
     assert len(mails_to("erika@example.org")) == 1
+
+
+def test_an_expired_form_is_shown_again_with_the_input(app, client, db):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = register(client)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Das Formular ist abgelaufen" in page
+    assert 'value="erika@example.org"' in page and 'value="Erika Muster"' in page
+    assert user_by_email("erika@example.org") is None
+
+
+def test_an_expired_subscribe_form_keeps_the_address(app, client, db):
+    make_milestone(slug="buergerkonto")
+    db.session.commit()
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/abonnieren?etappenziel=buergerkonto", data=subscribe_data("leser@example.org"))
+    assert response.status_code == 400
+    assert 'value="leser@example.org"' in response.get_data(as_text=True)

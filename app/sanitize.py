@@ -4,6 +4,8 @@ Text is sanitized once, when it is saved; the raw text is stored beside the HTML
 """
 from __future__ import annotations
 
+from html import escape as html_escape
+
 import bleach
 from bleach.linkifier import Linker
 from markdown_it import MarkdownIt
@@ -43,7 +45,8 @@ def markdown_to_html(text: str) -> str:
 
 def plain_text_to_html(text: str) -> str:
     """Plain text with line breaks and clickable links (comments, display names)."""
-    escaped = bleach.clean(text or "", tags=set(), strip=False)
+    # Escape, don't clean: what the citizen typed is shown exactly, entities and "<!--" included.
+    escaped = html_escape(text or "", quote=False)
     paragraphs = [p for p in escaped.replace("\r\n", "\n").split("\n\n") if p.strip()]
     html = "".join("<p>" + p.strip("\n").replace("\n", "<br>") + "</p>" for p in paragraphs)
     return _linker.linkify(html)

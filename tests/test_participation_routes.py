@@ -557,6 +557,8 @@ def test_guest_comment_is_confirmed_by_mail_and_waits_for_moderation(client, sce
     assert fresh(Comment, comment.id).status == "pending"
     used = client.post(link)
     assert used.status_code == 400 and "bereits benutzt" in text_of(used)
+    assert client.get(link).status_code == 404
+    assert client.get("/kommentare/bestaetigen/gibt-es-nicht").status_code == 404
     assert "Als Gast geschrieben" not in text_of(client.get(page_url(milestone)))
 
 

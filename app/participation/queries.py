@@ -27,7 +27,6 @@ from app.models import (
     Flag,
     Milestone,
     Role,
-    SupportVote,
     User,
     utcnow,
 )

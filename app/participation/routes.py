@@ -193,6 +193,14 @@ def _form_page(template: str, form, status: int = 200, **context):
     return render_template(template, form=form, **context), status
 
 
+def _edit_context(comment) -> dict:
+    return {
+        "comment": comment,
+        "deadline": services.edit_deadline(comment),
+        "premoderated": policy.moderation_mode(comment.milestone) == "pre",
+    }
+
+
 # --- comments -------------------------------------------------------------------------------------
 
 
@@ -263,13 +271,6 @@ def edit(comment_id: int):
     return _form_page("participation/edit_form.html", form, **_edit_context(comment))
 
 
-def _edit_context(comment) -> dict:
-    return {
-        "comment": comment,
-        "deadline": services.edit_deadline(comment),
-        "premoderated": policy.moderation_mode(comment.milestone) == "pre",
-    }
-
 
 @bp.route(f"/kommentare/{COMMENT_ID}/loeschen", methods=["GET", "POST"])
 @login_required
@@ -330,8 +331,12 @@ def confirm_guest_comment(token: str):
         except services.ParticipationError as error:
             return render_template("participation/guest_confirm.html", form=form, error=str(error)), 400
         return render_template("participation/guest_confirmed.html", milestone=comment.milestone)
-    status = 400 if request.method == "POST" else 200
-    return render_template("participation/guest_confirm.html", form=form, error=None), status
+    if request.method == "POST":
+        return render_template("participation/guest_confirm.html", form=form, error=None), 400
+    if not services.guest_link_usable(token):
+        return render_template("participation/guest_confirm.html", form=form,
+                               error=str(services.InvalidLink())), 404
+    return render_template("participation/guest_confirm.html", form=form, error=None)
 
 
 # --- official answers ------------------------------------------------------------------------

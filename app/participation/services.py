@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
 from app.auth.permissions import PermissionDenied, can_edit_milestone, is_admin, require
-from app.auth.tokens import consume_token, issue_token
+from app.auth.tokens import consume_token, find_usable_token, issue_token
 from app.citizens.notifications import AuthorEvent, notify_comment_author
 from app.extensions import db
 from app.i18n import current_language
@@ -436,6 +436,11 @@ def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -
         hours=hours,
     )
     return comment
+
+
+def guest_link_usable(raw_token: str) -> bool:
+    """The confirmation link is known, unused and not expired (reads only)."""
+    return find_usable_token(raw_token, GUEST_COMMENT_TOKEN) is not None
 
 
 def confirm_guest_comment(raw_token: str) -> Comment:

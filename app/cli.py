@@ -20,6 +20,7 @@ DEMO_ACCOUNT_LABELS = {
     "admin": _l("Demo-Admin"),
     "editor": _l("Demo-Redaktion"),
     "moderator": _l("Demo-Moderation"),
+    "citizen": _l("Demo-Bürgerin"),
 }
 
 
@@ -53,6 +54,7 @@ def seed_demo_command(force: bool, if_empty: bool, admin_email: str) -> None:
             demo.delete_content()
         summary = demo.load()
         accounts = demo.create_accounts(admin_email)
+        joined = demo.load_participation(accounts)
         db.session.commit()
     except users.AccountError as error:
         db.session.rollback()
@@ -63,6 +65,8 @@ def seed_demo_command(force: bool, if_empty: bool, admin_email: str) -> None:
         fields=summary.fields, departments=summary.departments, milestones=summary.milestones,
         updates=summary.updates, pages=summary.pages,
     ))
+    click.echo(_("Beteiligung: %(comments)d Kommentare und Antworten, %(supports)d Unterstützungen.",
+                 comments=joined.comments, supports=joined.supports))
     for account in accounts:
         label = DEMO_ACCOUNT_LABELS[account.key]
         if account.password is None:

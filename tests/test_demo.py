@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.passwords import verify_password
-from app.demo import loader
+from app.demo import loader, participation
 from app.models import (
     Champion,
     Comment,
@@ -29,6 +29,7 @@ from app.models import (
 from app.pages.services import save_content_page
 from app.progress import MilestoneStatus, is_stale, today
 
+DEMO_COMMENTS = sum(1 + len(thread.replies) for thread in participation.THREADS)
 PASSWORD_LINE = re.compile(r"^(Demo-[\w-]+): (\S+) / Passwort: (\S+)$", re.MULTILINE)
 
 
@@ -169,9 +170,9 @@ def test_the_demo_is_dated_relative_to_the_day_it_is_loaded(db):
 
 def test_demo_accounts_are_created_with_printed_passwords(seeded, db):
     printed = {label: (email, pw) for label, email, pw in PASSWORD_LINE.findall(seeded.output)}
-    assert set(printed) == {"Demo-Admin", "Demo-Redaktion", "Demo-Moderation"}
+    assert set(printed) == {"Demo-Admin", "Demo-Redaktion", "Demo-Moderation", "Demo-Bürgerin"}
     expected_roles = {"Demo-Admin": Role.ADMIN, "Demo-Redaktion": Role.EDITOR,
-                      "Demo-Moderation": Role.MODERATOR}
+                      "Demo-Moderation": Role.MODERATOR, "Demo-Bürgerin": Role.CITIZEN}
     for label, (email, password) in printed.items():
         user = db.session.scalar(User.select_by_email(email))
         assert user.roles == {expected_roles[label]}
@@ -244,10 +245,12 @@ def test_force_reloads_and_keeps_accounts(seeded, runner, db):
     assert count(db, Strategy) == 1 and count(db, Milestone) == milestones_before
     assert db.session.scalar(select(Field.name).where(Field.slug == "digitale-schule")) == "Digitale Schule"
     assert db.session.scalar(select(Department).where(Department.slug == "hauptamt")) is None
-    # citizens' contributions went with the old milestones; the moderation log keeps its entry
-    assert count(db, Comment) == 0 and count(db, Subscription) == 0
+    # citizens' contributions went with the old milestones (the demo's own are loaded again);
+    # the moderation log keeps its entry
+    assert db.session.scalar(select(Comment).where(Comment.body == "Wann ist es fertig?")) is None
+    assert count(db, Comment) == DEMO_COMMENTS and count(db, Subscription) == 0
     assert db.session.scalar(select(ModerationDecision.comment_id)) is None
-    assert count(db, User) == 3
+    assert count(db, User) == 4 + len(participation.CITIZENS)
     assert "Passwort:" not in result.output and "unverändert" in result.output
     editor = db.session.scalar(User.select_by_email("redaktion@musterstadt.example"))
     assert [d.slug for d in editor.departments] == ["buergerservice"]
@@ -269,3 +272,33 @@ def test_text_pages_are_added_but_never_overwritten(runner, db):
     assert pages["impressum"].body_de == "Text der Stadtverwaltung"
     assert "Musterstadt" in pages["datenschutz"].body_de_html
     assert pages["gebaerdensprache"].video_url.startswith("https://")
+
+
+@pytest.mark.postgres
+def test_demo_participation_is_consistent_and_shows_every_state(seeded, db):
+    from app.models import AnswerStatus, CommentRating, Flag, SupportVote
+    assert "Beteiligung: " in seeded.output
+    comments = list(db.session.scalars(select(Comment)))
+    assert len(comments) == DEMO_COMMENTS
+    # Counters kept in the rows equal the rows, as the app keeps them.
+    for milestone in milestones(db):
+        published = sum(1 for c in comments if c.milestone_id == milestone.id and c.status == "published")
+        assert milestone.comment_count == published, milestone.slug
+        votes = db.session.scalar(select(func.count()).where(SupportVote.milestone_id == milestone.id))
+        assert milestone.support_count == votes, milestone.slug
+    for comment in comments:
+        ratings = list(db.session.scalars(select(CommentRating).where(CommentRating.comment_id == comment.id)))
+        assert comment.helpful_count == sum(r.helpful for r in ratings)
+        assert comment.unhelpful_count == sum(not r.helpful for r in ratings)
+        flags = db.session.scalar(select(func.count()).where(Flag.comment_id == comment.id))
+        assert comment.flag_count == flags
+    # Every state a visitor, an editor and a moderator should see once.
+    official = [c for c in comments if c.is_official]
+    assert official and all(c.department_id == c.milestone.department_id for c in official)
+    answer_states = {c.answer_status for c in comments if c.parent_id is None}
+    assert answer_states == {AnswerStatus.OPEN.value, AnswerStatus.ANSWERED.value, AnswerStatus.NOT_NEEDED.value}
+    assert any(c.status == "pending" for c in comments)
+    assert any(c.flag_count > 0 and c.status == "published" for c in comments)
+    # Only the printed demo citizen can sign in; the others have no password.
+    citizens = [u for u in db.session.scalars(select(User)) if u.roles == {Role.CITIZEN}]
+    assert sum(u.password_hash is not None for u in citizens) == 1

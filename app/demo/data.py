@@ -230,4 +230,6 @@ DEMO_ACCOUNTS = [
      "departments": ("buergerservice",)},
     {"key": "moderator", "email": "moderation@musterstadt.example",
      "display_name": "Moderation", "roles": ("moderator",), "departments": ()},
+    {"key": "citizen", "email": "buergerin@musterstadt.example",
+     "display_name": "Clara Bürger", "roles": ("citizen",), "departments": ()},
 ]

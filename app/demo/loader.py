@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import delete, exists, or_, select, update
 
 from app.auth.services import find_user_by_email
-from app.demo import data, pages
+from app.demo import data, pages, participation
 from app.demo.milestones import MILESTONES
 from app.demo.spec import MilestoneSpec, Replan, Update
 from app.extensions import db
@@ -144,6 +144,12 @@ def create_accounts(admin_email: str) -> list[DemoAccount]:
                           spec["departments"], confirmed=True)
         accounts.append(DemoAccount(spec["key"], email, password))
     return accounts
+
+
+def load_participation(accounts: list[DemoAccount]) -> participation.Summary:
+    """Comments, answers, support, ratings and flags of the demo (after create_accounts)."""
+    users_by_key = {account.key: find_user_by_email(account.email) for account in accounts}
+    return participation.load({"editor": users_by_key["editor"], "citizen": users_by_key["citizen"]})
 
 
 def _add_all(model, rows: list[dict]) -> dict:

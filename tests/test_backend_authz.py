@@ -6,9 +6,7 @@ added here with their intended permissions. Every rule is checked in German and 
 from __future__ import annotations
 
 import io
-import re
 from datetime import date
-from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
@@ -16,13 +14,13 @@ from sqlalchemy import func, select
 
 from app.backend import catalog
 from app.backend.catalog import ChampionData
-from app.extensions import login_manager
 from app.models import AuditEntry, FundingSource, Milestone, ProgressUpdate, Role
 from tests.builders import make_department, make_field, make_milestone, make_update, make_user
 from tests.builders_backend import login, make_admin, make_editor, make_moderator
+from tests.helpers.authz import LOGIN, table_gaps, walk
 
 ROLES = ("anonymous", "citizen", "editor_own", "editor_other", "moderator", "admin")
-LOGIN = "login"  # a redirect to the sign-in page (or 401 without one)
+PREFIX = "backend."
 # Every backend form requires a title or a name: blank ones make any allowed POST fail
 # validation. (Fields missing from a body keep the object's values in WTForms.)
 EMPTY_FORM = {"title": "", "name": ""}
@@ -69,17 +67,6 @@ TABLE = {
 }
 
 
-def backend_routes(app) -> list[tuple[str, str, str]]:
-    """(method, endpoint, rule) of every backend rule, GET and POST, both languages."""
-    routes = []
-    for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("backend."):
-            continue
-        for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
-            routes.append((method, rule.endpoint, rule.rule))
-    return sorted(routes)
-
-
 @pytest.fixture
 def world(db):
     """One of everything a backend URL can point to, and a user per role."""
@@ -109,15 +96,6 @@ def world(db):
     return users, values
 
 
-def build_url(rule: str, values: dict) -> str:
-    def replace(match: re.Match) -> str:
-        name = match.group(2)
-        assert name in values, f"no test value for <{name}> in {rule}"
-        return str(values[name])
-
-    return re.sub(r"<(?:(\w+):)?(\w+)>", replace, rule)
-
-
 def state(db) -> tuple:
     """A fingerprint of what a refused or empty POST must not change."""
     return (
@@ -128,9 +106,9 @@ def state(db) -> tuple:
 
 
 def test_every_backend_route_is_in_the_table(app):
-    routes = {(method, endpoint) for method, endpoint, _ in backend_routes(app)}
-    assert routes - set(TABLE) == set(), "backend routes missing from the authorization table"
-    assert set(TABLE) - routes == set(), "table rows for routes that no longer exist"
+    missing, gone = table_gaps(app, TABLE, PREFIX)
+    assert missing == set(), "backend routes missing from the authorization table"
+    assert gone == set(), "table rows for routes that no longer exist"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -140,25 +118,7 @@ def test_backend_route_permissions(app, db, world, role):
     if users[role] is not None:
         login(client, users[role])
     before = state(db)
-    failures = []
-    for method, endpoint, rule in backend_routes(app):
-        expected = TABLE[(method, endpoint)][ROLES.index(role)]
-        url = build_url(rule, values)
-        response = client.open(url, method=method, data=EMPTY_FORM if method == "POST" else None)
-        if not matches(app, response, expected):
-            failures.append(f"{method} {url}: expected {expected}, got {response.status_code}")
-    assert failures == []
+    assert walk(app, client, TABLE, ROLES.index(role), PREFIX, values, EMPTY_FORM) == []
     db.session.expire_all()
     assert state(db) == before, "a request in the permission walk changed data"
 
-
-def matches(app, response, expected) -> bool:
-    if expected != LOGIN:
-        return response.status_code == expected
-    if response.status_code == 401:
-        return login_manager.login_view is None
-    if response.status_code != 302:
-        return False
-    path = urlsplit(response.headers["Location"]).path
-    endpoint, _ = app.url_map.bind("localhost").match(path)
-    return endpoint == login_manager.login_view

@@ -7,13 +7,9 @@ and changes nothing.
 """
 from __future__ import annotations
 
-import re
-from urllib.parse import urlsplit
-
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import login_manager
 from app.models import (
     AuditEntry,
     Comment,
@@ -28,9 +24,9 @@ from app.models import (
 from tests.builders import make_department, make_milestone, make_user
 from tests.builders_backend import login, make_admin, make_editor, make_moderator
 from tests.builders_moderation import make_citizen, make_comment, make_flag, make_reason_template
+from tests.helpers.authz import LOGIN, build_url, endpoint_of, routes, table_gaps, walk
 
 ROLES = ("anonymous", "citizen", "editor", "moderator", "admin")
-LOGIN = "login"
 PREFIXES = ("moderation.", "moderation_public.")
 # A non-empty body: with none at all, forms bound to an object would validate the object's values.
 EMPTY_FORM = {"title": ""}
@@ -66,16 +62,6 @@ TABLE = {
 }
 
 
-def moderation_routes(app) -> list[tuple[str, str, str]]:
-    routes = []
-    for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith(PREFIXES):
-            continue
-        for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"}):
-            routes.append((method, rule.endpoint, rule.rule))
-    return sorted(routes)
-
-
 @pytest.fixture
 def world(db):
     citizen = make_citizen()
@@ -99,15 +85,6 @@ def world(db):
     return users, values
 
 
-def build_url(rule: str, values: dict) -> str:
-    def replace(match: re.Match) -> str:
-        name = match.group(2)
-        assert name in values, f"no test value for <{name}> in {rule}"
-        return str(values[name])
-
-    return re.sub(r"<(?:(\w+):)?(\w+)>", replace, rule)
-
-
 def state(db) -> tuple:
     counts = tuple(
         db.session.scalar(select(func.count()).select_from(model))
@@ -120,9 +97,9 @@ def state(db) -> tuple:
 
 
 def test_every_moderation_route_is_in_the_table(app):
-    routes = {(method, endpoint) for method, endpoint, _ in moderation_routes(app)}
-    assert routes - set(TABLE) == set(), "moderation routes missing from the authorization table"
-    assert set(TABLE) - routes == set(), "table rows for routes that no longer exist"
+    missing, gone = table_gaps(app, TABLE, PREFIXES)
+    assert missing == set(), "moderation routes missing from the authorization table"
+    assert gone == set(), "table rows for routes that no longer exist"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -132,14 +109,7 @@ def test_moderation_route_permissions(app, db, world, role):
     if users[role] is not None:
         login(client, users[role])
     before = state(db)
-    failures = []
-    for method, endpoint, rule in moderation_routes(app):
-        expected = TABLE[(method, endpoint)][ROLES.index(role)]
-        url = build_url(rule, values)
-        response = client.open(url, method=method, data=EMPTY_FORM if method == "POST" else None)
-        if not matches(app, response, expected):
-            failures.append(f"{method} {url}: expected {expected}, got {response.status_code}")
-    assert failures == []
+    assert walk(app, client, TABLE, ROLES.index(role), PREFIXES, values, EMPTY_FORM) == []
     db.session.expire_all()
     assert state(db) == before, "a request in the permission walk changed data"
 
@@ -164,13 +134,31 @@ def test_citizen_with_moderator_role_only_through_role(app, db, world):
     assert client.get("/verwaltung/moderation").status_code == 200
 
 
-def matches(app, response, expected) -> bool:
-    if expected != LOGIN:
-        return response.status_code == expected
-    if response.status_code == 401:
-        return login_manager.login_view is None
-    if response.status_code != 302:
-        return False
-    path = urlsplit(response.headers["Location"]).path
-    endpoint, _ = app.url_map.bind("localhost").match(path)
-    return endpoint == login_manager.login_view
+def test_required_admin_2fa_guards_every_moderation_page(app, db, world):
+    """With REQUIRE_ADMIN_2FA an admin without a second factor is sent to set it up from every
+    moderation page (walked from the URL map) and from the unanswered-comments list; public
+    pages of the same features (transparency, a milestone's comment form) stay usable."""
+    users, values = world
+    app.config["REQUIRE_ADMIN_2FA"] = True
+    client = app.test_client()
+    login(client, users["admin"])
+    pages = [(endpoint, rule) for method, endpoint, rule in routes(app, "moderation.") if method == "GET"]
+    pages += [("participation.unanswered", rule.rule) for rule in app.url_map.iter_rules()
+              if rule.endpoint == "participation.unanswered"]
+    assert len(pages) >= 2 * 8  # both languages of every moderation page and the list
+    failures = []
+    for endpoint, rule in pages:
+        response = client.get(build_url(rule, values))
+        if response.status_code != 302 or endpoint_of(app, response.headers["Location"]) != "auth.two_factor":
+            failures.append(f"{endpoint} {rule}: {response.status_code} {response.headers.get('Location')}")
+    assert failures == []
+
+    milestone_slug = db.session.get(Comment, values["comment_id"]).milestone.slug
+    assert client.get("/transparenz").status_code == 200
+    assert client.get(f"/etappenziele/{milestone_slug}").status_code == 200
+    assert client.get(f"/etappenziele/{milestone_slug}/kommentieren").status_code != 302
+
+    # Moderators are not affected: the requirement is for admins.
+    moderator = app.test_client()
+    login(moderator, users["moderator"])
+    assert moderator.get("/verwaltung/moderation").status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
+import lxml.html
 import pytest
 from sqlalchemy import func, select
 
@@ -11,7 +12,7 @@ from app.extensions import db
 from app.models import Comment, CommentStatus, HoldPattern, Milestone, ModerationDecision, ReasonTemplate, UserBlock
 from app.moderation import services
 from tests.builders import make_department, make_milestone
-from tests.builders_backend import login, make_admin, make_moderator
+from tests.builders_backend import login, make_admin, make_editor, make_moderator
 from tests.builders_moderation import ago, make_citizen, make_comment, make_flag, make_reason_template
 
 S = CommentStatus
@@ -377,3 +378,39 @@ def test_blocked_then_unblocked_via_pages(app, moderator):
     assert client.post(f"{QUEUE}/sperren/{block.id}/aufheben", data={"confirm": "1"}).status_code == 404
     db.session.expire_all()
     assert db.session.get(Comment, comment.id).status == S.PUBLISHED.value
+
+
+def backend_nav(html: str) -> dict[str, str]:
+    """The staff navigation's links: their text by address."""
+    nav = lxml.html.document_fromstring(html).xpath('//nav[contains(@class, "backend-nav")]')
+    assert len(nav) == 1
+    return {a.get("href"): " ".join(a.text_content().split()) for a in nav[0].iter("a")}
+
+
+@pytest.mark.parametrize("role", ["moderator", "admin", "editor"])
+def test_backend_navigation_leads_to_moderation_and_unanswered_comments(app, role):
+    users = {"moderator": make_moderator(), "admin": make_admin(), "editor": make_editor()}
+    for status in (S.PENDING, S.PENDING, S.HELD):
+        make_comment(status=status)
+    make_comment(status=S.REJECTED)  # decided: not waiting
+    db.session.commit()
+
+    links = backend_nav(signed_in(app, users[role]).get("/verwaltung").get_data(as_text=True))
+
+    if role in ("moderator", "admin"):
+        assert links[QUEUE] == "Moderation 3 offen"
+    else:
+        assert QUEUE not in links
+    assert ("/verwaltung/unbeantwortet" in links) == (role in ("editor", "admin"))
+    if role != "moderator":
+        assert links["/verwaltung/unbeantwortet"] == "Unbeantwortete Kommentare"
+
+
+def test_navigation_badge_in_english_and_on_moderation_pages(app, moderator):
+    make_comment(status=S.PENDING)
+    db.session.commit()
+    client = signed_in(app, moderator)
+    links = backend_nav(client.get("/en" + QUEUE).get_data(as_text=True))
+    assert links["/en" + QUEUE].startswith("Moderation 1 ")
+    html = client.get(QUEUE).get_data(as_text=True)
+    assert 'href="/verwaltung/moderation" aria-current="page">Moderation' in html

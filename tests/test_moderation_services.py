@@ -510,3 +510,63 @@ def test_confirmed_guest_hears_about_the_decision(db, moderator):
     [mail] = mails_to(db, "gisela@example.org")
     assert "Grund: Werbung" in mail.body_text and "einspruch" not in mail.body_text
     assert mails_to(db, "udo@example.org") == []
+
+
+# Approving a waiting reply tells the parent's author, as post-moderation does at once ------------
+
+def test_approving_a_waiting_reply_tells_the_parent_author_once(db, moderator):
+    set_setting("moderation_mode", "pre")
+    milestone = make_milestone()
+    asker, replier = make_citizen(display_name="Anna"), make_citizen(display_name="Bert")
+    question = make_comment(milestone, asker, body="Wann kommt der Radweg?")
+    db.session.commit()
+    reply = participation.post_comment(replier, milestone, "Ich habe gehört: im Mai.", parent=question)
+    assert reply.status == S.PENDING.value
+    assert mails_to(db, asker.email) == []  # nothing public yet, nobody is told
+
+    services.decide(moderator, reply.id, reply.version, "approve")
+
+    [mail] = mails_to(db, asker.email)
+    assert mail.subject == "Neue Antwort auf Ihren Kommentar"
+    assert "Bert" in mail.body_text and "> Ich habe gehört: im Mai." in mail.body_text
+    assert mail.sent_at is not None
+    assert len(mails_to(db, replier.email)) == 1  # the replier's own "now published" mail
+
+    # Hidden and restored later: the reply was public before, the asker is not told again.
+    for action in ("hide", "restore"):
+        db.session.expire_all()
+        services.decide(moderator, reply.id, db.session.get(Comment, reply.id).version, action, reason_text="Prüfung")
+    assert db.session.get(Comment, reply.id).status == S.PUBLISHED.value
+    assert len(mails_to(db, asker.email)) == 1
+
+
+def test_bulk_approval_of_replies_tells_each_parent_author(db, moderator):
+    milestone = make_milestone()
+    asker, muted = make_citizen(), make_citizen(notify_replies=False)
+    first = make_comment(milestone, asker)
+    second = make_comment(milestone, muted)
+    replies = [make_comment(milestone, status=S.PENDING, parent=parent) for parent in (first, first, second)]
+    db.session.commit()
+
+    result = services.decide_many(moderator, {r.id: r.version for r in replies}, "approve")
+
+    assert sorted(result.decided) == sorted(r.id for r in replies)
+    told = mails_to(db, asker.email)
+    assert [m.subject for m in told] == ["Neue Antwort auf Ihren Kommentar"] * 2
+    assert all(m.sent_at is not None for m in told)
+    assert mails_to(db, muted.email) == []  # switched off in the profile
+
+
+def test_approving_a_waiting_official_answer_tells_the_author_as_an_official_answer(db, moderator):
+    department = make_department()
+    milestone = make_milestone(department=department)
+    asker = make_citizen()
+    question = make_comment(milestone, asker)
+    official = make_comment(milestone, make_admin(), status=S.PENDING, parent=question,
+                            is_official=True, department_id=department.id)
+    db.session.commit()
+
+    services.decide(moderator, official.id, official.version, "approve")
+
+    [mail] = mails_to(db, asker.email)
+    assert mail.subject == "Die Verwaltung hat auf Ihren Kommentar geantwortet"

@@ -164,7 +164,13 @@ def test_moderator_sees_no_admin_areas(server, page, documents, lang):
     response = page.goto(server.url_for("moderation.queue", lang=lang))
     check(page, response, documents, f"queue-moderator-{lang}")
     assert page.locator(".moderation-nav a").count() == 3
-    assert page.locator(".badge").first.inner_text().startswith("4")
+    assert page.locator(".moderation-nav .badge").inner_text().startswith("4")
+    # The staff navigation leads to the queue with its size; the link's name is its visible text.
+    staff_nav = page.locator("nav.backend-nav")
+    assert staff_nav.locator(".badge").inner_text().startswith("4 ")
+    if lang == "de":
+        assert staff_nav.get_by_role("link", name="Moderation 4 offen", exact=True).count() == 1
+    assert staff_nav.locator("a[href$='/verwaltung/unbeantwortet']").count() == 0  # editors' list
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])

@@ -24,7 +24,7 @@ from werkzeug.exceptions import Forbidden, HTTPException
 from app.auth import forms, services
 from app.auth.permissions import PermissionDenied
 from app.auth.tokens import find_usable_token
-from app.backend.navigation import BACKEND_AREAS
+from app.backend.navigation import BACKEND_AREAS, SHARED_BLUEPRINTS
 from app.extensions import limiter, login_manager
 from app.i18n import LocalizedBlueprint
 from app.models import TokenPurpose
@@ -32,8 +32,14 @@ from app.settings import get_setting
 
 bp = LocalizedBlueprint("auth", __name__)
 
-# Blueprints of the staff backend, read from its navigation: REQUIRE_ADMIN_2FA guards them.
-BACKEND_BLUEPRINTS = frozenset(endpoint.split(".")[0] for endpoint, *_ in BACKEND_AREAS) - {"auth"}
+# The staff backend, read from its navigation: REQUIRE_ADMIN_2FA guards these blueprints whole,
+# and of the blueprints that also serve citizens only the listed pages (the second factor
+# is set up in auth).
+BACKEND_BLUEPRINTS = frozenset(endpoint.split(".")[0] for endpoint, *_ in BACKEND_AREAS) - SHARED_BLUEPRINTS
+BACKEND_PAGES = frozenset(
+    endpoint for endpoint, *_ in BACKEND_AREAS
+    if endpoint.split(".")[0] in SHARED_BLUEPRINTS and not endpoint.startswith("auth.")
+)
 
 PENDING_KEY = "pending_second_factor"
 SETUP_SECRET_KEY = "totp_setup_secret"
@@ -129,7 +135,9 @@ def no_store(response):
 @bp.before_app_request
 def require_admin_second_factor():
     """With REQUIRE_ADMIN_2FA an admin without a second factor sets it up before using the backend."""
-    if not current_app.config.get("REQUIRE_ADMIN_2FA") or request.blueprint not in BACKEND_BLUEPRINTS:
+    if not current_app.config.get("REQUIRE_ADMIN_2FA") or (
+        request.blueprint not in BACKEND_BLUEPRINTS and request.endpoint not in BACKEND_PAGES
+    ):
         return None
     if current_user.is_authenticated and services.second_factor_setup_required(current_user):
         flash(_("Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein."), "info")

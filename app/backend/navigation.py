@@ -1,11 +1,15 @@
 """The staff backend's navigation: each area with the roles that may use it."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.models import Role
+from app.moderation.queries import queue_size
 
 A, E, M = Role.ADMIN, Role.EDITOR, Role.MODERATOR
 
@@ -13,6 +17,8 @@ A, E, M = Role.ADMIN, Role.EDITOR, Role.MODERATOR
 BACKEND_AREAS = (
     ("backend.dashboard", _l("Übersicht"), (A, E, M)),
     ("backend.milestones", _l("Etappenziele"), (A, E)),
+    ("participation.unanswered", _l("Unbeantwortete Kommentare"), (A, E)),
+    ("moderation.queue", _l("Moderation"), (A, M)),
     ("backend.strategy", _l("Strategie"), (A,)),
     ("backend.fields", _l("Handlungsfelder"), (A,)),
     ("backend.departments", _l("Organisationseinheiten"), (A,)),
@@ -26,13 +32,26 @@ BACKEND_AREAS = (
     ("auth.account", _l("Mein Konto"), (A, E, M)),
 )
 
+# Blueprints that also serve citizens (sign-in, comments, embedded widgets): only their
+# areas listed above belong to the backend, not the whole blueprint.
+SHARED_BLUEPRINTS = frozenset({"auth", "embed", "participation"})
 
-def backend_navigation() -> list[tuple[str, str]]:
+# Areas that show how many items wait there, next to their name.
+BADGES: dict[str, Callable[[], int]] = {"moderation.queue": queue_size}
+
+
+class NavItem(NamedTuple):
+    endpoint: str
+    label: str
+    waiting: int | None  # items waiting in the area, for its badge; None: the area has none
+
+
+def backend_navigation() -> list[NavItem]:
     if not current_user.is_authenticated:
         return []
     endpoints = current_app.view_functions
     return [
-        (endpoint, str(label))
+        NavItem(endpoint, str(label), BADGES[endpoint]() if endpoint in BADGES else None)
         for endpoint, label, roles in BACKEND_AREAS
         if endpoint in endpoints and current_user.has_role(*roles)
     ]

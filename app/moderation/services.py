@@ -143,9 +143,9 @@ def decide(
     reason_text: str = "", template_id: int | None = None,
 ) -> ModerationDecision:
     """One decision on one comment, committed, then the author is told by e-mail."""
-    decision, mail = _decide(moderator, comment_id, version, action, reason_text, template_id)
-    if mail is not None:
-        deliver_mails([mail])
+    decision, mails = _decide(moderator, comment_id, version, action, reason_text, template_id)
+    if mails:
+        deliver_mails(mails)
     return decision
 
 
@@ -168,7 +168,7 @@ def decide_many(
     mails: list[OutboxMail] = []
     for comment_id, version in versions.items():
         try:
-            _, mail = _decide(moderator, comment_id, version, action, reason_text, template_id, deliver=False)
+            _, comment_mails = _decide(moderator, comment_id, version, action, reason_text, template_id)
         except DecisionConflict:
             result.conflicts.append(comment_id)
             continue
@@ -177,8 +177,7 @@ def decide_many(
             result.not_possible.append(comment_id)
             continue
         result.decided.append(comment_id)
-        if mail is not None:
-            mails.append(mail)
+        mails.extend(comment_mails)
     if mails:
         deliver_mails(mails)
     return result
@@ -206,28 +205,37 @@ def _check_input(action: str, reason_text: str, template_id: int | None) -> tupl
     return chosen, template, reason
 
 
-def _decide(moderator, comment_id, version, action, reason_text, template_id, deliver=True):
+def _decide(
+    moderator, comment_id, version, action, reason_text, template_id,
+) -> tuple[ModerationDecision, list[OutboxMail]]:
+    """The decision, committed, and the mails it causes, not yet delivered."""
     require(can_moderate(moderator))
     chosen, template, reason = _check_input(action, reason_text, template_id)
     comment = _comment(comment_id, version)
     if chosen not in allowed_actions(comment):
         raise ActionNotPossible()
     was_public = comment.status == S.PUBLISHED.value
+    first_publication = comment.published_at is None
     target = TARGET_STATUS[chosen]
     decision = _apply(moderator, comment, chosen, target, reason)
     db.session.commit()
-    mail = None
+    mails: list[OutboxMail | None] = []
     if target in REMOVED and chosen != A.SPAM:
-        mail = _notify_author(comment, "moderation_removed", _l("Ihr Kommentar wurde von der Moderation entfernt"),
-                              deliver=deliver, decision=decision, explanation=_explanation(template),
-                              can_appeal=comment.appealed_at is None and comment.author_id is not None)
+        mails.append(_notify_author(
+            comment, "moderation_removed", _l("Ihr Kommentar wurde von der Moderation entfernt"),
+            decision=decision, explanation=_explanation(template),
+            can_appeal=comment.appealed_at is None and comment.author_id is not None))
     elif target == S.PUBLISHED and not was_public:
-        mail = _notify_author(comment, "moderation_published", _l("Ihr Kommentar ist jetzt veröffentlicht"),
-                              deliver=deliver, decision=decision)
+        mails.append(_notify_author(comment, "moderation_published", _l("Ihr Kommentar ist jetzt veröffentlicht"),
+                                    decision=decision))
+        if first_publication and comment.parent is not None:
+            # As in post-moderation, where post_comment tells the parent's author at once.
+            event = AuthorEvent.OFFICIAL_ANSWER if comment.is_official else AuthorEvent.REPLY
+            mails.append(notify_comment_author(comment.parent, event, reply=comment, deliver=False))
         if decision.status_before == S.PENDING.value:
             # The department hears of a comment when it becomes public, as in post-moderation.
             participation.notify_editors(comment)
-    return decision, mail
+    return decision, [mail for mail in mails if mail is not None]
 
 
 def _comment(comment_id: int, version: int | None) -> Comment:
@@ -450,10 +458,11 @@ def _explanation(template: ReasonTemplate | None) -> dict[str, str]:
     return {"de": template.text_de, "en": template.text_en or template.text_de}
 
 
-def _notify_author(comment: Comment, template: str, subject, *, deliver: bool = True, **context) -> OutboxMail | None:
-    """Mail the comment's author (account or confirmed guest) unless they switched such mails off."""
+def _notify_author(comment: Comment, template: str, subject, **context) -> OutboxMail | None:
+    """The mail to the comment's author (account or confirmed guest), not yet delivered;
+    None when they switched such mails off."""
     return notify_comment_author(comment, AuthorEvent.MODERATION, template=template, subject=subject,
-                                 deliver=deliver, **context)
+                                 deliver=False, **context)
 
 
 __all__ = [

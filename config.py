@@ -129,6 +129,9 @@ class Config:
     # Citizen accounts and e-mail subscriptions (app/citizens, app/subscriptions).
     CONFIRM_EMAIL_HOURS = env_int("CONFIRM_EMAIL_HOURS", 48)
     SUBSCRIPTION_CONFIRM_HOURS = env_int("SUBSCRIPTION_CONFIRM_HOURS", 48)
+    # `flask citizens purge-unconfirmed` deletes accounts never confirmed after this many days
+    # (only those without comments, votes, ratings, flags or blocks). The privacy page names it.
+    UNCONFIRMED_ACCOUNT_DAYS = env_int("UNCONFIRMED_ACCOUNT_DAYS", 7)
     # Subscribers are told about events older than this; events close together share one mail.
     NOTIFY_BATCH_MINUTES = env_int("NOTIFY_BATCH_MINUTES", 15)
     REGISTER_LIMIT_PER_IP = env_str("REGISTER_LIMIT_PER_IP", "5 per hour;20 per day")

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from app.backend.commands import remind_stale_command
+from app.citizens.cli import citizens_cli
 from app.demo import data as demo_data, loader as demo
 from app.extensions import db
 from app.mail.cli import register as register_mail_cli
@@ -114,3 +115,4 @@ def register(app: Flask) -> None:
     register_mail_cli(app)
     app.cli.add_command(moderation_cli)
     app.cli.add_command(notify_subscribers_command)
+    app.cli.add_command(citizens_cli)

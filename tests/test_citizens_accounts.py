@@ -1,6 +1,7 @@
 """Citizen accounts through the routes: register, confirm by link, profile, refusals, rate limits."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -309,3 +310,60 @@ def test_an_expired_subscribe_form_keeps_the_address(app, client, db):
     response = client.post("/abonnieren?etappenziel=buergerkonto", data=subscribe_data("leser@example.org"))
     assert response.status_code == 400
     assert 'value="leser@example.org"' in response.get_data(as_text=True)
+
+
+# --- ways to the account pages ------------------------------------------------------------------------
+
+
+def links_in(html: str) -> list[str]:
+    return re.findall(r'<a href="([^"]+)"', html)
+
+
+def header_of(html: str) -> str:
+    return html[html.index("<header"):html.index("</header>")]
+
+
+def test_the_login_page_links_to_registration(client, db):
+    html = client.get("/konto/anmelden").get_data(as_text=True)
+    assert "/konto/registrieren" in links_in(html[html.index("<main"):])
+    html = client.get("/en/konto/anmelden").get_data(as_text=True)
+    assert "/en/konto/registrieren" in links_in(html[html.index("<main"):])
+
+
+def test_the_header_links_a_citizen_to_the_profile_and_signs_out_by_post(client, db):
+    slug = make_milestone().slug
+    _db.session.commit()
+    anonymous = header_of(client.get(f"/etappenziele/{slug}").get_data(as_text=True))
+    assert "Anmelden" in anonymous and "csrf_token" not in anonymous
+    citizen = make_account("erika@example.org", display_name="Erika Muster", email_confirmed_at=utcnow())
+    sign_in(client, citizen)
+    header = header_of(client.get(f"/etappenziele/{slug}").get_data(as_text=True))
+    assert '<a href="/konto/profil">Erika Muster</a>' in header
+    assert re.search(r'<form method="post" action="/konto/abmelden"[^>]*>\s*<input type="hidden" name="csrf_token"', header)
+    assert "Abmelden</button>" in header
+    # The account page (password, sign-out) leads to the profile as well.
+    account = client.get("/konto").get_data(as_text=True)
+    assert "/konto/profil" in links_in(account[account.index("<main"):])
+
+
+def test_the_header_links_staff_to_the_account_page(client, db):
+    editor = make_account("redaktion@example.org", roles=(Role.EDITOR,), display_name="Rita Redaktion",
+                          email_confirmed_at=utcnow())
+    sign_in(client, editor)
+    header = header_of(client.get("/").get_data(as_text=True))
+    assert '<a href="/konto">Rita Redaktion</a>' in header
+
+
+def test_milestone_and_field_pages_link_to_the_subscription_without_a_cookie(client, db):
+    milestone = make_milestone(slug="buergerkonto")
+    _db.session.commit()
+    response = client.get("/etappenziele/buergerkonto")
+    assert "/abonnieren?etappenziel=buergerkonto" in links_in(response.get_data(as_text=True))
+    assert "Set-Cookie" not in response.headers
+    response = client.get(f"/handlungsfelder/{milestone.field.slug}")
+    assert response.status_code == 200
+    assert f"/abonnieren?handlungsfeld={milestone.field.slug}" in links_in(response.get_data(as_text=True))
+    assert "Set-Cookie" not in response.headers
+    # The links lead to working forms.
+    assert client.get("/abonnieren?etappenziel=buergerkonto").status_code == 200
+    assert client.get(f"/abonnieren?handlungsfeld={milestone.field.slug}").status_code == 200

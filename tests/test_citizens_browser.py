@@ -1,9 +1,11 @@
 """The citizen's journey in a real browser, with mail through a local SMTP server.
 
-Register → confirm with the link from the captured mail → sign in → profile → support the
-milestone → comment → reply → rate a comment → flag one → subscribe (double opt-in from the
-mail) → download my data → an editor sees the comment as unanswered and answers → the
-citizen deletes the account and the thread stays readable. Zero axe violations (1280 and
+From the milestone page through the header's "Anmelden" and the login page's "Registrieren":
+register → confirm with the link from the captured mail → sign in → the header's name leads to
+the profile → comment → support the milestone → reply → rate a comment → flag one → "Per
+E-Mail folgen" (double opt-in from the mail) → download my data → an editor sees the comment
+as unanswered, follows its permalink and answers → the citizen deletes the account and the
+thread stays readable. Zero axe violations (1280 and
 320 px) and no vnu error on every page on the way.
 """
 from __future__ import annotations
@@ -95,8 +97,15 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     milestone_path = f"/etappenziele/{ids['milestone']}"
     bobs = page.locator(f"#kommentar-{ids['bobs']}")
 
+    # The way in: header → login page → "Registrieren". Reading set no cookie.
+    page.goto(server.absolute(milestone_path))
+    check("milestone-anonymous")
+    assert page.context.cookies() == []
+    page.locator("header").get_by_role("link", name="Anmelden").click()
+    check("login")
+    page.locator("main").get_by_role("link", name="Registrieren").click()
+    assert page.url.endswith("/konto/registrieren")
     # Register, with one mistake first: the input stays.
-    page.goto(server.absolute("/konto/registrieren"))
     check("register")
     page.fill("#display_name", "Erika Muster")
     page.fill("#email", EMAIL)
@@ -121,7 +130,8 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     check("login-after-confirm")
 
     sign_in(page, server, EMAIL)
-    page.goto(server.absolute("/konto/profil"))
+    page.locator("header").get_by_role("link", name="Erika Muster").click()
+    assert page.url.endswith("/konto/profil")
     check("profile")
     page.fill("#display_name", "Erika M.")
     page.uncheck("#notify_moderation")
@@ -130,15 +140,15 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     assert not page.is_checked("#notify_moderation")
     check("profile-saved")
 
-    # Support, comment, reply, rate, flag.
+    # Comment, support, reply, rate, flag.
     page.goto(server.absolute(milestone_path))
-    page.get_by_role("button", name="Ist mir wichtig").click()
-    assert page.get_by_text("1 Person ist dieses Etappenziel wichtig.").is_visible()
-    check("milestone-supported")
     page.fill(".comment-form textarea", "Wann kann ich den Personalausweis online beantragen?")
     page.get_by_role("button", name="Kommentar veröffentlichen").click()
     assert page.get_by_text("Ihr Beitrag ist veröffentlicht.").is_visible()
     check("milestone-commented")
+    page.get_by_role("button", name="Ist mir wichtig").click()
+    assert page.get_by_text("1 Person ist dieses Etappenziel wichtig.").is_visible()
+    check("milestone-supported")
     bobs.get_by_role("link", name="Antworten").click()
     check("reply-form")
     page.fill("main textarea", "Das sehe ich genauso.")
@@ -154,8 +164,10 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     assert page.get_by_text("Danke für Ihre Meldung.").is_visible()
     check("milestone-flagged")
 
-    # Subscribe (the address is filled in), confirm from the mail, see the unsubscribe page.
-    page.goto(server.absolute(f"/abonnieren?etappenziel={ids['milestone']}"))
+    # Subscribe from the milestone page (the address is filled in), confirm from the mail,
+    # see the unsubscribe page.
+    page.get_by_role("link", name="Per E-Mail folgen").click()
+    assert page.url.endswith(f"/abonnieren?etappenziel={ids['milestone']}")
     check("subscribe")
     assert page.input_value("#email") == EMAIL
     page.get_by_role("button", name="Abonnieren").click()
@@ -179,12 +191,14 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     assert len(data["ratings"]) == 1 and len(data["flags"]) == 1 and len(data["subscriptions"]) == 1
     sign_out(page)
 
-    # The editor sees the question as unanswered and answers it.
+    # The editor sees the question as unanswered, follows its permalink and answers it.
     sign_in(page, server, "redaktion@example.org")
     page.goto(server.absolute("/verwaltung/unbeantwortet"))
-    assert page.get_by_text("Wann kann ich den Personalausweis online beantragen?").is_visible()
+    question = page.locator("tbody tr", has_text="Wann kann ich den Personalausweis online beantragen?")
+    assert question.is_visible()
     check("unanswered")
-    page.goto(server.absolute(milestone_path))
+    question.get_by_role("link", name="Online-Bürgerkonto").click()
+    assert re.search(r"/etappenziele/buergerkonto#kommentar-\d+$", page.url), page.url
     erikas = page.locator("article.comment", has_text="Personalausweis")
     erikas.get_by_role("link", name="Offiziell antworten").click()
     check("official-answer-form")

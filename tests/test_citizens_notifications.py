@@ -32,7 +32,8 @@ def test_a_reply_is_mailed_to_the_author_with_a_link_to_it(thread):
     assert mail.subject == "Neue Antwort auf Ihren Kommentar"
     assert "Otto Anders" in mail.body_text
     assert "> Das frage ich mich auch." in mail.body_text
-    assert f"http://localhost/etappenziele/buergerkonto#kommentar-{thread['reply'].id}" in mail.body_text
+    # The permalink: it leads to the page of the thread that shows the reply (test_participation_routes).
+    assert f"http://localhost/kommentare/{thread['reply'].id}\n" in mail.body_text
     assert "http://localhost/konto/profil" in mail.body_text
 
 
@@ -47,7 +48,7 @@ def test_english_authors_get_english_links(thread):
     thread["author"].locale = "en"
     db.session.commit()
     mail = notify_comment_author(thread["question"], AuthorEvent.REPLY, reply=thread["reply"])
-    assert "http://localhost/en/etappenziele/buergerkonto#kommentar-" in mail.body_text
+    assert f"http://localhost/en/kommentare/{thread['reply'].id}\n" in mail.body_text
     assert "http://localhost/en/konto/profil" in mail.body_text
 
 

@@ -2,16 +2,24 @@
 pseudonymised), and the privacy page stating what is stored and for how long."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import re
+from datetime import timedelta
 
 import pytest
+from flask_babel import format_date
 from sqlalchemy import func, select
 
 from app import audit
 from app.extensions import db
+from app.auth.tokens import issue_token
+from app.citizens import services as citizens
 from app.models import (
+    ActionToken,
     AuditEntry,
+    BlockedAddress,
     Comment,
     CommentRating,
     CommentStatus,
@@ -22,15 +30,17 @@ from app.models import (
     Role,
     Subscription,
     SupportVote,
+    TokenPurpose,
     User,
     utcnow,
 )
+from app.moderation import services as moderation
 from app.participation import services as participation
 from config import Config
 from tests.builders import make_department, make_milestone
 from tests.builders_auth import PASSWORD, make_account
-from tests.builders_citizens import make_subscription, mails_to
-from tests.builders_participation import make_editor, make_moderator, sign_in
+from tests.builders_citizens import make_subscription, mails_to, register_data
+from tests.builders_participation import make_comment, make_editor, make_moderator, sign_in
 
 
 @pytest.fixture
@@ -253,9 +263,154 @@ def test_the_privacy_page_names_the_cookie_and_the_retention_periods(client, app
                    for part in getattr(Config, key).split(";")), key
 
 
+def test_the_privacy_page_names_the_retention_of_unconfirmed_accounts_and_blocked_addresses(client, db):
+    page = client.get("/datenschutz").get_data(as_text=True)
+    assert f"nicht innerhalb von {Config.UNCONFIRMED_ACCOUNT_DAYS} Tagen, löschen wir das Konto" in page
+    assert "War Ihr Konto beim Löschen von der Moderation gesperrt" in page
+    assert "Endet die Sperre, löschen wir den Prüfwert." in page
+
+
 def test_the_session_cookie_has_no_expiry_date(client, db):
     response = client.get("/konto/registrieren")
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("session=")
     assert "Expires" not in cookie and "Max-Age" not in cookie
     assert "HttpOnly" in cookie
+
+
+# --- a block outlives the deleted account --------------------------------------------------------
+
+
+def block(scene, period: str = "30"):
+    return moderation.block_author(scene["moderator"], scene["clara"].id, period, "Beleidigungen")
+
+
+def delete_claras_account(client, scene) -> None:
+    sign_in(client, scene["clara"])
+    response = client.post("/konto/loeschen", data={"password": PASSWORD})
+    assert response.status_code == 303
+    with client.session_transaction() as session:
+        session.clear()
+
+
+def register_clara(client):
+    return client.post("/konto/registrieren", data=register_data(email="Clara@Example.org", display_name="Clara Neu"))
+
+
+def claras_accounts() -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count(User.id)).where(User.email == "clara@example.org"))
+
+
+# Also against PostgreSQL (`make test-postgres`): cascades and correlated subqueries.
+@pytest.mark.postgres
+def test_a_blocked_citizen_cannot_escape_the_block_by_deleting_the_account(client, scene):
+    until = block(scene).until
+    delete_claras_account(client, scene)
+    assert fresh(User, scene["clara"].id) is None
+    # Only the keyed hash of the address is kept, with the end of the block.
+    [row] = db.session.scalars(select(BlockedAddress)).all()
+    key = client.application.config["SECRET_KEY"].encode()
+    assert row.address_hash == hmac.new(key, b"clara@example.org", hashlib.sha256).hexdigest()
+    assert row.address_hash != hashlib.sha256(b"clara@example.org").hexdigest()
+    assert row.until == until
+    before = len(mails_to("clara@example.org"))
+
+    response = register_clara(client)
+    # The same answer as for any registration; no account is made.
+    assert response.status_code == 303 and response.headers["Location"] == "/konto/registrieren/gesendet"
+    assert claras_accounts() == 0
+    [mail] = mails_to("clara@example.org")[before:]
+    assert mail.subject == "Mit dieser E-Mail-Adresse ist zurzeit keine Registrierung möglich"
+    assert "kann mit dieser Adresse kein neues Konto angelegt werden" in mail.body_text
+    with client.application.test_request_context():
+        assert format_date(until, "short") in mail.body_text
+    assert "/konto/bestaetigen/" not in mail.body_text
+
+
+@pytest.mark.postgres
+def test_a_block_for_good_keeps_the_address_blocked_for_good(client, scene):
+    block(scene, "forever")
+    delete_claras_account(client, scene)
+    assert db.session.scalar(select(BlockedAddress.until)) is None
+    assert register_clara(client).status_code == 303
+    assert claras_accounts() == 0
+    assert "dauerhaft für Beiträge gesperrt" in mails_to("clara@example.org")[-1].body_text
+    assert citizens.purge_ended_address_blocks() == 0
+
+
+@pytest.mark.postgres
+def test_once_the_block_ended_the_address_may_register_and_its_hash_goes(client, scene, runner):
+    block(scene)
+    delete_claras_account(client, scene)
+    row = db.session.scalar(select(BlockedAddress))
+    row.until = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert register_clara(client).status_code == 303
+    assert claras_accounts() == 1
+    result = runner.invoke(args=["citizens", "purge-unconfirmed"])
+    assert result.exit_code == 0, result.output
+    assert "1 ended address block(s) deleted" in result.output
+    assert db.session.scalar(select(func.count(BlockedAddress.id))) == 0
+
+
+def test_a_lifted_block_keeps_no_address(client, scene):
+    running = block(scene)
+    moderation.lift_block(scene["moderator"], running.id)
+    delete_claras_account(client, scene)
+    assert db.session.scalar(select(func.count(BlockedAddress.id))) == 0
+    assert register_clara(client).status_code == 303
+    assert claras_accounts() == 1
+
+
+def test_unblocked_accounts_keep_no_address(client, scene):
+    delete_claras_account(client, scene)
+    assert db.session.scalar(select(func.count(BlockedAddress.id))) == 0
+
+
+# --- never-confirmed accounts ------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_purge_unconfirmed_deletes_only_old_empty_unconfirmed_citizen_accounts(app, db, runner):
+    old = utcnow() - timedelta(days=Config.UNCONFIRMED_ACCOUNT_DAYS, hours=1)
+    milestone = make_milestone()
+    make_account("alt@example.org", created_at=old)
+    gone_with_token = make_account("alt2@example.org", created_at=old)
+    db.session.commit()
+    issue_token(TokenPurpose.CONFIRM_EMAIL, timedelta(hours=1), user=gone_with_token,
+                payload={"email": gone_with_token.email})
+    db.session.commit()
+    kept = {
+        make_account("neu@example.org", created_at=utcnow() - timedelta(days=Config.UNCONFIRMED_ACCOUNT_DAYS - 1)),
+        make_account("bestaetigt@example.org", created_at=old, email_confirmed_at=old),
+        make_account("redaktion@example.org", roles=(Role.EDITOR,), created_at=old),
+    }
+    with_comment = make_account("kommentar@example.org", created_at=old)
+    with_vote = make_account("stimme@example.org", created_at=old)
+    db.session.flush()
+    make_comment(milestone, with_comment, "Ein Kommentar", status="pending")
+    db.session.add(SupportVote(milestone_id=milestone.id, user_id=with_vote.id))
+    db.session.commit()
+    kept = {user.email for user in kept} | {"kommentar@example.org", "stimme@example.org"}
+
+    result = runner.invoke(args=["citizens", "purge-unconfirmed"])
+    assert result.exit_code == 0, result.output
+    assert f"2 unconfirmed account(s) older than {Config.UNCONFIRMED_ACCOUNT_DAYS} days deleted" in result.output
+    db.session.expire_all()
+    assert set(db.session.scalars(select(User.email))) == kept
+    assert db.session.scalar(select(func.count(ActionToken.id))) == 0
+    # Configurable per run: a shorter period also takes the young one.
+    result = runner.invoke(args=["citizens", "purge-unconfirmed", "--days", "1"])
+    assert "1 unconfirmed account(s) older than 1 days deleted" in result.output
+    db.session.expire_all()
+    assert "neu@example.org" not in set(db.session.scalars(select(User.email)))
+    assert runner.invoke(args=["citizens", "purge-unconfirmed", "--days", "0"]).exit_code == 2
+
+
+def test_purge_unconfirmed_reads_the_period_from_the_config(app, db):
+    make_account("drei@example.org", created_at=utcnow() - timedelta(days=3))
+    db.session.commit()
+    assert citizens.purge_unconfirmed() == 0
+    app.config["UNCONFIRMED_ACCOUNT_DAYS"] = 2
+    assert citizens.purge_unconfirmed() == 1

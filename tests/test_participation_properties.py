@@ -245,3 +245,30 @@ def test_guest_confirmation_links(client, world, token):
     response = client.post(path)
     assert_refused_with_message(response)
     assert snapshot() == before
+
+
+@PROPERTY_SETTINGS
+@given(target=st.one_of(garbage_id, st.just("theirs"), st.just("reply")), extra=extra_fields)
+def test_delete_form(client, world, target, extra):
+    # Someone else's comment (403) or a comment that does not exist (404).
+    comment_id = world[target] if target in ("theirs", "reply") else quote(str(target), safe="")
+    check(client, world, "POST", f"/kommentare/{comment_id}/loeschen", extra)
+
+
+@PROPERTY_SETTINGS
+@given(target=st.one_of(garbage_id, st.just("reply")), defect=st.sampled_from(["body", "stamp", "honeypot"]),
+       body=bad_body, stamp=bad_stamp, website=honeypot, extra=extra_fields)
+def test_official_answer_form(client, world, target, defect, body, stamp, website, extra):
+    """The editor's official answer is the reply form signed in as staff."""
+    comment_id = world["reply"] if target == "reply" else quote(str(target), safe="")
+    data = {**extra, **text_form(defect, body, stamp, website)}
+    if target == "reply":
+        data["body"] = "Eine gültige Antwort"
+        data["form_started"], data["website"] = new_form_stamp(), ""
+    check(client, world, "POST", f"/kommentare/{comment_id}/antworten", data, user="editor")
+
+
+@PROPERTY_SETTINGS
+@given(target=garbage_id, sort=anything)
+def test_permalinks_of_garbage(client, world, target, sort):
+    check(client, world, "GET", f"/kommentare/{quote(str(target), safe='')}?comments_sort={quote(sort, safe='')}")

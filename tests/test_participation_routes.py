@@ -706,3 +706,116 @@ def test_milestone_page_query_count_does_not_grow_with_comments_and_votes(app, c
     _db.session.commit()
     assert counted_get(client, count_queries, url) == few
     assert counted_get(client, count_queries, page_url(milestone, comments_sort="helpful")) == few
+
+
+# --- permalinks ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def long_thread(app, scene):
+    """25 top-level comments a minute apart (3 per page), the oldest with a reply and most ratings."""
+    app.config["COMMENTS_PER_PAGE"] = 3
+    milestone, citizen, _department = scene
+    start = utcnow() - timedelta(days=1)
+    comments = [make_comment(milestone, citizen, f"Kommentar {i}", created_at=start + timedelta(minutes=i))
+                for i in range(25)]
+    oldest = comments[0]
+    oldest.helpful_count = 9
+    reply = make_comment(milestone, make_citizen(), "Eine Antwort", parent=oldest,
+                         created_at=start + timedelta(hours=2))
+    _db.session.commit()
+    return milestone, comments, reply
+
+
+def shown_on(client, location: str, comment_id: int) -> bool:
+    """The page the redirect names shows the comment's article."""
+    return f'id="kommentar-{comment_id}"' in text_of(client.get(location.split("#")[0]))
+
+
+def test_a_permalink_leads_to_the_page_that_shows_the_comment(client, long_thread):
+    milestone, comments, _reply = long_thread
+    oldest, newest, middle = comments[0], comments[-1], comments[12]
+    response = client.get(f"/kommentare/{newest.id}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/etappenziele/{milestone.slug}#kommentar-{newest.id}"
+    # Newest first, 3 per page: the oldest of 25 is on page 9, the 13th on page 5.
+    location = client.get(f"/kommentare/{oldest.id}").headers["Location"]
+    assert location == f"/etappenziele/{milestone.slug}?comments_page=9#kommentar-{oldest.id}"
+    assert shown_on(client, location, oldest.id)
+    location = client.get(f"/kommentare/{middle.id}").headers["Location"]
+    assert "comments_page=5" in location and shown_on(client, location, middle.id)
+    # The permalink sets no cookie: anonymous visitors stay cookie-free.
+    assert "Set-Cookie" not in client.get(f"/kommentare/{middle.id}").headers
+
+
+def test_a_permalink_keeps_the_requested_sort(client, long_thread):
+    milestone, comments, _reply = long_thread
+    oldest, newest = comments[0], comments[-1]
+    location = client.get(f"/kommentare/{oldest.id}?comments_sort=oldest").headers["Location"]
+    assert location == f"/etappenziele/{milestone.slug}?comments_sort=oldest#kommentar-{oldest.id}"
+    location = client.get(f"/kommentare/{newest.id}?comments_sort=oldest").headers["Location"]
+    assert "comments_page=9" in location and "comments_sort=oldest" in location
+    assert shown_on(client, location, newest.id)
+    # The most helpful comment heads the helpful order.
+    location = client.get(f"/kommentare/{oldest.id}?comments_sort=helpful").headers["Location"]
+    assert "comments_page" not in location and shown_on(client, location, oldest.id)
+    # An unknown sort falls back to the default order.
+    location = client.get(f"/kommentare/{newest.id}?comments_sort=bogus").headers["Location"]
+    assert location == f"/etappenziele/{milestone.slug}#kommentar-{newest.id}"
+
+
+def test_a_reply_permalink_leads_to_its_parents_page(client, long_thread):
+    milestone, comments, reply = long_thread
+    location = client.get(f"/kommentare/{reply.id}").headers["Location"]
+    assert location == f"/etappenziele/{milestone.slug}?comments_page=9#kommentar-{reply.id}"
+    assert shown_on(client, location, reply.id)
+
+
+def test_english_permalinks_stay_english(client, long_thread):
+    milestone, comments, _reply = long_thread
+    location = client.get(f"/en/kommentare/{comments[-1].id}").headers["Location"]
+    assert location == f"/en/etappenziele/{milestone.slug}#kommentar-{comments[-1].id}"
+
+
+@pytest.mark.parametrize("status", ["hidden", "rejected", "spam", "held", "deleted", "pending"])
+def test_permalinks_of_comments_nobody_may_read_answer_404(client, scene, status):
+    milestone, citizen, _department = scene
+    comment = make_comment(milestone, make_citizen(), "Nicht zu sehen", status=status)
+    _db.session.commit()
+    assert client.get(f"/kommentare/{comment.id}").status_code == 404
+    sign_in(client, citizen)
+    assert client.get(f"/kommentare/{comment.id}").status_code == 404
+
+
+def test_the_author_reaches_the_own_pending_comment(client, scene):
+    milestone, citizen, _department = scene
+    comment = make_comment(milestone, citizen, "Wartet auf Freigabe", status="pending")
+    _db.session.commit()
+    sign_in(client, citizen)
+    location = client.get(f"/kommentare/{comment.id}").headers["Location"]
+    assert location.endswith(f"#kommentar-{comment.id}") and shown_on(client, location, comment.id)
+
+
+@pytest.mark.parametrize("path", ["/kommentare/999999", "/kommentare/0", "/kommentare/99999999999", "/kommentare/abc"])
+def test_permalinks_of_unknown_comments_answer_404(client, scene, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_permalink_of_an_unpublished_milestone_answers_404(client, scene):
+    milestone, citizen, _department = scene
+    comment = make_comment(milestone, citizen, "Text")
+    milestone.published = False
+    _db.session.commit()
+    assert client.get(f"/kommentare/{comment.id}").status_code == 404
+
+
+def test_the_unanswered_list_and_the_form_pages_link_to_permalinks(client, scene):
+    milestone, citizen, department = scene
+    comment = make_comment(milestone, make_citizen(), "Wann geht es los?")
+    _db.session.commit()
+    sign_in(client, make_editor(department))
+    _db.session.commit()
+    assert f'href="/kommentare/{comment.id}"' in text_of(client.get("/verwaltung/unbeantwortet"))
+    sign_in(client, citizen)
+    for path in ("antworten", "melden"):
+        assert f'href="/kommentare/{comment.id}"' in text_of(client.get(f"/kommentare/{comment.id}/{path}"))

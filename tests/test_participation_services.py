@@ -490,11 +490,11 @@ def test_editors_of_the_department_get_a_mail_about_new_comments(scene):
     make_editor(make_department(), email="fremd@example.org")
     make_admin(email="admin@example.org")
     db.session.commit()
-    services.post_comment(citizen, milestone, "Neue Frage")
+    question = services.post_comment(citizen, milestone, "Neue Frage")
     mails = db.session.scalars(select(OutboxMail)).all()
     assert [mail.to_address for mail in mails] == ["redaktion@example.org"]
     assert milestone.title in mails[0].subject
-    assert f"/etappenziele/{milestone.slug}#kommentar-" in mails[0].body_text
+    assert f"/kommentare/{question.id}\n" in mails[0].body_text
     assert "/verwaltung/unbeantwortet" in mails[0].body_text
     assert inactive.email not in {mail.to_address for mail in mails}
     services.post_comment(editor, milestone, "Antwort der Redaktion")

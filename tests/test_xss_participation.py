@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import lxml.html
 import pytest
+from lxml import etree
 from sqlalchemy import func, select
 
+from app.citizens.notifications import AuthorEvent, notify_comment_author
 from app.extensions import db as _db
-from app.models import Comment, User
+from app.mail.transport import build_message
+from app.models import Comment, OutboxMail, User
+from app.participation import services as participation
 from app.participation.forms import new_form_stamp
 from app.participation.services import clean_text
 from tests.builders import make_department, make_milestone, make_user
 from tests.builders_participation import make_citizen, make_comment, make_editor, sign_in, sign_out
 from tests.data.xss import FILES, load_payloads, load_payloads_from
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
                   "srcset", "lowsrc", "dynsrc", "codebase", "cite", "ping"}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
@@ -200,3 +206,128 @@ def test_payloads_as_display_names(client, xss_scene):
         sign_in(client, author)
         page = client.get(f"/etappenziele/{milestone.slug}").get_data(as_text=True)
         assert_safe(page, "//body", "<body")
+
+
+# --- feeds --------------------------------------------------------------------------------------------
+
+
+def feed_problems(xml: bytes, fmt: str) -> tuple[int, list[str]]:
+    """Entries of an Atom or RSS feed, and what a reader would render unsafely from them.
+
+    Atom content of type "html" and RSS descriptions are HTML escaped into XML text: a feed
+    reader unescapes and renders it, so the unescaped text is checked as an HTML document.
+    Titles and author names are plain text and must not turn into markup at all.
+    """
+    root = etree.fromstring(xml)
+    found: list[str] = []
+    if fmt == "atom":
+        entries = root.findall(f"{ATOM}entry")
+        html_parts = [(e.find(f"{ATOM}content"), e.find(f"{ATOM}summary")) for e in entries]
+        texts = [e.findtext(f"{ATOM}title") or "" for e in entries]
+        texts += [a.text or "" for e in entries for a in e.iter(f"{ATOM}name")]
+        for content, summary in html_parts:
+            for part in (content, summary):
+                if part is None:
+                    continue
+                assert part.get("type") in (None, "text", "html"), part.get("type")
+                if part.get("type") == "html" and (part.text or "").strip():
+                    found += problems_lxml(f"<html><body><div id='feed'>{part.text}</div></body></html>",
+                                           "//div[@id='feed']")
+    else:
+        entries = root.findall("channel/item")
+        texts = [e.findtext("title") or "" for e in entries]
+        for entry in entries:
+            description = entry.findtext("description") or ""
+            if description.strip():
+                found += problems_lxml(f"<html><body><div id='feed'>{description}</div></body></html>",
+                                       "//div[@id='feed']")
+    # Plain text stays plain: no element of it may survive as a child element of the feed.
+    for element in root.iter():
+        if isinstance(element.tag, str) and etree.QName(element).localname in ("script", "img", "iframe", "a"):
+            found.append(f"<{element.tag}> element in the feed's XML")
+    return len(entries), found
+
+
+def stored_name(payload: str) -> str:
+    """The payload as a display name passes app.citizens.names (no control characters, one line)."""
+    return " ".join(clean_text(payload).split())[:100] or "Name"
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_payloads_in_the_comment_feed(app, client, xss_scene, fmt):
+    milestone, department = xss_scene
+    payloads = load_payloads()
+    app.config["FEED_MAX_ENTRIES"] = 2 * len(payloads)
+    editor = make_editor(department)
+    for payload in payloads:
+        author = make_user(display_name=stored_name(payload))
+        top = make_comment(milestone, author, clean_text(payload) or "leer")
+        make_comment(milestone, editor, clean_text(payload) or "leer", parent=top, is_official=True,
+                     department_id=department.id)
+    _db.session.commit()
+    for url in (f"/feeds/etappenziele/{milestone.slug}/kommentare.{fmt}",
+                f"/en/feeds/etappenziele/{milestone.slug}/kommentare.{fmt}"):
+        response = client.get(url)
+        assert response.status_code == 200
+        count, found = feed_problems(response.data, fmt)
+        assert count == 2 * len(payloads)
+        assert not found, "unsafe markup in the feed:\n" + "\n".join(sorted(set(found))[:50])
+
+
+# --- mails --------------------------------------------------------------------------------------------
+
+
+def assert_inert_mail(mail) -> None:
+    """A plain-text mail: nothing a mail program renders as HTML; an HTML part, if any, is inert."""
+    message = build_message(mail, "etappen@example.org")
+    parts = [part for part in message.walk() if not part.is_multipart()]
+    assert parts[0].get_content_type() == "text/plain"
+    assert "\n" not in mail.subject and "\r" not in mail.subject
+    for part in parts:
+        if part.get_content_type() == "text/html":
+            assert_safe(part.get_content(), "//body", "<body")
+        else:
+            assert part.get_content_type() == "text/plain", part.get_content_type()
+
+
+def test_payloads_in_the_reply_answer_and_moderation_mails(app, xss_scene):
+    milestone, department = xss_scene
+    payloads = load_payloads()
+    editor = make_editor(department)
+    mails = []
+    for payload in payloads:
+        author = make_citizen(display_name=payload[:100])
+        replier = make_citizen(display_name=payload[::-1][:100])
+        body = clean_text(payload) or "leer"
+        question = make_comment(milestone, author, body)
+        reply = make_comment(milestone, replier, body, parent=question)
+        answer = make_comment(milestone, editor, body, parent=question, is_official=True,
+                              department_id=department.id)
+        mails.append(notify_comment_author(question, AuthorEvent.REPLY, reply=reply, deliver=False))
+        mails.append(notify_comment_author(question, AuthorEvent.OFFICIAL_ANSWER, reply=answer, deliver=False))
+        mails.append(notify_comment_author(
+            question, AuthorEvent.MODERATION, template="moderation_removed", subject="Ihr Kommentar wurde entfernt",
+            deliver=False, decision=SimpleNamespace(reason=payload), can_appeal=True,
+        ))
+    assert len(mails) == 3 * len(payloads) and all(mail is not None for mail in mails)
+    for mail in mails:
+        assert mail.body_html is None
+        assert_inert_mail(mail)
+    # The payloads really are in the mails (as text), so the checks cannot pass on empty mails.
+    assert sum("<script" in mail.body_text.lower() for mail in mails) >= 10
+
+
+def test_payloads_in_the_editors_mail_about_new_comments(app, xss_scene):
+    milestone, department = xss_scene
+    make_editor(department, email="redaktion@example.org")
+    _db.session.commit()
+    for payload in load_payloads()[::3]:
+        author = make_citizen(display_name=payload[:100])
+        _db.session.commit()
+        if clean_text(payload):
+            participation.post_comment(author, milestone, payload)
+    mails = list(_db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == "redaktion@example.org")))
+    assert len(mails) >= 90
+    for mail in mails:
+        assert mail.body_html is None
+        assert_inert_mail(mail)

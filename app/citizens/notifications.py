@@ -38,8 +38,8 @@ def wants(user: User, event: AuthorEvent | str) -> bool:
 
 
 def comment_url(comment: Comment) -> str:
-    """The absolute address of the comment on its milestone page."""
-    return f"{external_url('public.milestone', slug=comment.milestone.slug)}#kommentar-{comment.id}"
+    """The comment's absolute permalink: it leads to the page of the thread that shows it."""
+    return external_url("participation.permalink", comment_id=comment.id)
 
 
 def notify_comment_author(

@@ -12,7 +12,6 @@ import json
 from flask import (
     current_app,
     flash,
-    g,
     make_response,
     redirect,
     render_template,
@@ -24,15 +23,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Forbidden, HTTPException
 
-from app.auth.permissions import PermissionDenied
 from app.auth.services import AuthError
 from app.citizens import export, forms, services
 from app.citizens.names import InputRejected
 from app.extensions import limiter
 from app.i18n import LocalizedBlueprint, current_language
 from app.models import utcnow
+from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
 
 bp = LocalizedBlueprint("citizens", __name__)
 
@@ -90,23 +88,8 @@ def too_many_requests(error):
     return render_template("citizens/throttled.html", text=text), 429
 
 
-@bp.errorhandler(CSRFError)
-def csrf_failed(error):
-    """Forms with input are shown again with it and a message; buttons get the error page."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    if view is None or request.endpoint not in KEEP_INPUT_ENDPOINTS:
-        return render_template("errors/error.html", error=error, code=400), 400
-    # The participation forms this package reuses read this flag.
-    g.participation_csrf_failed = True
-    try:
-        response = make_response(view(**(request.view_args or {})))
-    except HTTPException as http_error:
-        return current_app.handle_http_exception(http_error)
-    except PermissionDenied:
-        return current_app.handle_http_exception(Forbidden())
-    if response.status_code < 400:
-        response.status_code = 400
-    return response
+# Forms with input are shown again with it and a message; buttons get the error page.
+bp.register_error_handler(CSRFError, keep_input_after_csrf_error(KEEP_INPUT_ENDPOINTS))
 
 
 @bp.after_request
@@ -119,7 +102,7 @@ def private_pages(response):
 def _form_page(template: str, status: int = 200, **context):
     """A form page; after a failed submission 422 (400 after an expired CSRF token)."""
     if request.method == "POST" and status == 200:
-        status = 400 if g.get("participation_csrf_failed") else 422
+        status = 400 if csrf_failed() else 422
     return render_template(template, **context), status
 
 

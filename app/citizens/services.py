@@ -7,11 +7,13 @@ an account, so the form does not reveal who is registered.
 """
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import hmac
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -24,6 +26,7 @@ from app.i18n import LANGUAGES
 from app.mail.services import send_mail
 from app.models import (
     AnswerStatus,
+    BlockedAddress,
     Comment,
     CommentRating,
     CommentStatus,
@@ -33,8 +36,11 @@ from app.models import (
     SupportVote,
     TokenPurpose,
     User,
+    UserBlock,
+    UserRole,
     utcnow,
 )
+from app.moderation.policy import active_block
 from app.participation import counters
 
 
@@ -73,6 +79,13 @@ def register(display_name: str, email: str, password: str, locale: str = "de") -
     existing = find_user_by_email(address)
     if existing is not None:
         _tell_existing_account(existing)
+        return None
+    blocked = address_block(address)
+    if blocked is not None:
+        # The same answer as any registration; only the owner of the address learns why.
+        send_mail(address, _l("Mit dieser E-Mail-Adresse ist zurzeit keine Registrierung möglich"),
+                  "citizens_address_blocked", locale=locale if locale in LANGUAGES else LANGUAGES[0],
+                  until=blocked.until)
         return None
     user = User(
         email=address,
@@ -180,6 +193,9 @@ def delete_account(user: User, password: str, remove_comments: bool = False) -> 
     if not verify_password(user.password_hash, password or ""):
         raise WrongPassword()
     user_id, address, locale = user.id, user.email, user.locale
+    block = active_block(user)
+    if block is not None:
+        keep_address_blocked(address, block.until)
     _remove_votes(user_id)
     milestone_ids = set(db.session.scalars(
         select(Comment.milestone_id).where(Comment.author_id == user_id).distinct()
@@ -267,3 +283,79 @@ def account_summary(user: User) -> dict[str, int]:
         "flags": count(Flag, Flag.user_id == user.id),
         "subscriptions": count(Subscription, Subscription.email == user.email),
     }
+
+
+# --- blocks outlive a deleted account (as a keyed hash of the address) ----------------------------
+
+
+def address_hash(address: str) -> str:
+    """HMAC-SHA256 of the normalised address, keyed with SECRET_KEY: not reversible without the key."""
+    key = current_app.config["SECRET_KEY"].encode("utf-8")
+    return hmac.new(key, address.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def keep_address_blocked(address: str, until: datetime | None) -> None:
+    """Remember the blocked address of an account being deleted until the block ends (None: for good)."""
+    digest = address_hash(address)
+    row = db.session.scalar(select(BlockedAddress).where(BlockedAddress.address_hash == digest))
+    if row is None:
+        db.session.add(BlockedAddress(address_hash=digest, until=until))
+    elif row.until is not None and (until is None or until > row.until):
+        row.until = until
+    db.session.flush()
+
+
+def address_block(address: str, now: datetime | None = None) -> BlockedAddress | None:
+    """The running block of an address whose account was deleted while blocked, if any."""
+    now = now or utcnow()
+    return db.session.scalar(
+        select(BlockedAddress).where(
+            BlockedAddress.address_hash == address_hash(address),
+            or_(BlockedAddress.until.is_(None), BlockedAddress.until > now),
+        )
+    )
+
+
+def purge_ended_address_blocks(now: datetime | None = None) -> int:
+    """Delete the hashes of addresses whose block has ended; commits."""
+    now = now or utcnow()
+    count = db.session.execute(
+        delete(BlockedAddress).where(BlockedAddress.until.is_not(None), BlockedAddress.until <= now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return count
+
+
+# --- never-confirmed accounts ------------------------------------------------------------------------
+
+
+def purge_unconfirmed(older_than_days: int | None = None, now: datetime | None = None) -> int:
+    """Delete citizen accounts never confirmed within the period (UNCONFIRMED_ACCOUNT_DAYS) that hold nothing.
+
+    "Nothing": no comment, vote, rating, flag or block, and no role but citizen. Their tokens go
+    with them (ON DELETE CASCADE). Commits; returns how many accounts were deleted.
+    """
+    days = current_app.config["UNCONFIRMED_ACCOUNT_DAYS"] if older_than_days is None else older_than_days
+    if days < 1:
+        raise ValueError("older_than_days must be at least 1")
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    holds = [
+        exists().where(Comment.author_id == User.id),
+        exists().where(SupportVote.user_id == User.id),
+        exists().where(CommentRating.user_id == User.id),
+        exists().where(Flag.user_id == User.id),
+        exists().where(UserBlock.user_id == User.id),
+        exists().where(UserRole.user_id == User.id, UserRole.role != Role.CITIZEN.value),
+    ]
+    users = db.session.scalars(
+        select(User).where(
+            User.email_confirmed_at.is_(None),
+            User.created_at < cutoff,
+            *[~condition for condition in holds],
+        )
+    ).all()
+    for user in users:
+        db.session.delete(user)
+    db.session.commit()
+    return len(users)

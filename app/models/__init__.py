@@ -20,6 +20,7 @@ from app.models.branding import SiteLogo
 from app.models.mail import OutboxMail
 from app.models.transfer import ImportBatch
 from app.models.moderation import (
+    BlockedAddress,
     HoldPattern,
     ModerationAction,
     ModerationDecision,
@@ -43,7 +44,7 @@ __all__ = [
     "milestone_department", "ContentPage", "Setting", "Champion", "Department", "Field",
     "Strategy", "StrategyBudgetYear", "STAFF_ROLES", "Role", "User", "UserRole",
     "user_department", "RecoveryCode", "ActionToken", "TokenPurpose", "OutboxMail", "SiteLogo", "ImportBatch",
-    "HoldPattern", "ModerationAction", "ModerationDecision", "ReasonTemplate", "UserBlock",
+    "BlockedAddress", "HoldPattern", "ModerationAction", "ModerationDecision", "ReasonTemplate", "UserBlock",
     "AnswerStatus", "Comment", "CommentRating", "CommentStatus", "Flag", "FlagReason",
     "SupportVote", "Subscription",
 ]

@@ -81,6 +81,22 @@ class UserBlock(Base):
     lifted_at: Mapped[datetime | None] = mapped_column()
 
 
+class BlockedAddress(Base):
+    """The e-mail address of an account deleted while it was blocked, as a keyed hash.
+
+    Only HMAC-SHA256(SECRET_KEY, address) is kept, and only until the block would have ended
+    (until NULL: a block for good), so deleting the account and registering again does not
+    escape the block (app/citizens/services.py).
+    """
+
+    __tablename__ = "blocked_address"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    until: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class HoldPattern(Base):
     """A word or regular expression that sends a comment to the queue even in post-moderation."""
 

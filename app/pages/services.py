@@ -76,6 +76,7 @@ DEFAULTS: dict[str, tuple[str, tuple[Block, ...]]] = {
         h2(N_("Konto")),
         ul(
             N_("Zu einem Konto speichern wir: E-Mail-Adresse, Anzeigename, Passwort (nur als Argon2-Hashwert, den niemand zurückrechnen kann), Sprache, Ihre Einstellungen für Benachrichtigungen sowie wann Sie das Konto angelegt, bestätigt, sich zuletzt angemeldet und das Passwort zuletzt geändert haben. Diese Angaben bleiben gespeichert, bis Sie das Konto löschen."),
+            N_("Bestätigen Sie Ihre E-Mail-Adresse nicht innerhalb von 7 Tagen, löschen wir das Konto mit allen Angaben dazu. Sie können sich danach jederzeit neu registrieren."),
             N_("Öffentlich zu sehen ist nur Ihr Anzeigename, Ihre E-Mail-Adresse nie."),
             N_("In Ihrem Profil können Sie alle Daten Ihres Kontos als Datei herunterladen und das Konto löschen."),
         ),
@@ -94,6 +95,7 @@ DEFAULTS: dict[str, tuple[str, tuple[Block, ...]]] = {
             N_("Ihre Kommentare bleiben ohne Ihren Namen lesbar; dort steht dann „Gelöschtes Konto“. Der Grund: Antworten anderer und der Verwaltung beziehen sich auf sie und wären sonst nicht mehr zu verstehen."),
             N_("Wenn Sie es beim Löschen ankreuzen, löschen wir auch den Text Ihrer Kommentare; an ihrer Stelle steht dann „Kommentar gelöscht“. Einzelne Kommentare können Sie auch vorher selbst löschen."),
             N_("Im Änderungsprotokoll und im Moderationsprotokoll bleiben Einträge mit der Nummer des Kontos stehen, aber ohne Verbindung zu Namen oder E-Mail-Adresse."),
+            N_("War Ihr Konto beim Löschen von der Moderation gesperrt, bewahren wir bis zum Ende der Sperre einen Prüfwert Ihrer E-Mail-Adresse auf (einen mit einem geheimen Schlüssel des Portals gebildeten Hashwert, aus dem sich die Adresse nicht zurückrechnen lässt), bei einer dauerhaften Sperre unbefristet. So lässt sich die Sperre nicht durch Löschen und neues Registrieren umgehen. Wer sich in dieser Zeit mit der Adresse registrieren will, bekommt eine E-Mail, dass die Adresse gesperrt ist und bis wann. Endet die Sperre, löschen wir den Prüfwert."),
         ),
         h2(N_("E-Mail-Abonnements")),
         ul(

@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.layout import CSRF_TEXT
+from app.participation.csrf import csrf_failed
 from app.models import FlagReason
 
 FLAG_TEXT_MAX = 1000
@@ -81,10 +82,10 @@ class MaxLength:
 
 
 class ParticipationForm(FlaskForm):
-    """A form that fails, keeping the input, after an expired CSRF token (see routes.csrf_failed)."""
+    """A form that fails, keeping the input, after an expired CSRF token (see app.participation.csrf)."""
 
     def validate_on_submit(self, extra_validators=None) -> bool:
-        if g.get("participation_csrf_failed"):
+        if csrf_failed():
             self.form_errors.append(str(CSRF_TEXT))
             return False
         return super().validate_on_submit(extra_validators)

@@ -257,20 +257,46 @@ def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -
     )
 
 
-def comment_page(comment: Comment, user: User | None) -> int:
-    """The page of the thread (newest first) that shows the comment or its parent."""
+def _sort_keys(comment: Comment, sort: str) -> list[tuple[object, object, bool]]:
+    """(column, the comment's value, descending) in the order SORT_ORDERS sorts by."""
+    if sort == "oldest":
+        return [(Comment.created_at, comment.created_at, False), (Comment.id, comment.id, False)]
+    keys = [(Comment.created_at, comment.created_at, True), (Comment.id, comment.id, True)]
+    if sort == "helpful":
+        score = (comment.helpful_count or 0) - (comment.unhelpful_count or 0)
+        keys = [(Comment.helpful_count - Comment.unhelpful_count, score, True),
+                (Comment.helpful_count, comment.helpful_count or 0, True), *keys]
+    return keys
+
+
+def comment_page(comment: Comment, user: User | None, sort: str = DEFAULT_SORT) -> int:
+    """The page of the thread (in this sort order) that shows the comment or its parent."""
     top = comment.parent if comment.parent_id is not None else comment
     viewer_id = user.id if services.is_signed_in(user) else None
-    newer = db.session.scalar(
+    # Listed before `top`: ahead in the first key, or equal in the first keys and ahead in the next.
+    keys = _sort_keys(top, sort if sort in SORT_ORDERS else DEFAULT_SORT)
+    ahead = or_(*(
+        and_(*[column == value for column, value, _desc in keys[:i]],
+             (keys[i][0] > keys[i][1]) if keys[i][2] else (keys[i][0] < keys[i][1]))
+        for i in range(len(keys))
+    ))
+    before = db.session.scalar(
         select(func.count(Comment.id)).where(
             Comment.milestone_id == top.milestone_id,
             Comment.parent_id.is_(None),
             _listed(viewer_id, True),
-            or_(Comment.created_at > top.created_at,
-                and_(Comment.created_at == top.created_at, Comment.id > top.id)),
+            ahead,
         )
     )
-    return newer // current_app.config["COMMENTS_PER_PAGE"] + 1
+    return before // current_app.config["COMMENTS_PER_PAGE"] + 1
+
+
+def shown_to(comment: Comment, user: User | None) -> bool:
+    """The comment is shown with its text in the thread to this viewer (permalinks)."""
+    if comment.status == CommentStatus.PUBLISHED:
+        return True
+    return (comment.status == CommentStatus.PENDING and services.is_signed_in(user)
+            and comment.author_id == user.id)
 
 
 def comment_by_id(comment_id: int) -> Comment | None:

@@ -13,8 +13,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
-    make_response,
     redirect,
     render_template,
     request,
@@ -24,15 +22,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Forbidden, HTTPException
 
 from app.auth.decorators import roles_required
-from app.auth.permissions import PermissionDenied
 from app.extensions import limiter
 from app.i18n import LocalizedBlueprint
 from app.models import CommentStatus, Role
 from app.moderation import policy
 from app.participation import forms, queries, services
+from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
 from app.settings import get_setting
 
 bp = LocalizedBlueprint("participation", __name__)
@@ -116,22 +113,8 @@ def too_many_requests(error):
     return render_template("participation/throttled.html", text=THROTTLE_TEXTS[kind], kept=kept), 429
 
 
-@bp.errorhandler(CSRFError)
-def csrf_failed(error):
-    """Text forms are shown again with the input and a message; buttons get the error page."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    if view is None or request.endpoint not in KEEP_INPUT_ENDPOINTS:
-        return render_template("errors/error.html", error=error, code=400), 400
-    g.participation_csrf_failed = True
-    try:
-        response = make_response(view(**(request.view_args or {})))
-    except HTTPException as http_error:
-        return current_app.handle_http_exception(http_error)
-    except PermissionDenied:
-        return current_app.handle_http_exception(Forbidden())
-    if response.status_code < 400:
-        response.status_code = 400
-    return response
+# Text forms are shown again with the input and a message; buttons get the error page.
+bp.register_error_handler(CSRFError, keep_input_after_csrf_error(KEEP_INPUT_ENDPOINTS))
 
 
 @bp.after_request
@@ -189,7 +172,7 @@ def _published_text(comment) -> str:
 def _form_page(template: str, form, status: int = 200, **context):
     """A form page; after a failed submission 422 (400 after an expired CSRF token)."""
     if request.method == "POST" and status == 200:
-        status = 400 if g.get("participation_csrf_failed") else 422
+        status = 400 if csrf_failed() else 422
     return render_template(template, form=form, **context), status
 
 
@@ -202,6 +185,25 @@ def _edit_context(comment) -> dict:
 
 
 # --- comments -------------------------------------------------------------------------------------
+
+
+@bp.get(f"/kommentare/{COMMENT_ID}")
+def permalink(comment_id: int):
+    """A comment's lasting address (mails, lists): the page of the thread that shows it.
+
+    A reply is shown under its parent, so it leads to the parent's page. Comments the
+    viewer cannot read (hidden, removed, someone else's pending one) answer 404.
+    """
+    comment = _comment_or_404(comment_id)
+    if not queries.shown_to(comment, current_user):
+        abort(404)
+    sort, _notices = queries.parse_sort(request.args.get(queries.SORT_ARG))
+    page = queries.comment_page(comment, current_user, sort)
+    args: dict[str, object] = {queries.PAGE_ARG: page} if page > 1 else {}
+    if sort != queries.DEFAULT_SORT:
+        args[queries.SORT_ARG] = sort
+    return redirect(url_for("public.milestone", slug=comment.milestone.slug,
+                            _anchor=f"kommentar-{comment.id}", **args), 302)
 
 
 @bp.route("/etappenziele/<slug>/kommentieren", methods=["GET", "POST"])

@@ -13,7 +13,6 @@ import hashlib
 from flask import (
     abort,
     current_app,
-    g,
     make_response,
     redirect,
     render_template,
@@ -23,11 +22,11 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 
 from app.citizens.names import InputRejected
 from app.extensions import csrf, limiter
 from app.i18n import LocalizedBlueprint, current_language
+from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
 from app.participation.forms import ActionForm
 from app.subscriptions import services
 from app.subscriptions.forms import SubscribeForm
@@ -65,20 +64,8 @@ def too_many_requests(error):
     return render_template("subscriptions/throttled.html", text=THROTTLE_TEXT), 429
 
 
-@bp.errorhandler(CSRFError)
-def csrf_failed(error):
-    """The form is shown again with the address and a message; the confirm button gets the error page."""
-    if request.endpoint != "subscriptions.subscribe":
-        return render_template("errors/error.html", error=error, code=400), 400
-    # The participation forms this package reuses read this flag.
-    g.participation_csrf_failed = True
-    try:
-        response = make_response(subscribe())
-    except HTTPException as http_error:
-        return current_app.handle_http_exception(http_error)
-    if response.status_code < 400:
-        response.status_code = 400
-    return response
+# The form is shown again with the address and a message; the confirm button gets the error page.
+bp.register_error_handler(CSRFError, keep_input_after_csrf_error({"subscriptions.subscribe"}))
 
 
 @bp.after_request
@@ -126,7 +113,7 @@ def subscribe():
             return redirect(url_for(".sent", **_target_args()), 303)
     status = 200
     if request.method == "POST":
-        status = 400 if g.get("participation_csrf_failed") else 422
+        status = 400 if csrf_failed() else 422
     return render_template("subscriptions/form.html", form=form, target=target, target_args=_target_args()), status
 
 

@@ -181,7 +181,11 @@ def test_item_page_and_actions(app):
     assert "Herr Schulz" in log_html  # the original stays in the moderation log
 
     response = client.post(item_url(comment.id, "antwort"), data={"answer-body": "Wir melden uns bei Ihnen."})
-    assert response.status_code == 302 and "#kommentar-" in response.headers["Location"]
+    assert response.status_code == 302 and "/kommentare/" in response.headers["Location"]
+    # The permalink leads to the thread's page with the answer.
+    thread = client.get(response.headers["Location"])
+    assert thread.status_code == 302 and "#kommentar-" in thread.headers["Location"]
+    assert "Wir melden uns bei Ihnen." in client.get(thread.headers["Location"]).get_data(as_text=True)
 
     response = client.post(item_url(comment.id, "sperren"), data={"block-period": "7", "block-reason": "Hetze"})
     assert response.status_code == 302

@@ -257,7 +257,7 @@ def answer(comment_id: int):
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, answer_form=form)
     flash(_("Die Antwort der Verwaltung wurde veröffentlicht."), "success")
-    return redirect(url_for("public.milestone", slug=comment.milestone.slug, _anchor=f"kommentar-{reply.id}"))
+    return redirect(url_for("participation.permalink", comment_id=reply.id))
 
 
 # Blocks -------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from app.calendar.routes import bp as calendar_bp
 from app.embed.routes import bp as embed_bp
 from app.feeds.routes import bp as feeds_bp
 from app.seo.routes import bp as seo_bp
+from app.slug_redirects import former_slug_redirect
 from app.moderation.routes import bp as moderation_bp
 from app.moderation.public_routes import bp as moderation_public_bp
 from app.citizens.routes import bp as citizens_bp
@@ -119,6 +120,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     def render_error(error: HTTPException):
+        if error.code == 404 and (moved := former_slug_redirect()) is not None:
+            return moved
         if "lang" not in g:
             g.lang = "en" if request.path == "/en" or request.path.startswith("/en/") else "de"
         code = error.code or 500

@@ -20,7 +20,9 @@ from app.extensions import db
 from app.models import (
     Champion,
     Department,
+    DepartmentSlug,
     Field,
+    FieldSlug,
     FundingSource,
     Role,
     Strategy,
@@ -191,6 +193,8 @@ def _save_named(actor: User, model, obj, object_type: str, audit_fields, values:
         obj = model()
         db.session.add(obj)
     before = None if is_new else audit.snapshot(obj, audit_fields)
+    if not is_new and "slug" in values:
+        _keep_former_slug(obj, values["slug"])
     for name, value in values.items():
         setattr(obj, name, value)
     db.session.flush()
@@ -199,9 +203,33 @@ def _save_named(actor: User, model, obj, object_type: str, audit_fields, values:
     return obj
 
 
+# Former slugs keep old links, feeds, calendars and embedded widgets working after a rename.
+FORMER_SLUG_MODELS = {Field: (FieldSlug, "field_id"), Department: (DepartmentSlug, "department_id")}
+
+
+def _keep_former_slug(obj, new_slug: str) -> None:
+    former_model, _ = FORMER_SLUG_MODELS[type(obj)]
+    if new_slug == obj.slug:
+        return
+    reused = next((row for row in obj.old_slugs if row.slug == new_slug), None)
+    if reused is not None:
+        # Going back to a former slug: it is current again, not a redirect.
+        obj.old_slugs.remove(reused)
+        db.session.flush()
+    obj.old_slugs.append(former_model(slug=obj.slug))
+
+
 def _checked_slug(model, obj, slug: str, name: str) -> str:
     def taken(candidate: str) -> bool:
         owner = db.session.scalar(select(model.id).where(model.slug == candidate))
+        if owner is None and model in FORMER_SLUG_MODELS:
+            # A former slug of another record still redirects there.
+            former_model, key = FORMER_SLUG_MODELS[model]
+            owner = db.session.scalar(
+                select(getattr(former_model, key)).where(former_model.slug == candidate)
+            )
+            if owner is not None and obj is not None and owner == obj.id:
+                return False
         return owner is not None and (obj is None or owner != obj.id)
 
     if not slug:

@@ -71,7 +71,7 @@ def dashboard(user: User) -> Dashboard:
     days = int(get_setting("stale_after_days"))
     overdue = list(db.session.scalars(
         _with_relations(scoped(select(Milestone).where(overdue_clause(Milestone)), user))
-        .order_by(Milestone.target_date, Milestone.title)
+        .order_by(Milestone.target_date, Milestone.sort_title, Milestone.title)
     ))
     open_published = db.session.scalars(
         _with_relations(scoped(
@@ -91,7 +91,9 @@ def dashboard(user: User) -> Dashboard:
         mine = list(db.session.scalars(
             _with_relations(
                 select(Milestone).where(Milestone.department_id.in_(own_department_ids(user)))
-            ).order_by(Milestone.target_date.is_(None), Milestone.target_date, Milestone.title)
+            ).order_by(
+                Milestone.target_date.is_(None), Milestone.target_date, Milestone.sort_title, Milestone.title
+            )
         ))
     by_field = money_by_field()
     return Dashboard(
@@ -213,7 +215,8 @@ def milestone_choices(exclude: Milestone | None = None) -> list[tuple[int, str]]
     stmt = select(Milestone.id, Milestone.title).where(Milestone.parent_id.is_(None))
     if exclude is not None and exclude.id is not None:
         stmt = stmt.where(Milestone.id != exclude.id)
-    return [(row.id, row.title) for row in db.session.execute(stmt.order_by(Milestone.title))]
+    stmt = stmt.order_by(Milestone.sort_title, Milestone.title)
+    return [(row.id, row.title) for row in db.session.execute(stmt)]
 
 
 def named_choices(model, order=None) -> list[tuple[int, str]]:

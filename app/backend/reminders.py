@@ -36,7 +36,7 @@ def stale_milestones_by_editor(on: date | None = None) -> list[tuple[User, list[
             Milestone.status.not_in([s.value for s in CLOSED_STATUSES]),
             Milestone.department_id.in_(department_ids),
         )
-        .order_by(Milestone.title)
+        .order_by(Milestone.sort_title, Milestone.title)
     ).all()
     stale = [m for m in candidates if is_stale(m, days, on)]
     result = []

@@ -13,7 +13,15 @@ from app.models.milestones import (
     milestone_department,
 )
 from app.models.site import ContentPage, Setting
-from app.models.strategy import Champion, Department, Field, Strategy, StrategyBudgetYear
+from app.models.strategy import (
+    Champion,
+    Department,
+    DepartmentSlug,
+    Field,
+    FieldSlug,
+    Strategy,
+    StrategyBudgetYear,
+)
 from app.models.users import STAFF_ROLES, RecoveryCode, Role, User, UserRole, user_department
 from app.models.tokens import ActionToken, TokenPurpose
 from app.models.branding import SiteLogo
@@ -41,7 +49,8 @@ from app.models.participation import (
 __all__ = [
     "AuditEntry", "Base", "Money", "utcnow", "ChangeKind", "FundingSource", "Milestone", "MilestoneChange",
     "MilestoneFunding", "MilestoneSlug", "ProgressUpdate", "milestone_champion",
-    "milestone_department", "ContentPage", "Setting", "Champion", "Department", "Field",
+    "milestone_department", "ContentPage", "Setting", "Champion", "Department", "DepartmentSlug", "Field",
+    "FieldSlug",
     "Strategy", "StrategyBudgetYear", "STAFF_ROLES", "Role", "User", "UserRole",
     "user_department", "RecoveryCode", "ActionToken", "TokenPurpose", "OutboxMail", "SiteLogo", "ImportBatch",
     "BlockedAddress", "HoldPattern", "ModerationAction", "ModerationDecision", "ReasonTemplate", "UserBlock",

@@ -1,6 +1,7 @@
 """Milestones, their financing, their history and their progress updates."""
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -49,6 +50,17 @@ def search_key(*parts: str | None) -> str:
     return " ".join(p for p in parts if p).casefold()
 
 
+def sort_key(title: str | None) -> str:
+    """A title as German dictionaries sort it (DIN 5007-1: Ä as A, ß as ss), on every database.
+
+    Databases compare bytes (SQLite) or follow the server's collation (PostgreSQL), which puts
+    "Überweisung" after "Zahlung"; sorting by this key gives the same order everywhere.
+    """
+    decomposed = unicodedata.normalize("NFKD", (title or "").casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return letters.lstrip(" \"'„“”‚‘’«»()[]-–—.,:;!?")
+
+
 class Milestone(Base):
     """A dated goal of the strategy (Etappenziel)."""
 
@@ -89,6 +101,8 @@ class Milestone(Base):
     # None: the site's moderation mode; "pre" or "post" overrides it for this milestone.
     moderation_mode: Mapped[str | None] = mapped_column(String(10))
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # The title's sort key (sort_key), kept by the listener below.
+    sort_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -302,3 +316,4 @@ Milestone.last_update_on = column_property(
 @event.listens_for(Milestone, "before_update")
 def _refresh_search_text(mapper, connection, target: Milestone) -> None:
     target.search_text = search_key(target.title, target.summary, target.description)
+    target.sort_title = sort_key(target.title)[:200]

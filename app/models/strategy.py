@@ -86,10 +86,26 @@ class Field(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     milestones: Mapped[list[Milestone]] = relationship(back_populates="field")
+    old_slugs: Mapped[list[FieldSlug]] = relationship(
+        back_populates="field", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @classmethod
     def select_ordered(cls):
         return select(cls).order_by(cls.position, cls.name)
+
+
+class FieldSlug(Base):
+    """A former slug of a field of action; its pages, feeds and calendar redirect to the current one."""
+
+    __tablename__ = "field_slug"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    field_id: Mapped[int] = mapped_column(ForeignKey("field.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    field: Mapped[Field] = relationship(back_populates="old_slugs")
 
 
 class Department(Base):
@@ -103,10 +119,28 @@ class Department(Base):
     description: Mapped[str] = mapped_column(Text, default="")
 
     champions: Mapped[list[Champion]] = relationship(back_populates="department")
+    old_slugs: Mapped[list[DepartmentSlug]] = relationship(
+        back_populates="department", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @classmethod
     def select_ordered(cls):
         return select(cls).order_by(cls.name)
+
+
+class DepartmentSlug(Base):
+    """A former slug of a department; its feeds redirect to the current one."""
+
+    __tablename__ = "department_slug"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    department: Mapped[Department] = relationship(back_populates="old_slugs")
 
 
 class Champion(Base):

@@ -279,7 +279,7 @@ def decisions_of(comment: Comment) -> list[ModerationDecision]:
 def filter_choices() -> tuple[list[Field], list[Milestone]]:
     """Fields of action and milestones for the queue's filters."""
     fields = list(db.session.scalars(Field.select_ordered()))
-    milestones = list(db.session.scalars(select(Milestone).order_by(Milestone.title)))
+    milestones = list(db.session.scalars(select(Milestone).order_by(Milestone.sort_title, Milestone.title)))
     return fields, milestones
 
 
@@ -356,7 +356,9 @@ def hold_patterns() -> list[HoldPattern]:
 
 def milestones_with_mode() -> list[Milestone]:
     return list(db.session.scalars(
-        select(Milestone).where(Milestone.moderation_mode.is_not(None)).order_by(Milestone.title)
+        select(Milestone)
+        .where(Milestone.moderation_mode.is_not(None))
+        .order_by(Milestone.sort_title, Milestone.title)
     ))
 
 

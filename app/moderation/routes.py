@@ -403,7 +403,8 @@ def hold_delete(pattern_id: int):
 def milestone_modes():
     form = forms.MilestoneModeForm(prefix="mode")
     form.milestone_id.choices = forms.choices([("", _("– bitte wählen –"))] + [
-        (m.id, m.title) for m in db.session.scalars(db.select(Milestone).order_by(Milestone.title))
+        (m.id, m.title)
+        for m in db.session.scalars(db.select(Milestone).order_by(Milestone.sort_title, Milestone.title))
     ])
     if form.validate_on_submit():
         try:

@@ -168,7 +168,7 @@ SORT_ORDERS = {
     "last_update": lambda: (
         Milestone.last_update_on.is_(None), Milestone.last_update_on.desc(), *_by_target_date()
     ),
-    "title": lambda: (Milestone.title, Milestone.id),
+    "title": lambda: (Milestone.sort_title, Milestone.title, Milestone.id),
 }
 
 

@@ -66,7 +66,9 @@ def department_overviews() -> list[DepartmentOverview]:
         Milestone.select_published()
         .where(Milestone.department_id.is_not(None))
         .options(_with_sub_milestones())
-        .order_by(Milestone.target_date.is_(None), Milestone.target_date, Milestone.title)
+        .order_by(
+            Milestone.target_date.is_(None), Milestone.target_date, Milestone.sort_title, Milestone.title
+        )
     ).all()
     for milestone in responsible:
         overviews[milestone.department_id].responsible.append(milestone)
@@ -75,7 +77,7 @@ def department_overviews() -> list[DepartmentOverview]:
         select(milestone_department.c.department_id, Milestone)
         .join(Milestone, Milestone.id == milestone_department.c.milestone_id)
         .where(Milestone.published.is_(True))
-        .order_by(Milestone.title)
+        .order_by(Milestone.sort_title, Milestone.title)
     ).all()
     for department_id, milestone in participating:
         overviews[department_id].participating.append(milestone)

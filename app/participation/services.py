@@ -248,7 +248,9 @@ def post_comment(user: User, milestone: Milestone, body: str, parent: Comment | 
         if parent is not None:
             # The author of the comment hears of the reply (unless switched off in the profile).
             event = AuthorEvent.OFFICIAL_ANSWER if official else AuthorEvent.REPLY
-            notify_comment_author(parent, event, reply=comment)
+            # Queued, not sent in the request: `flask mail send-pending` (every few minutes)
+            # delivers it, so a comment costs one commit and never waits for the mail server.
+            notify_comment_author(parent, event, reply=comment, deliver=False)
         if not user.is_staff:
             notify_editors(comment)
     return comment
@@ -675,7 +677,8 @@ def notify_editors(comment: Comment) -> int:
     """Mail the editors of the milestone's department about a new published comment.
 
     The moderation backend calls this too, when it approves a comment that waited.
-    Returns the number of mails.
+    Returns the number of mails. They are queued in the outbox, not sent in the request:
+    `flask mail send-pending` delivers them within minutes.
     """
     milestone = comment.milestone
     if milestone.department_id is None or comment.is_official:
@@ -691,6 +694,7 @@ def notify_editors(comment: Comment) -> int:
             milestone=milestone,
             comment_id=comment.id,
             is_reply=comment.parent_id is not None,
+            deliver=False,
         )
         sent += 1
     return sent

@@ -21,14 +21,15 @@ from app.extensions import db
 from app.models import FundingSource, Role
 from app.progress import today
 from tests.builders import make_department, make_field, make_funding, make_milestone, make_update
-from tests.builders_auth import PASSWORD, make_account
-from tests.helpers.a11y import assert_accessible
-from tests.helpers.html import validate_documents
-from tests.helpers.live import running_live_server
-from tests.plugins.browser import VIEWPORT, browser, page, page_nojs, page_strict  # noqa: F401  (fixtures)
+from tests.builders_auth import make_account
+from tests.helpers import quality
+from tests.helpers.live import serving
+from tests.helpers.quality import (
+    LANGUAGES, assert_documents_valid, assert_no_refusal_on, check_get, check_page, page_params, resolve, submit,
+)
+from tests.plugins.browser import new_page
 
 pytestmark = pytest.mark.browser
-
 
 @dataclass
 class Data:
@@ -84,53 +85,24 @@ def build_site() -> Data:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with running_live_server(tmp_path_factory.mktemp("backend-quality")) as live:
-        with live.app.app_context():
-            live.data = build_site()
+    with serving(tmp_path_factory.mktemp("backend-quality"), build_site) as live:
         yield live
-        exceptions = list(live.exceptions)
-    if exceptions:
-        pytest.fail("the live server raised:\n\n" + "\n".join(exceptions), pytrace=False)
 
 
 @pytest.fixture(scope="module")
 def admin_page(browser, server):
     """One signed-in admin page for the page-by-page checks (signing in once saves time)."""
-    context = browser.new_context(viewport=VIEWPORT, locale="de-DE", timezone_id="Europe/Berlin", bypass_csp=True)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
+    context, page = new_page(browser, bypass_csp=True)
     sign_in(page, server)
     yield page
     context.close()
 
 
-@pytest.fixture(scope="module")
-def documents():
-    """HTML of every page visited, validated in one vnu run at the end of the module."""
-    return {}
-
-
 def sign_in(page, server, email: str | None = None) -> None:
-    page.goto(server.url_for("auth.login"))
-    page.fill("input[name=email]", email or server.data.admin_email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
-    page.wait_for_load_state("load")
+    quality.sign_in(page, server, email or server.data.admin_email)
 
 
-def check(page, response, documents, name: str, status: int = 200) -> None:
-    assert response is not None and response.status == status, (
-        f"{page.url}: status {response.status if response else None}, expected {status}")
-    assert page.locator("h1").count() == 1, f"{page.url}: not exactly one h1"
-    assert_accessible(page)
-    documents[name] = response.text()
-
-
-def submit(page, selector: str = "main form.backend-form input[name=submit]"):
-    with page.expect_navigation() as navigation:
-        page.locator(selector).click()
-    return navigation.value
-
+FORM_SUBMIT = "main form.backend-form input[name=submit]"
 
 GET_PAGES = [
     ("dashboard", "backend.dashboard", {}),
@@ -160,23 +132,16 @@ GET_PAGES = [
 ]
 
 
-def resolve(server, args: dict) -> dict:
-    return {k: getattr(server.data, v) if isinstance(v, str) and hasattr(server.data, v) else v
-            for k, v in args.items()}
+@pytest.mark.parametrize(("case", "lang"), page_params(GET_PAGES))
+def test_backend_pages(server, admin_page, documents, case, lang):
+    check_get(admin_page, server, documents, case, lang)
 
 
-@pytest.mark.parametrize("lang", ["de", "en"])
-@pytest.mark.parametrize("name,endpoint,args", GET_PAGES, ids=[p[0] for p in GET_PAGES])
-def test_backend_pages(server, admin_page, documents, name, endpoint, args, lang):
-    response = admin_page.goto(server.url_for(endpoint, lang=lang, **resolve(server, args)))
-    check(admin_page, response, documents, f"{name}-{lang}")
-
-
-@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_editor_dashboard(server, page, documents, lang):
     sign_in(page, server, server.data.editor_email)
     response = page.goto(server.url_for("backend.dashboard", lang=lang))
-    check(page, response, documents, f"editor-dashboard-{lang}")
+    check_page(page, response, documents, f"editor-dashboard-{lang}")
     assert page.locator("#mine-title").count() == 1
 
 
@@ -184,13 +149,13 @@ def test_milestone_form_errors_and_preview(server, page, documents):
     sign_in(page, server)
     page.goto(server.url_for("backend.milestone_edit", milestone_id=server.data.milestone_id))
     page.fill("#description", "# Vorschau\n\nMit *Betonung*.")
-    check(page, submit(page, "#preview"), documents, "milestone-preview")
+    check_page(page, submit(page, "#preview"), documents, "milestone-preview")
     assert page.locator(".preview-body h2").inner_text() == "Vorschau"
 
     page.fill("#planned", "viel Geld")
     page.fill("#target_date", (today() + timedelta(days=400)).isoformat())
     page.fill("#title", "")
-    check(page, submit(page), documents, "milestone-errors")
+    check_page(page, submit(page, FORM_SUBMIT), documents, "milestone-errors")
     assert page.locator(".error-summary li").count() == 3
     assert page.locator("#planned").input_value() == "viel Geld"
     # The summary's links lead to the fields.
@@ -203,7 +168,7 @@ def test_progress_form_errors(server, page, documents):
     page.goto(server.url_for("backend.progress_update_new", milestone_id=server.data.milestone_id))
     page.fill("#title", "Neuer Termin")
     page.fill("#new_target_date", (today() + timedelta(days=500)).isoformat())
-    check(page, submit(page), documents, "progress-errors")
+    check_page(page, submit(page, FORM_SUBMIT), documents, "progress-errors")
     assert page.locator(".error-summary a[href='#reason']").count() == 1
 
 
@@ -216,7 +181,7 @@ def test_champion_upload_error(server, page, documents, tmp_path):
     page.fill("#role", "Leitung")
     page.fill("#photo_consent_on", "2025-02-01")
     page.set_input_files("#photo", str(fake))
-    check(page, submit(page), documents, "champion-errors-en")
+    check_page(page, submit(page, FORM_SUBMIT), documents, "champion-errors-en")
     assert page.locator(".error-summary a[href='#photo']").count() == 1
 
 
@@ -225,11 +190,11 @@ def test_expired_form_keeps_the_input(server, page, documents):
     page.goto(server.url_for("backend.progress_update_new", milestone_id=server.data.milestone_id))
     page.fill("#title", "Getippt vor dem Ablauf")
     page.evaluate("document.querySelector('form.backend-form input[name=csrf_token]').value = 'abgelaufen'")
-    check(page, submit(page), documents, "progress-expired", status=400)
+    check_page(page, submit(page, FORM_SUBMIT), documents, "progress-expired", status=400)
     assert page.locator("#title").input_value() == "Getippt vor dem Ablauf"
     # Sending it again now works: the page carries a fresh token.
     page.fill("#author_role", "Leitung Bürgeramt")
-    response = submit(page)
+    response = submit(page, FORM_SUBMIT)
     assert response.status == 200 and "Die Fortschrittsmeldung wurde gespeichert." in page.content()
 
 
@@ -241,21 +206,17 @@ def test_forms_work_without_javascript(server, page_nojs):
     submit(page_nojs, "#preview")
     assert page_nojs.locator(".preview-body strong").inner_text() == "Markdown"
     page_nojs.fill("#new_progress", "70")
-    submit(page_nojs)
+    submit(page_nojs, FORM_SUBMIT)
     assert "Ohne JavaScript gemeldet" in page_nojs.content()
 
 
 def test_nothing_refused_by_the_content_security_policy(server, page_strict):
     sign_in(page_strict, server)
-    for endpoint, args in (("backend.dashboard", {}), ("backend.milestone_edit", {"milestone_id": "milestone_id"}),
-                           ("backend.champion_edit", {"champion_id": "champion_id"}), ("backend.audit_log", {})):
-        page_strict.goto(server.url_for(endpoint, **resolve(server, args)))
-    assert not page_strict.console_errors, page_strict.console_errors
+    assert_no_refusal_on(page_strict, [server.url_for(endpoint, **resolve(server.data, args)) for endpoint, args in (
+        ("backend.dashboard", {}), ("backend.milestone_edit", {"milestone_id": "milestone_id"}),
+        ("backend.champion_edit", {"champion_id": "champion_id"}), ("backend.audit_log", {}))])
 
 
 def test_valid_html(documents):
     """Runs last in this module: every document collected above, in one vnu run."""
-    assert documents, "no page was collected"
-    reports = validate_documents(documents)
-    invalid = [report.describe() for report in reports.values() if not report.valid]
-    assert not invalid, "\n\n".join(invalid)
+    assert_documents_valid(documents)

@@ -17,12 +17,13 @@ from app.moderation import administration, services
 from app.models import Role
 from app.settings import set_setting
 from tests.builders import make_department, make_field, make_milestone
-from tests.builders_auth import PASSWORD, make_account
+from tests.builders_auth import make_account
 from tests.builders_moderation import ago, make_comment, make_flag, make_reason_template
-from tests.helpers.a11y import assert_accessible
-from tests.helpers.html import validate_documents
-from tests.helpers.live import running_live_server
-from tests.plugins.browser import browser, page, page_nojs, page_strict  # noqa: F401  (fixtures)
+from tests.helpers import quality
+from tests.helpers.live import serving
+from tests.helpers.quality import (
+    LANGUAGES, assert_documents_valid, assert_no_refusal_on, check_get, check_page, page_params, resolve,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -87,40 +88,16 @@ def build_site() -> Data:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with running_live_server(tmp_path_factory.mktemp("moderation-quality")) as live:
-        with live.app.app_context():
-            live.data = build_site()
+    with serving(tmp_path_factory.mktemp("moderation-quality"), build_site) as live:
         yield live
-        exceptions = list(live.exceptions)
-    if exceptions:
-        pytest.fail("the live server raised:\n\n" + "\n".join(exceptions), pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def documents():
-    return {}
 
 
 def sign_in(page, server, email: str | None = None) -> None:
-    page.goto(server.url_for("auth.login"))
-    page.fill("input[name=email]", email or server.data.admin_email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
-    page.wait_for_load_state("load")
-
-
-def check(page, response, documents, name: str, status: int = 200) -> None:
-    assert response is not None and response.status == status, (
-        f"{page.url}: status {response.status if response else None}, expected {status}")
-    assert page.locator("h1").count() == 1, f"{page.url}: not exactly one h1"
-    assert_accessible(page)
-    documents[name] = response.text()
+    quality.sign_in(page, server, email or server.data.admin_email)
 
 
 def submit(page, selector: str):
-    with page.expect_navigation() as navigation:
-        page.locator(selector).first.click()
-    return navigation.value
+    return quality.submit(page, selector, first=True)
 
 
 GET_PAGES = [
@@ -145,24 +122,17 @@ GET_PAGES = [
 ]
 
 
-def resolve(server, args: dict) -> dict:
-    return {k: getattr(server.data, v) if isinstance(v, str) and hasattr(server.data, v) else v
-            for k, v in args.items()}
-
-
-@pytest.mark.parametrize("lang", ["de", "en"])
-@pytest.mark.parametrize("name,endpoint,args", GET_PAGES, ids=[p[0] for p in GET_PAGES])
-def test_moderation_pages(server, page, documents, name, endpoint, args, lang):
+@pytest.mark.parametrize(("case", "lang"), page_params(GET_PAGES))
+def test_moderation_pages(server, page, documents, case, lang):
     sign_in(page, server)
-    response = page.goto(server.url_for(endpoint, lang=lang, **resolve(server, args)))
-    check(page, response, documents, f"{name}-{lang}")
+    check_get(page, server, documents, case, lang)
 
 
-@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_moderator_sees_no_admin_areas(server, page, documents, lang):
     sign_in(page, server, server.data.moderator_email)
     response = page.goto(server.url_for("moderation.queue", lang=lang))
-    check(page, response, documents, f"queue-moderator-{lang}")
+    check_page(page, response, documents, f"queue-moderator-{lang}")
     assert page.locator(".moderation-nav a").count() == 3
     assert page.locator(".moderation-nav .badge").inner_text().startswith("4")
     # The staff navigation leads to the queue with its size; the link's name is its visible text.
@@ -173,29 +143,29 @@ def test_moderator_sees_no_admin_areas(server, page, documents, lang):
     assert staff_nav.locator("a[href$='/verwaltung/unbeantwortet']").count() == 0  # editors' list
 
 
-@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_transparency_page(server, page, documents, lang):
     url = server.url_for("moderation_public.transparency", lang=lang)
     with urllib.request.urlopen(url, timeout=30) as response:
         assert response.headers.get("Set-Cookie") is None
-    check(page, page.goto(url), documents, f"transparency-{lang}")
+    check_page(page, page.goto(url), documents, f"transparency-{lang}")
     assert page.locator("table").count() == 3
 
 
-@pytest.mark.parametrize("lang", ["de", "en"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_appeal_pages(server, page, documents, lang):
     sign_in(page, server, server.data.author_email)
     response = page.goto(server.url_for("moderation_public.appeal", comment_id=server.data.appeal_id, lang=lang))
-    check(page, response, documents, f"appeal-pending-{lang}")
+    check_page(page, response, documents, f"appeal-pending-{lang}")
     response = page.goto(server.url_for("moderation_public.appeal", comment_id=server.data.pending_id, lang=lang))
-    check(page, response, documents, f"appeal-not-possible-{lang}")
+    check_page(page, response, documents, f"appeal-not-possible-{lang}")
 
 
 def test_decision_without_reason_shows_error(server, page, documents):
     sign_in(page, server)
     page.goto(server.url_for("moderation.item", comment_id=server.data.flagged_id))
     response = submit(page, "form.decision-form button[value=reject]")
-    check(page, response, documents, "item-reason-missing", status=400)
+    check_page(page, response, documents, "item-reason-missing", status=400)
     assert page.locator("#reason-error").count() == 1
     assert page.locator("#reason[aria-invalid=true]").count() == 1
 
@@ -205,10 +175,10 @@ def test_invalid_pattern_and_empty_template(server, page, documents):
     page.goto(server.url_for("moderation.hold_list", lang="en"))
     page.fill("#pattern", "(unclosed")
     page.check("#is_regex")
-    check(page, submit(page, "main form.backend-form input[name=submit]"), documents, "hold-list-error-en", status=400)
+    check_page(page, submit(page, "main form.backend-form input[name=submit]"), documents, "hold-list-error-en", status=400)
     assert page.locator(".error-summary a[href='#pattern']").count() == 1
     page.goto(server.url_for("moderation.reasons"))
-    check(page, submit(page, "main form.backend-form input[name=submit]"), documents, "reasons-error", status=400)
+    check_page(page, submit(page, "main form.backend-form input[name=submit]"), documents, "reasons-error", status=400)
     assert page.locator(".error-summary li").count() == 2
 
 
@@ -216,13 +186,13 @@ def test_bulk_without_selection_and_conflict(server, page, documents):
     sign_in(page, server)
     page.goto(server.url_for("moderation.queue"))
     page.select_option("#bulk_action", "approve")
-    check(page, submit(page, "#bulk-form input[name=submit]"), documents, "bulk-error")
+    check_page(page, submit(page, "#bulk-form input[name=submit]"), documents, "bulk-error")
     assert "Bitte wählen Sie mindestens einen Kommentar aus." in page.locator(".error-summary").inner_text()
 
     # A stale page: someone else decided meanwhile.
     page.goto(server.url_for("moderation.item", comment_id=server.data.pending_id))
     page.evaluate("document.querySelector('form.decision-form input[name=version]').value = '999'")
-    check(page, submit(page, "form.decision-form button[value=approve]"), documents, "item-conflict", status=409)
+    check_page(page, submit(page, "form.decision-form button[value=approve]"), documents, "item-conflict", status=409)
     assert page.locator(".conflict[role=alert]").count() == 1
 
 
@@ -237,15 +207,11 @@ def test_queue_works_without_javascript(server, page_nojs):
 
 def test_nothing_refused_by_the_content_security_policy(server, page_strict):
     sign_in(page_strict, server)
-    for endpoint, args in (("moderation.queue", {}), ("moderation.item", {"comment_id": "held_id"}),
-                           ("moderation.log", {}), ("moderation_public.transparency", {})):
-        page_strict.goto(server.url_for(endpoint, **resolve(server, args)))
-    assert not page_strict.console_errors, page_strict.console_errors
+    assert_no_refusal_on(page_strict, [server.url_for(endpoint, **resolve(server.data, args)) for endpoint, args in (
+        ("moderation.queue", {}), ("moderation.item", {"comment_id": "held_id"}),
+        ("moderation.log", {}), ("moderation_public.transparency", {}))])
 
 
 def test_valid_html(documents):
     """Runs last in this module: every document collected above, in one vnu run."""
-    assert documents, "no page was collected"
-    reports = validate_documents(documents)
-    invalid = [report.describe() for report in reports.values() if not report.valid]
-    assert not invalid, "\n\n".join(invalid)
+    assert_documents_valid(documents)

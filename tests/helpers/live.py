@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import threading
 import traceback
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
+import pytest
 from flask import Flask, got_request_exception, url_for
 from werkzeug.serving import make_server
 
@@ -72,3 +74,18 @@ def running_live_server(directory: Path, **overrides):
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def serving(directory: Path, build: Callable[[], object] | None = None, **overrides):
+    """A running live server whose `.data` is what `build()` returned (run and committed in the
+    app context); fails the test (at teardown) if a request raised an exception."""
+    with running_live_server(directory, **overrides) as server:
+        if build is not None:
+            with server.app.app_context():
+                server.data = build()
+                db.session.commit()
+        yield server
+        exceptions = list(server.exceptions)
+    if exceptions:
+        pytest.fail("the live server raised:\n\n" + "\n".join(exceptions), pytrace=False)

@@ -59,7 +59,8 @@ def browser():
         chromium.close()
 
 
-def _new_page(browser, **context_options):
+def new_page(browser, **context_options):
+    """(context, page): a fresh browser context as a German visitor in Berlin sees it, and a page in it."""
     context = browser.new_context(viewport=VIEWPORT, locale="de-DE", timezone_id="Europe/Berlin", **context_options)
     context.set_default_timeout(15_000)
     return context, context.new_page()
@@ -68,7 +69,7 @@ def _new_page(browser, **context_options):
 @pytest.fixture
 def page(browser):
     """A page in a fresh context; the CSP is bypassed so that axe can be injected."""
-    context, page = _new_page(browser, bypass_csp=True)
+    context, page = new_page(browser, bypass_csp=True)
     yield page
     context.close()
 
@@ -76,7 +77,7 @@ def page(browser):
 @pytest.fixture
 def page_nojs(browser):
     """A page in a fresh context with JavaScript disabled."""
-    context, page = _new_page(browser, java_script_enabled=False)
+    context, page = new_page(browser, java_script_enabled=False)
     yield page
     context.close()
 
@@ -84,7 +85,7 @@ def page_nojs(browser):
 @pytest.fixture
 def page_strict(browser):
     """A page with the site's CSP enforced; `page_strict.console_errors` collects what the browser refused."""
-    context, page = _new_page(browser)
+    context, page = new_page(browser)
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
@@ -103,6 +104,13 @@ def assert_accessible():
 def assert_valid_html():
     """assert_valid_html(html | url | [(name, html), ...]): no vnu errors, one JVM for all documents."""
     return html.assert_valid_html
+
+
+@pytest.fixture(scope="module")
+def documents():
+    """name -> HTML of the pages a module visits, for one vnu run in its last test
+    (tests.helpers.quality.check_page adds, assert_documents_valid validates)."""
+    return {}
 
 
 @pytest.fixture

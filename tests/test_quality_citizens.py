@@ -29,6 +29,7 @@ from tests.builders_quality import QualitySite, build_quality_site
 from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents
 from tests.helpers.live import running_live_server
+from tests.helpers.quality import assert_german_marked
 
 if "tests.plugins" not in getattr(conftest, "pytest_plugins", ()):
     from tests.plugins.browser import browser, page, page_nojs, page_strict  # noqa: F401  (fixtures)
@@ -180,22 +181,7 @@ def test_one_visible_h1_without_javascript(site, page_nojs, case, lang):
     assert headings.count() == 1 and headings.first.is_visible()
 
 
-FIND_UNMARKED_GERMAN = """(texts) => {
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const unmarked = [];
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!texts.some((text) => node.textContent.includes(text))) continue;
-    const marked = node.parentElement.closest('[lang]');
-    if (!marked || !marked.getAttribute('lang').toLowerCase().startsWith('de')) {
-      unmarked.push(node.parentElement.outerHTML.slice(0, 200));
-    }
-  }
-  return unmarked;
-}"""
-
-
 @pytest.mark.parametrize("case", [c for c in CASES if c.status == 200], ids=lambda c: c.name)
 def test_german_content_is_marked_on_english_pages(site, page, case):
     visit(page, site, case, "en")
-    unmarked = page.evaluate(FIND_UNMARKED_GERMAN, list(site.data.german_content))
-    assert not unmarked, f"{page.url}: German content outside an element with lang=\"de\":\n" + "\n".join(unmarked)
+    assert_german_marked(page, site.data.german_content)

@@ -24,6 +24,7 @@ from tests.builders_participation import make_comment
 from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents
 from tests.helpers.live import running_live_server
+from tests.helpers.quality import assert_german_marked
 
 pytestmark = pytest.mark.browser
 
@@ -97,20 +98,6 @@ def documents():
     return {}
 
 
-FIND_UNMARKED_GERMAN = """(texts) => {
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const unmarked = [];
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (!texts.some((text) => node.textContent.includes(text))) continue;
-    const marked = node.parentElement.closest('[lang]');
-    if (!marked || !marked.getAttribute('lang').toLowerCase().startsWith('de')) {
-      unmarked.push(node.parentElement.outerHTML.slice(0, 200));
-    }
-  }
-  return unmarked;
-}"""
-
-
 def sign_in(page, server, email: str) -> None:
     page.context.clear_cookies()
     page.goto(server.url_for("auth.login"))
@@ -126,8 +113,7 @@ def check(page, response, documents, name: str, lang: str = "de", status: int = 
     assert page.locator("h1").count() == 1, f"{page.url}: not exactly one h1"
     assert_accessible(page)
     if lang == "en":
-        unmarked = page.evaluate(FIND_UNMARKED_GERMAN, list(GERMAN_CONTENT))
-        assert not unmarked, f"{page.url}: German content outside lang=\"de\":\n" + "\n".join(unmarked)
+        assert_german_marked(page, GERMAN_CONTENT)
     documents[f"{name}-{lang}"] = response.text()
 
 

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.datastructures import MultiDict
 
 from app.auth.permissions import can_edit_milestone, is_admin
@@ -61,24 +61,28 @@ SORT_ORDERS = {
 }
 
 
-def _listed(viewer_id: int | None, top_level: bool):
+def _listed(viewer_id: int | None, top_level_of: int | None = None):
     """Comments that take a place in the thread for this viewer.
 
     Published ones and the traces of removed or deleted ones for everyone; pending ones for
-    their author. A top-level comment that is pending or spam keeps a line when it has
-    published replies, so that the replies keep their context.
+    their author. A top-level comment (`top_level_of`: the milestone's id) that is pending or
+    spam keeps a line when it has published replies, so that the replies keep their context.
     """
     conditions = [Comment.status.in_(_LISTED)]
     if viewer_id is not None:
         conditions.append(and_(Comment.status == CommentStatus.PENDING.value, Comment.author_id == viewer_id))
-    if top_level:
+    if top_level_of is not None:
+        # Parents of the milestone's published replies: an uncorrelated IN over the milestone's
+        # rows. (A correlated EXISTS made PostgreSQL hash every published comment of the site.)
         reply = Comment.__table__.alias("reply")
-        has_published_reply = (
-            select(reply.c.id)
-            .where(reply.c.parent_id == Comment.id, reply.c.status == CommentStatus.PUBLISHED.value)
-            .exists()
+        parents_with_published_reply = select(reply.c.parent_id).where(
+            reply.c.milestone_id == top_level_of,
+            reply.c.parent_id.is_not(None),
+            reply.c.status == CommentStatus.PUBLISHED.value,
         )
-        conditions.append(and_(Comment.status.in_(_HIDDEN_WITH_TRACE), has_published_reply))
+        conditions.append(
+            and_(Comment.status.in_(_HIDDEN_WITH_TRACE), Comment.id.in_(parents_with_published_reply))
+        )
     return or_(*conditions)
 
 
@@ -208,8 +212,14 @@ def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -
 
     top_level = (
         select(Comment)
-        .where(Comment.milestone_id == milestone.id, Comment.parent_id.is_(None), _listed(viewer_id, True))
-        .options(joinedload(Comment.author), joinedload(Comment.department))
+        .where(
+            Comment.milestone_id == milestone.id,
+            Comment.parent_id.is_(None),
+            _listed(viewer_id, milestone.id),
+        )
+        # selectinload, not a join: the page and its count then read the comment index alone
+        # (ix_comment_milestone_thread) and stop after one page, however long the thread.
+        .options(selectinload(Comment.author), selectinload(Comment.department))
         .order_by(*SORT_ORDERS[sort]())
     )
     pagination = db.paginate(top_level, page=page.value, per_page=per_page, error_out=False, count=True)
@@ -219,7 +229,7 @@ def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -
     if ids:
         rows = db.session.scalars(
             select(Comment)
-            .where(Comment.parent_id.in_(ids), _listed(viewer_id, False))
+            .where(Comment.parent_id.in_(ids), _listed(viewer_id))
             .options(joinedload(Comment.author), joinedload(Comment.department))
             # Official answers first: they are what most readers look for.
             .order_by(Comment.is_official.desc(), Comment.created_at, Comment.id)
@@ -284,7 +294,7 @@ def comment_page(comment: Comment, user: User | None, sort: str = DEFAULT_SORT) 
         select(func.count(Comment.id)).where(
             Comment.milestone_id == top.milestone_id,
             Comment.parent_id.is_(None),
-            _listed(viewer_id, True),
+            _listed(viewer_id, top.milestone_id),
             ahead,
         )
     )

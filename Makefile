@@ -116,3 +116,12 @@ clean:
 test-ops: $(TEST_REQ_STAMP) compile-translations
 	$(PY) -m pytest -m ops $(PYTEST_ARGS)
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL_POSTGRES) $(PY) -m pytest -m "ops and postgres" $(PYTEST_ARGS)
+
+.PHONY: bench
+# The performance benchmark (BENCHMARKS.md): large and demo datasets in SQLite and PostgreSQL,
+# gunicorn with 2 workers, wrk against the portal and a one-route hello app, results in
+# bench/results/. BENCH_ARGS="--scale 0.02 --databases sqlite" for a quick try.
+BENCH_ARGS ?=
+bench: $(REQ_STAMP) compile-translations
+	@command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
+	$(PY) -m bench.run $(BENCH_ARGS)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import formatting, i18n, layout
+from app import formatting, http_cache, i18n, layout
 from app import logging as app_logging
 from app.cli import register as register_cli
 from app.auth.permissions import PermissionDenied
@@ -74,6 +74,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)
+    http_cache.init_app(app)
     register_cli(app)
     return app
 

@@ -173,7 +173,7 @@ class UpdatesFeed(Feed):
         return external_url("public.home")
 
     def summary(self) -> Summary:
-        return queries.updates_summary(*self.criteria())
+        return queries.updates_window_summary(max_entries(), *self.criteria())
 
     def items(self, limit: int) -> list[ProgressUpdate]:
         return queries.latest_updates(limit, *self.criteria())

@@ -49,6 +49,24 @@ def updates_summary(*criteria) -> Summary:
     return Summary(row[0], _newest(row[1], row[2]))
 
 
+def updates_window_summary(limit: int, *criteria) -> Summary:
+    """The version of a feed of the newest `limit` published updates matching `criteria`.
+
+    The feed shows only these updates, so their ids, change times and milestones' changes
+    are all its document depends on: one indexed query over at most `limit` rows, however
+    many updates the database holds (the 304 path must not count them all).
+    """
+    rows = db.session.execute(
+        ProgressUpdate.select_published()
+        .where(*criteria)
+        .with_only_columns(ProgressUpdate.id, update_time(), Milestone.updated_at)
+        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+        .limit(limit)
+    ).all()
+    latest = _newest(*(row[1] for row in rows), *(row[2] for row in rows))
+    return Summary(len(rows), latest, tuple(row[0] for row in rows))
+
+
 def latest_updates(limit: int, *criteria) -> list[ProgressUpdate]:
     """The newest published updates matching `criteria`, with milestone and recorded changes."""
     return list(db.session.scalars(

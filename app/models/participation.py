@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -109,7 +110,26 @@ class Comment(Base):
             name="counts_not_negative",
         ),
         Index("ix_comment_milestone_status_created", "milestone_id", "status", "created_at"),
-        Index("ix_comment_parent_id", "parent_id"),
+        # The thread of a milestone page: top-level comments newest first, counted from the
+        # index alone (migration 0007, BENCHMARKS.md). Partial (top level only): PostgreSQL
+        # does not take "parent_id IS NULL" as an equality, so with parent_id as an index
+        # column it could not read created_at in index order and sorted the whole thread.
+        Index(
+            "ix_comment_milestone_thread", "milestone_id", "created_at", "id", "status",
+            postgresql_where=text("parent_id IS NULL"), sqlite_where=text("parent_id IS NULL"),
+        ),
+        # Which top-level comments of a milestone have published replies (the thread keeps a
+        # line for a removed comment with replies): read from the index alone.
+        Index(
+            "ix_comment_milestone_replies", "milestone_id", "status", "parent_id",
+            postgresql_where=text("parent_id IS NOT NULL"), sqlite_where=text("parent_id IS NOT NULL"),
+        ),
+        # Replies of given comments. Partial, so that SQLite's planner does not mistake it for
+        # a cheap way to find top-level comments (parent_id IS NULL, most rows of the table).
+        Index(
+            "ix_comment_parent_id", "parent_id",
+            postgresql_where=text("parent_id IS NOT NULL"), sqlite_where=text("parent_id IS NOT NULL"),
+        ),
         Index("ix_comment_author_id", "author_id"),
         Index("ix_comment_status_created", "status", "created_at"),
     )

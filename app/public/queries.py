@@ -1,7 +1,8 @@
 """Read-only queries of the public progress pages; each page runs a fixed number of statements."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
@@ -91,7 +92,7 @@ class FieldOverview:
     """A field of action and its published top-level milestones."""
 
     field: Field
-    milestones: list[Milestone]
+    milestones: list[Milestone] | list[RatedMilestone]
 
     @cached_property
     def rollup(self) -> rules.Rollup:
@@ -114,10 +115,51 @@ def published_top_level_milestones() -> list[Milestone]:
     ).all()
 
 
+@dataclass(eq=False)
+class RatedMilestone:
+    """What the progress rollup reads of a milestone (app/progress.py), without an ORM object."""
+
+    id: int
+    field_id: int
+    status: str
+    progress: int
+    weight: int
+    published: bool
+    target_date: date | None
+    children: list[RatedMilestone] = dataclass_field(default_factory=list)
+
+
+def rollup_milestones() -> list[RatedMilestone]:
+    """Published top-level milestones with their whole tree of sub-milestones, for the rollups.
+
+    One query over eight columns: the home page shows only rollups, so the texts of hundreds
+    of milestones are not loaded and no ORM objects are built (BENCHMARKS.md).
+    """
+    rows = db.session.execute(
+        select(
+            Milestone.id, Milestone.parent_id, Milestone.field_id, Milestone.status, Milestone.progress,
+            Milestone.weight, Milestone.published, Milestone.target_date,
+        ).order_by(*_by_target_date())
+    ).all()
+    nodes = {
+        row.id: RatedMilestone(row.id, row.field_id, row.status, row.progress, row.weight, row.published,
+                               row.target_date)
+        for row in rows
+    }
+    top_level = []
+    for row in rows:
+        if row.parent_id is None:
+            if row.published:
+                top_level.append(nodes[row.id])
+        else:
+            nodes[row.parent_id].children.append(nodes[row.id])
+    return top_level
+
+
 def home_overview() -> HomeOverview:
     """Everything the home page shows: strategy, overall progress, money, news, fields."""
-    milestones = published_top_level_milestones()
-    by_field: dict[int, list[Milestone]] = {}
+    milestones = rollup_milestones()
+    by_field: dict[int, list[RatedMilestone]] = {}
     for milestone in milestones:
         by_field.setdefault(milestone.field_id, []).append(milestone)
     fields = [

@@ -180,9 +180,16 @@ def test_payloads_on_the_form_pages_and_the_unanswered_list(client, xss_scene):
         html = client.get(f"/kommentare/{comment.id}/loeschen").get_data(as_text=True)
         assert_safe(html, '//figure[@class="quoted-comment"]', 'class="quoted-comment"')
     sign_in(client, editor)
-    listing = client.get("/verwaltung/unbeantwortet").get_data(as_text=True)
-    assert len(lxml.html.document_fromstring(listing).xpath("//tbody/tr")) == len(comments)
-    assert_safe(listing, "//main", "<main")
+    # Every page of the list (it is paginated), every comment on one of them.
+    shown, page = 0, 1
+    while True:
+        listing = client.get(f"/verwaltung/unbeantwortet?page={page}").get_data(as_text=True)
+        rows = len(lxml.html.document_fromstring(listing).xpath("//tbody/tr"))
+        if not rows:
+            break
+        assert_safe(listing, "//main", "<main")
+        shown, page = shown + rows, page + 1
+    assert shown == len(comments) and page > 2
 
 
 def test_payloads_as_display_names(client, xss_scene):

@@ -330,40 +330,63 @@ def published_milestone(slug: str) -> Milestone | None:
 class UnansweredGroup:
     department: Department | None
     comments: list[Comment]
+    total: int  # waiting in this department altogether, on every page
 
 
-def unanswered(user: User) -> list[UnansweredGroup]:
-    """Published top-level comments waiting for an answer, per department, oldest first.
+@dataclass
+class UnansweredPage:
+    groups: list[UnansweredGroup]
+    pagination: Pagination
+    total: int
+
+
+def _waiting_for_answer(user: User):
+    """Filters of the list: published top-level comments waiting for an answer, for this user.
 
     Admins see every department (and milestones without one); editors their own departments.
     """
+    conditions = [
+        Comment.parent_id.is_(None),
+        Comment.status == CommentStatus.PUBLISHED.value,
+        Comment.answer_status == AnswerStatus.OPEN.value,
+        Milestone.published.is_(True),
+    ]
+    if not user.has_role(Role.ADMIN):
+        conditions.append(Milestone.department_id.in_([department.id for department in user.departments]))
+    return conditions
+
+
+def unanswered(user: User, page: int = 1, per_page: int = 50) -> UnansweredPage:
+    """One page of the comments waiting for an answer: per department (by name), oldest first."""
+    conditions = _waiting_for_answer(user)
     query = (
         select(Comment)
         .join(Comment.milestone)
-        .where(
-            Comment.parent_id.is_(None),
-            Comment.status == CommentStatus.PUBLISHED.value,
-            Comment.answer_status == AnswerStatus.OPEN.value,
-            Milestone.published.is_(True),
-        )
+        .outerjoin(Department, Department.id == Milestone.department_id)
+        .where(*conditions)
         .options(
             joinedload(Comment.milestone).joinedload(Milestone.department),
             joinedload(Comment.author),
         )
-        .order_by(Comment.published_at, Comment.created_at, Comment.id)
+        .order_by(Department.name.is_(None), Department.name, Department.id,
+                  Comment.published_at, Comment.created_at, Comment.id)
     )
-    if not user.has_role(Role.ADMIN):
-        own = [department.id for department in user.departments]
-        query = query.where(Milestone.department_id.in_(own))
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    totals = dict(db.session.execute(
+        select(Milestone.department_id, func.count(Comment.id))
+        .select_from(Comment)
+        .join(Comment.milestone)
+        .where(*conditions)
+        .group_by(Milestone.department_id)
+    ).all())
     groups: dict[int | None, UnansweredGroup] = {}
-    for comment in db.session.scalars(query):
+    for comment in pagination.items:
         department = comment.milestone.department
         key = department.id if department is not None else None
-        groups.setdefault(key, UnansweredGroup(department, [])).comments.append(comment)
-    return sorted(
-        groups.values(),
-        key=lambda group: (group.department is None, group.department.name if group.department else ""),
-    )
+        if key not in groups:
+            groups[key] = UnansweredGroup(department, [], totals.get(key, 0))
+        groups[key].comments.append(comment)
+    return UnansweredPage(list(groups.values()), pagination, sum(totals.values()))
 
 
 def age_in_days(comment: Comment, now: datetime | None = None) -> int:

@@ -24,6 +24,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
 from app.auth.decorators import roles_required
+from app.backend.routes import page_url as backend_page_url
 from app.extensions import limiter
 from app.i18n import LocalizedBlueprint
 from app.models import CommentStatus, Role
@@ -361,14 +362,22 @@ def no_answer_needed(comment_id: int):
     return _back_to_comment(comment)
 
 
+# The oldest first, grouped by department; a long list goes on over several pages.
+UNANSWERED_PER_PAGE = 50
+
+
 @bp.get("/verwaltung/unbeantwortet")
 @roles_required(Role.ADMIN, Role.EDITOR)
 def unanswered():
+    page = request.args.get("page", 1, type=int)
+    listing = queries.unanswered(current_user, page=max(page, 1), per_page=UNANSWERED_PER_PAGE)
     return render_template(
         "participation/unanswered.html",
-        groups=queries.unanswered(current_user),
+        listing=listing,
+        groups=listing.groups,
         age_in_days=queries.age_in_days,
         form=forms.ActionForm(),
+        page_url=backend_page_url,
     )
 
 

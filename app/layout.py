@@ -1,7 +1,7 @@
 """What every page's layout needs: site name, navigation, error texts."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from app.settings import get_setting
@@ -59,7 +59,16 @@ def error_text(code: int, error=None) -> str:
     return str(ERROR_TEXTS.get(code, ERROR_TEXTS[500]))
 
 
+def page_url(page: int) -> str:
+    """The current list page with its filters, at another page number (the pagers' links)."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for(request.endpoint, **{**args, **(request.view_args or {})})
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["page_url"] = page_url
+
     @app.context_processor
     def layout_context():
         return {

@@ -60,16 +60,9 @@ bp.register_error_handler(CSRFError, rerun_after_csrf_error)
 @bp.context_processor
 def _template_helpers() -> dict:
     return {
-        "page_url": page_url, "Role": Role, "change_label": display.change_label,
+        "Role": Role, "change_label": display.change_label,
         "audit_value": display.audit_value,
     }
-
-
-def page_url(page: int) -> str:
-    """The current list page with its filters, at another page number."""
-    args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
-    return url_for(request.endpoint, **{**args, **(request.view_args or {})})
 
 
 def _page() -> int:

@@ -239,11 +239,8 @@ class DepartmentUpdatesFeed(UpdatesFeed):
         return external_url("strategy.departments") + f"#dept-{self.department.slug}"
 
 
-class MilestoneFeed(Feed):
-    """One milestone: its progress updates, and re-plannings and other changes not told by one."""
-
-    kind = "milestone"
-    endpoint = "feeds.milestone"
+class _OneMilestoneFeed(Feed):
+    """A feed about one milestone: addressed by its slug, linking to its page."""
 
     def __init__(self, milestone: Milestone):
         self.milestone = milestone
@@ -254,15 +251,22 @@ class MilestoneFeed(Feed):
     def key(self) -> tuple:
         return (self.milestone.id, self.milestone.title)
 
+    def link(self) -> str:
+        return milestone_page(self.milestone)
+
+
+class MilestoneFeed(_OneMilestoneFeed):
+    """One milestone: its progress updates, and re-plannings and other changes not told by one."""
+
+    kind = "milestone"
+    endpoint = "feeds.milestone"
+
     def title(self) -> str:
         return _("Etappenziel „%(title)s“: Meldungen und Änderungen", title=self.milestone.title)
 
     def description(self) -> str:
         return _("Fortschrittsmeldungen, Statusänderungen und Neuplanungen des Etappenziels „%(title)s“.",
                  title=self.milestone.title)
-
-    def link(self) -> str:
-        return milestone_page(self.milestone)
 
     def summary(self) -> Summary:
         updates = queries.updates_summary(ProgressUpdate.milestone_id == self.milestone.id)
@@ -282,20 +286,11 @@ class MilestoneFeed(Feed):
         return item
 
 
-class CommentsFeed(Feed):
+class CommentsFeed(_OneMilestoneFeed):
     """Published comments, replies and official answers on one milestone."""
 
     kind = "comments"
     endpoint = "feeds.comments"
-
-    def __init__(self, milestone: Milestone):
-        self.milestone = milestone
-
-    def args(self) -> dict:
-        return {"slug": self.milestone.slug}
-
-    def key(self) -> tuple:
-        return (self.milestone.id, self.milestone.title)
 
     def title(self) -> str:
         return _("Kommentare zum Etappenziel „%(title)s“", title=self.milestone.title)
@@ -303,9 +298,6 @@ class CommentsFeed(Feed):
     def description(self) -> str:
         return _("Veröffentlichte Kommentare und Antworten der Verwaltung zum Etappenziel „%(title)s“.",
                  title=self.milestone.title)
-
-    def link(self) -> str:
-        return milestone_page(self.milestone)
 
     def summary(self) -> Summary:
         return queries.comments_summary(self.milestone.id)

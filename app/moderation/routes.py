@@ -36,7 +36,6 @@ bp.add_app_template_global(queries.queue_size, "moderation_queue_size")
 @bp.context_processor
 def _template_helpers() -> dict:
     return {
-        "page_url": page_url,
         "action_label": labels.action_label,
         "status_label": labels.status_label,
         "kind_label": labels.kind_label,
@@ -46,13 +45,6 @@ def _template_helpers() -> dict:
         "queue_size": queries.queue_size,
         "Role": Role,
     }
-
-
-def page_url(page: int) -> str:
-    """The current list page with its filters, at another page number."""
-    args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
-    return url_for(request.endpoint, **{**args, **(request.view_args or {})})
 
 
 def _paginate(stmt):

@@ -24,7 +24,6 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
 from app.auth.decorators import roles_required
-from app.backend.routes import page_url as backend_page_url
 from app.extensions import limiter
 from app.i18n import LocalizedBlueprint
 from app.models import CommentStatus, Role
@@ -377,7 +376,6 @@ def unanswered():
         groups=listing.groups,
         age_in_days=queries.age_in_days,
         form=forms.ActionForm(),
-        page_url=backend_page_url,
     )
 
 

@@ -45,18 +45,6 @@ def _not_cached(response: Response) -> Response:
     return response
 
 
-@bp.context_processor
-def _template_helpers() -> dict:
-    return {"page_url": page_url}
-
-
-def page_url(page: int) -> str:
-    """The current list page with its filters, at another page number."""
-    args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
-    return url_for(request.endpoint, **args)
-
-
 def _account(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
 

@@ -5,10 +5,12 @@ import re
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Role
 from tests.builders_auth import PASSWORD, make_account, totp_code
+from tests.helpers.quality import follow
 from tests.plugins.browser import assert_accessible, assert_valid_html
 
 pytestmark = pytest.mark.browser
@@ -30,40 +32,40 @@ def test_staff_sign_in_journey_is_accessible(live_server, page, assert_accessibl
     check(page, documents, assert_accessible, "login")
     page.fill("#email", "redaktion@example.org")
     page.fill("#password", "falsches Passwort 1")
-    page.click("main button[type=submit]")
-    assert page.locator(".error-summary").is_visible()
+    follow(page.locator("main button[type=submit]").first)
+    expect(page.locator(".error-summary")).to_be_visible()
     assert page.input_value("#email") == "redaktion@example.org"
     check(page, documents, assert_accessible, "login-error")
 
     page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    assert page.locator("header").get_by_text("Rita Redaktion").is_visible()
+    follow(page.locator("main button[type=submit]").first)
+    expect(page.locator("header").get_by_text("Rita Redaktion")).to_be_visible()
     page.goto(live_server.absolute("/konto"))
     check(page, documents, assert_accessible, "account")
 
-    page.click("text=Zwei-Faktor-Anmeldung einrichten")
+    follow(page.locator("text=Zwei-Faktor-Anmeldung einrichten").first)
     check(page, documents, assert_accessible, "two-factor-setup")
     uri = re.search(r"otpauth://totp/\S+", page.locator("code", has_text="otpauth://").inner_text()).group(0)
     secret = pyotp.parse_uri(uri).secret
     page.fill("#code", totp_code(secret, -1))
-    page.click("main button[type=submit]")
+    follow(page.locator("main button[type=submit]").first)
     assert page.locator(".recovery-codes li").count() == 10
     check(page, documents, assert_accessible, "recovery-codes")
 
     page.goto(live_server.absolute("/konto/zwei-faktor"))
     check(page, documents, assert_accessible, "two-factor-manage")
 
-    page.locator("header").get_by_role("button", name="Abmelden").click()
+    follow(page.locator("header").get_by_role("button", name="Abmelden"))
     page.goto(live_server.absolute("/konto/anmelden"))
     page.fill("#email", "redaktion@example.org")
     page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
+    follow(page.locator("main button[type=submit]").first)
     assert "/konto/anmelden/zweiter-faktor" in page.url
     check(page, documents, assert_accessible, "second-factor")
     page.fill("#code", totp_code(secret))
-    page.click("main button[type=submit]")
-    assert page.locator("header").get_by_text("Rita Redaktion").is_visible()
-    page.locator("header").get_by_role("button", name="Abmelden").click()
+    follow(page.locator("main button[type=submit]").first)
+    expect(page.locator("header").get_by_text("Rita Redaktion")).to_be_visible()
+    follow(page.locator("header").get_by_role("button", name="Abmelden"))
 
     for path, name in (("/konto/passwort-vergessen", "forgot"), ("/konto/passwort-zuruecksetzen/abc", "reset-invalid"),
                        ("/en/konto/anmelden", "login-en")):
@@ -77,10 +79,10 @@ def test_sign_in_works_without_javascript(live_server, page_nojs):  # noqa: F811
         make_account("buerger@example.org", display_name="Bernd Bürger")
         db.session.remove()
     page_nojs.goto(live_server.absolute("/"))
-    page_nojs.locator("header").get_by_role("link", name="Anmelden").click()
+    follow(page_nojs.locator("header").get_by_role("link", name="Anmelden"))
     page_nojs.fill("#email", "buerger@example.org")
     page_nojs.fill("#password", PASSWORD)
-    page_nojs.click("main button[type=submit]")
-    assert page_nojs.locator("header").get_by_text("Bernd Bürger").is_visible()
-    page_nojs.locator("header").get_by_role("button", name="Abmelden").click()
-    assert page_nojs.locator("header").get_by_role("link", name="Anmelden").is_visible()
+    follow(page_nojs.locator("main button[type=submit]").first)
+    expect(page_nojs.locator("header").get_by_text("Bernd Bürger")).to_be_visible()
+    follow(page_nojs.locator("header").get_by_role("button", name="Abmelden"))
+    expect(page_nojs.locator("header").get_by_role("link", name="Anmelden")).to_be_visible()

@@ -15,6 +15,7 @@ import re
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Role, utcnow
@@ -23,6 +24,7 @@ from tests.builders import make_department, make_milestone
 from tests.builders_auth import PASSWORD, make_account
 from tests.builders_participation import make_comment
 from tests.helpers.live import running_live_server
+from tests.helpers.quality import follow
 from tests.plugins.smtp import local_smtp  # noqa: F401  (fixture)
 
 if "tests.plugins" not in getattr(conftest, "pytest_plugins", ()):
@@ -82,13 +84,11 @@ def sign_in(page, server, email: str) -> None:
     page.goto(server.absolute("/konto/anmelden"))
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state("load")
+    follow(page.locator("main button[type=submit]").first)
 
 
 def sign_out(page) -> None:
-    page.locator("header").get_by_role("button", name="Abmelden").click()
-    page.wait_for_load_state("load")
+    follow(page.locator("header").get_by_role("button", name="Abmelden"))
 
 
 def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_html):  # noqa: F811
@@ -101,9 +101,9 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     page.goto(server.absolute(milestone_path))
     check("milestone-anonymous")
     assert page.context.cookies() == []
-    page.locator("header").get_by_role("link", name="Anmelden").click()
+    follow(page.locator("header").get_by_role("link", name="Anmelden"))
     check("login")
-    page.locator("main").get_by_role("link", name="Registrieren").click()
+    follow(page.locator("main").get_by_role("link", name="Registrieren"))
     assert page.url.endswith("/konto/registrieren")
     # Register, with one mistake first: the input stays.
     check("register")
@@ -111,73 +111,73 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     page.fill("#email", EMAIL)
     page.fill("#password", "zu kurz")
     page.fill("#confirm", "zu kurz")
-    page.click("main button[type=submit]")
-    assert page.locator(".error-summary").is_visible()
+    follow(page.locator("main button[type=submit]").first)
+    expect(page.locator(".error-summary")).to_be_visible()
     assert page.input_value("#email") == EMAIL
     check("register-error")
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
-    page.click("main button[type=submit]")
+    follow(page.locator("main button[type=submit]").first)
     assert page.url.endswith("/konto/registrieren/gesendet")
     check("register-sent")
 
     # Confirm with the link from the mail: the page shows a button; the button confirms.
     page.goto(server.absolute(mailed_path(smtp, "/konto/bestaetigen/")))
     check("confirm")
-    page.get_by_role("button", name="E-Mail-Adresse bestätigen").click()
+    follow(page.get_by_role("button", name="E-Mail-Adresse bestätigen"))
     assert page.url.endswith("/konto/anmelden")
-    assert page.get_by_text("Ihre E-Mail-Adresse ist bestätigt.").is_visible()
+    expect(page.get_by_text("Ihre E-Mail-Adresse ist bestätigt.")).to_be_visible()
     check("login-after-confirm")
 
     sign_in(page, server, EMAIL)
-    page.locator("header").get_by_role("link", name="Erika Muster").click()
+    follow(page.locator("header").get_by_role("link", name="Erika Muster"))
     assert page.url.endswith("/konto/profil")
     check("profile")
     page.fill("#display_name", "Erika M.")
     page.uncheck("#notify_moderation")
-    page.click("main form[action$='/konto/profil'] button[type=submit]")
-    assert page.get_by_text("Ihre Angaben sind gespeichert.").is_visible()
+    follow(page.locator("main form[action$='/konto/profil'] button[type=submit]").first)
+    expect(page.get_by_text("Ihre Angaben sind gespeichert.")).to_be_visible()
     assert not page.is_checked("#notify_moderation")
     check("profile-saved")
 
     # Comment, support, reply, rate, flag.
     page.goto(server.absolute(milestone_path))
     page.fill(".comment-form textarea", "Wann kann ich den Personalausweis online beantragen?")
-    page.get_by_role("button", name="Kommentar veröffentlichen").click()
-    assert page.get_by_text("Ihr Beitrag ist veröffentlicht.").is_visible()
+    follow(page.get_by_role("button", name="Kommentar veröffentlichen"))
+    expect(page.get_by_text("Ihr Beitrag ist veröffentlicht.")).to_be_visible()
     check("milestone-commented")
-    page.get_by_role("button", name="Ist mir wichtig").click()
-    assert page.get_by_text("1 Person ist dieses Etappenziel wichtig.").is_visible()
+    follow(page.get_by_role("button", name="Ist mir wichtig"))
+    expect(page.get_by_text("1 Person ist dieses Etappenziel wichtig.")).to_be_visible()
     check("milestone-supported")
-    bobs.get_by_role("link", name="Antworten").click()
+    follow(bobs.get_by_role("link", name="Antworten"))
     check("reply-form")
     page.fill("main textarea", "Das sehe ich genauso.")
-    page.get_by_role("button", name="Antwort veröffentlichen").click()
+    follow(page.get_by_role("button", name="Antwort veröffentlichen"))
     check("milestone-replied")
-    bobs.get_by_role("button", name="Hilfreich", exact=True).click()
-    assert bobs.get_by_text("Hilfreich: 1").is_visible()
+    follow(bobs.get_by_role("button", name="Hilfreich", exact=True))
+    expect(bobs.get_by_text("Hilfreich: 1")).to_be_visible()
     check("milestone-rated")
-    bobs.get_by_role("link", name="Melden").click()
+    follow(bobs.get_by_role("link", name="Melden"))
     check("flag-form")
     page.get_by_label("Gehört nicht zum Thema").check()
-    page.get_by_role("button", name="Meldung senden").click()
-    assert page.get_by_text("Danke für Ihre Meldung.").is_visible()
+    follow(page.get_by_role("button", name="Meldung senden"))
+    expect(page.get_by_text("Danke für Ihre Meldung.")).to_be_visible()
     check("milestone-flagged")
 
     # Subscribe from the milestone page (the address is filled in), confirm from the mail,
     # see the unsubscribe page.
-    page.get_by_role("link", name="Per E-Mail folgen").click()
+    follow(page.get_by_role("link", name="Per E-Mail folgen"))
     assert page.url.endswith(f"/abonnieren?etappenziel={ids['milestone']}")
     check("subscribe")
     assert page.input_value("#email") == EMAIL
-    page.get_by_role("button", name="Abonnieren").click()
+    follow(page.get_by_role("button", name="Abonnieren"))
     check("subscribe-sent")
     page.goto(server.absolute(mailed_path(smtp, "/abonnieren/bestaetigen/")))
     check("subscription-confirm")
-    page.get_by_role("button", name="Abonnement bestätigen").click()
-    assert page.get_by_role("heading", name="Abonnement bestätigt").is_visible()
+    follow(page.get_by_role("button", name="Abonnement bestätigen"))
+    expect(page.get_by_role("heading", name="Abonnement bestätigt")).to_be_visible()
     check("subscription-confirmed")
-    page.get_by_role("link", name="Abonnement beenden").click()
+    follow(page.get_by_role("link", name="Abonnement beenden"))
     check("unsubscribe")
 
     # Download my data.
@@ -195,16 +195,16 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     sign_in(page, server, "redaktion@example.org")
     page.goto(server.absolute("/verwaltung/unbeantwortet"))
     question = page.locator("tbody tr", has_text="Wann kann ich den Personalausweis online beantragen?")
-    assert question.is_visible()
+    expect(question).to_be_visible()
     check("unanswered")
-    question.get_by_role("link", name="Online-Bürgerkonto").click()
+    follow(question.get_by_role("link", name="Online-Bürgerkonto"))
     assert re.search(r"/etappenziele/buergerkonto#kommentar-\d+$", page.url), page.url
     erikas = page.locator("article.comment", has_text="Personalausweis")
-    erikas.get_by_role("link", name="Offiziell antworten").click()
+    follow(erikas.get_by_role("link", name="Offiziell antworten"))
     check("official-answer-form")
     page.fill("main textarea", "Ab dem Frühjahr.")
-    page.get_by_role("button", name="Antwort veröffentlichen").click()
-    assert page.get_by_text("Antwort der Verwaltung").first.is_visible()
+    follow(page.get_by_role("button", name="Antwort veröffentlichen"))
+    expect(page.get_by_text("Antwort der Verwaltung").first).to_be_visible()
     check("milestone-answered")
     sign_out(page)
 
@@ -213,13 +213,13 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     page.goto(server.absolute("/konto/loeschen"))
     check("delete")
     page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Konto endgültig löschen").click()
+    follow(page.get_by_role("button", name="Konto endgültig löschen"))
     assert page.url.endswith("/konto/geloescht")
     check("deleted")
     page.goto(server.absolute(milestone_path))
-    assert page.get_by_text("Gelöschtes Konto").first.is_visible()
-    assert page.get_by_text("Wann kann ich den Personalausweis online beantragen?").is_visible()
-    assert page.get_by_text("Bisher hat noch niemand angegeben").is_visible()
+    expect(page.get_by_text("Gelöschtes Konto").first).to_be_visible()
+    expect(page.get_by_text("Wann kann ich den Personalausweis online beantragen?")).to_be_visible()
+    expect(page.get_by_text("Bisher hat noch niemand angegeben")).to_be_visible()
     check("milestone-after-deletion")
 
     page.goto(server.absolute("/en/konto/registrieren"))

@@ -18,11 +18,12 @@ from app.extensions import db
 from app.models import Comment, Role, utcnow
 from app.settings import set_setting
 from tests.builders import make_milestone
-from tests.builders_auth import PASSWORD, make_account
+from tests.builders_auth import make_account
 from tests.builders_moderation import make_reason_template
 from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents
 from tests.helpers.live import running_live_server
+from tests.helpers.quality import follow, sign_in
 from tests.plugins.browser import VIEWPORT, browser  # noqa: F401  (fixture)
 from tests.plugins.smtp import local_smtp  # noqa: F401  (fixture)
 
@@ -42,20 +43,6 @@ def new_page(browser):
         yield context.new_page()
     finally:
         context.close()
-
-
-def sign_in(page, server, email: str) -> None:
-    page.goto(server.url_for("auth.login"))
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit], main form input[type=submit]").first.click()
-
-
-def click(page, locator):
-    with page.expect_navigation() as navigation:
-        locator.click()
-    return navigation.value
 
 
 def backend_check(page, response, documents: dict, name: str) -> None:
@@ -108,7 +95,7 @@ def test_moderation_journey(browser, local_smtp, tmp_path):
             for text in (FIRST, SECOND):
                 anna.goto(server.url_for("public.milestone", slug="radweg-nord"))
                 anna.fill("form.comment-form textarea[name=body]", text)
-                click(anna, anna.locator("form.comment-form button[type=submit]"))
+                follow(anna.locator("form.comment-form button[type=submit]"))
             first, second = comment_id(server, FIRST), comment_id(server, SECOND)
             assert status_of(server, first) == status_of(server, second) == "pending"
             anna.goto(server.url_for("public.milestone", slug="radweg-nord"))
@@ -120,7 +107,7 @@ def test_moderation_journey(browser, local_smtp, tmp_path):
             response = mona.goto(server.url_for("moderation.queue"))
             backend_check(mona, response, documents, "queue-pre")
             assert queue_item(mona, first).get_by_text("Wartet auf Freigabe", exact=True).count() == 1
-            response = click(mona, queue_item(mona, first).locator("button[value=approve]"))
+            response = follow(queue_item(mona, first).locator("button[value=approve]"))
             backend_check(mona, response, documents, "queue-approved")
             assert "Der Kommentar wurde freigegeben." in mona.locator(".flashes").inner_text()
             assert queue_item(mona, first).count() == 0
@@ -131,9 +118,9 @@ def test_moderation_journey(browser, local_smtp, tmp_path):
                 with new_page(browser) as citizen:
                     sign_in(citizen, server, f"melder{n}@example.org")
                     citizen.goto(server.url_for("public.milestone", slug="radweg-nord"))
-                    click(citizen, citizen.locator(f"#kommentar-{first} a", has_text="Melden"))
+                    follow(citizen.locator(f"#kommentar-{first} a", has_text="Melden"))
                     citizen.check("input[name=reason][value=insult]")
-                    click(citizen, citizen.locator("main form button[type=submit]"))
+                    follow(citizen.locator("main form button[type=submit]"))
                     assert "Danke für Ihre Meldung" in citizen.content()
             assert status_of(server, first) == "held"
             thread = public_thread(public, server, "radweg-nord")
@@ -146,7 +133,7 @@ def test_moderation_journey(browser, local_smtp, tmp_path):
             assert top.locator(f"#item-{first}-title").count() == 1
             assert top.get_by_text("Nach Meldungen ausgeblendet", exact=True).count() == 1
             assert top.locator(".flags h3").inner_text() == "3 Meldungen"
-            response = click(mona, top.locator("button[value=restore]"))
+            response = follow(top.locator("button[value=restore]"))
             backend_check(mona, response, documents, "queue-restored")
             assert status_of(server, first) == "published"
             thread = public_thread(public, server, "radweg-nord")
@@ -156,7 +143,7 @@ def test_moderation_journey(browser, local_smtp, tmp_path):
             item = queue_item(mona, second)
             item.locator("select[name=template_id]").select_option(label="Respekt")
             item.locator("textarea[name=reason]").fill(REASON)
-            response = click(mona, item.locator("button[value=reject]"))
+            response = follow(item.locator("button[value=reject]"))
             backend_check(mona, response, documents, "queue-rejected")
             assert status_of(server, second) == "rejected"
             thread = public_thread(public, server, "radweg-nord")

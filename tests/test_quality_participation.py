@@ -24,7 +24,7 @@ from tests.builders_participation import make_comment
 from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents
 from tests.helpers.live import running_live_server
-from tests.helpers.quality import assert_german_marked
+from tests.helpers.quality import assert_german_marked, follow, submit
 
 pytestmark = pytest.mark.browser
 
@@ -103,8 +103,7 @@ def sign_in(page, server, email: str) -> None:
     page.goto(server.url_for("auth.login"))
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").first.click()
+    follow(page.locator("main form button[type=submit]").first)
 
 
 def check(page, response, documents, name: str, lang: str = "de", status: int = 200) -> None:
@@ -115,12 +114,6 @@ def check(page, response, documents, name: str, lang: str = "de", status: int = 
     if lang == "en":
         assert_german_marked(page, GERMAN_CONTENT)
     documents[f"{name}-{lang}"] = response.text()
-
-
-def submit(page, selector: str):
-    with page.expect_navigation() as navigation:
-        page.locator(selector).click()
-    return navigation.value
 
 
 LANGS = ["de", "en"]

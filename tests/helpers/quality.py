@@ -209,16 +209,24 @@ def sign_in(page, server, email: str, password: str = PASSWORD) -> None:
     page.goto(server.url_for("auth.login"))
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
-    page.locator("main form button[type=submit], main form input[type=submit]").first.click()
-    page.wait_for_load_state("load")
+    follow(page.locator("main form button[type=submit], main form input[type=submit]").first)
+
+
+def follow(locator):
+    """Click a link or submit button and wait until the page it leads to has loaded; its response.
+
+    A bare click returns once the navigation has started: checking the page right after it can
+    see the old document or a half-parsed new one (that made the journeys flaky under load).
+    """
+    with locator.page.expect_navigation() as navigation:
+        locator.click()
+    return navigation.value
 
 
 def submit(page, selector: str, *, first: bool = False):
     """Click the (first, if `first`) element matching `selector` and return the navigation's response."""
     button = page.locator(selector)
-    with page.expect_navigation() as navigation:
-        (button.first if first else button).click()
-    return navigation.value
+    return follow(button.first if first else button)
 
 
 def page_params(pages: Iterable[tuple[str, str, dict]], languages: Sequence[str] = LANGUAGES) -> list:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html.parser import HTMLParser
 
 import lxml.html
 import pytest
@@ -24,70 +23,9 @@ from app.transfer.csvformat import restore
 from tests.builders import make_milestone
 from tests.builders_backend import login, make_admin
 from tests.data.xss import load_payloads
+from tests.helpers.xss import assert_inert
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
-                  "srcset", "lowsrc", "dynsrc", "codebase", "cite", "ping"}
-FORBIDDEN_ELEMENTS = {"script", "iframe", "object", "embed", "style", "base", "meta", "link", "frame", "frameset"}
-# Browsers ignore these inside a URL's scheme ("java\tscript:" is "javascript:").
-_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20\x7f-\xa0\u2028\u2029\ufeff]+")
 FORMULA_START = re.compile(r"[=+\-@\t\r]")
-
-
-def dangerous_url(value: str | None) -> bool:
-    return _IGNORED_IN_SCHEME.sub("", value or "").lower().startswith(("javascript:", "vbscript:", "data:"))
-
-
-def problems_lxml(html: str, root_xpath: str) -> list[str]:
-    roots = lxml.html.document_fromstring(html).xpath(root_xpath)
-    assert roots, f"nothing matches {root_xpath}"
-    found = []
-    for root in roots:
-        for element in root.iter():
-            if not isinstance(element.tag, str):
-                continue
-            tag = element.tag.lower()
-            if tag in FORBIDDEN_ELEMENTS:
-                found.append(f"<{tag}> element")
-            for name, value in element.attrib.items():
-                name = name.lower()
-                if name.startswith("on"):
-                    found.append(f"<{tag} {name}> event handler")
-                if name in URL_ATTRIBUTES and dangerous_url(value):
-                    found.append(f"<{tag} {name}={value!r}>")
-                if name == "style":
-                    found.append(f"<{tag} style>")
-    return found
-
-
-class StartTags(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, attrs))
-
-    handle_startendtag = handle_starttag
-
-
-def problems_stdlib(html: str, marker: str) -> list[str]:
-    parser = StartTags()
-    parser.feed(html[html.index(marker):])
-    found = []
-    for tag, attrs in parser.tags:
-        if tag in FORBIDDEN_ELEMENTS:
-            found.append(f"<{tag}> element")
-        for name, value in attrs:
-            if name.startswith("on"):
-                found.append(f"<{tag} {name}> event handler")
-            if name in URL_ATTRIBUTES and dangerous_url(value):
-                found.append(f"<{tag} {name}={value!r}>")
-    return found
-
-
-def assert_inert(html: str, root_xpath: str = '//main', marker: str = '<main') -> None:
-    found = problems_lxml(html, root_xpath) + problems_stdlib(html, marker)
-    assert not found, "unsafe markup rendered:\n" + "\n".join(sorted(set(found))[:50])
 
 
 @pytest.fixture

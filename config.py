@@ -48,6 +48,10 @@ class Config:
         env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'etappen.sqlite'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Settings for every PostgreSQL connection (libpq "options"). JIT off: this workload is many
+    # short indexed queries; JIT compilation costs more than it saves whenever a plan's estimate
+    # crosses jit_above_cost (BENCHMARKS.md). An empty value leaves the server's settings.
+    POSTGRES_OPTIONS = os.environ.get("POSTGRES_OPTIONS", "-c jit=off")
     SQLALCHEMY_RECORD_QUERIES = False
 
     # Public base URL, used for absolute links in mails and feeds sent outside a request.

@@ -54,6 +54,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY).")
     INSTANCE_DIR.mkdir(exist_ok=True)
+    _postgres_session_options(app)
 
     if app.config["PROXY_FIX_COUNT"]:
         n = app.config["PROXY_FIX_COUNT"]
@@ -105,6 +106,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(citizens_bp, url_prefix="/konto")
     app.register_blueprint(subscriptions_bp)
     app.register_blueprint(ops_bp)
+
+
+def _postgres_session_options(app: Flask) -> None:
+    """POSTGRES_OPTIONS for every connection to PostgreSQL (set at connect time, so a pooled
+    connection keeps them across transactions)."""
+    options = app.config.get("POSTGRES_OPTIONS")
+    if options and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        engine_options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        engine_options["connect_args"] = {**engine_options.get("connect_args", {}), "options": options}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
 
 
 @event.listens_for(Engine, "connect")

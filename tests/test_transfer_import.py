@@ -13,8 +13,9 @@ from app.extensions import db as _db
 from app.models import Milestone, MilestoneChange, ProgressUpdate, utcnow
 from app.models.transfer import ImportBatch
 from app.progress import today
+from app.backend import catalog
 from app.transfer import services
-from tests.builders import make_milestone
+from tests.builders import make_department, make_milestone
 from tests.builders_backend import login
 from tests.builders_transfer import dump_database, make_rich_milestones, make_scene, sample
 
@@ -305,6 +306,26 @@ def test_new_sub_milestone_may_refer_to_a_parent_later_in_the_file(scene):
     report = services.run_import(scene.admin, data, "de", apply=True)
     assert report.ok, report.row_errors
     assert by_slug("kind").parent.slug == "eltern"
+
+
+def test_file_exported_before_a_rename_still_imports(scene):
+    """Former slugs of fields of action and departments (kept by the rename) still resolve."""
+    data = ("slug;title;field;department;participating_departments\r\n"
+            "termine;Online-Termine;buergerservice;buergeramt;it\r\n").encode()
+    catalog.save_field(scene.admin, scene.buergerservice, "Service digital", "service-digital", "", 1)
+    catalog.save_department(scene.admin, scene.buergeramt, "Bürgerbüro", "buergerbuero", "")
+    catalog.save_department(scene.admin, scene.it, "Digitales", "digitales", "")
+    # A later department took a former slug over: the current slug wins.
+    make_department("Neue IT", slug="it")
+    _db.session.commit()
+
+    report = services.run_import(scene.admin, data, "de", apply=True)
+
+    assert report.ok, report.row_errors
+    milestone = by_slug("termine")
+    assert milestone.field.slug == "service-digital"
+    assert milestone.department.slug == "buergerbuero"
+    assert [d.name for d in milestone.participating_departments] == ["Neue IT"]
 
 
 def test_apply_is_all_or_nothing_when_data_changed_after_the_preview(client, scene):

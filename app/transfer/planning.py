@@ -18,7 +18,18 @@ from app.backend.services import FundingRow, MilestoneData, ProgressData, defaul
 from app.backend.slugs import is_valid_slug
 from app.extensions import db
 from app.formatting import status_label
-from app.models import Champion, Department, Field, FundingSource, Milestone, MilestoneSlug, Role, User
+from app.models import (
+    Champion,
+    Department,
+    DepartmentSlug,
+    Field,
+    FieldSlug,
+    FundingSource,
+    Milestone,
+    MilestoneSlug,
+    Role,
+    User,
+)
 from app.progress import MilestoneStatus, today
 from app.transfer import csvformat
 from app.transfer.csvformat import COLUMNS_BY_KEY, CellError, CellFormat
@@ -106,12 +117,23 @@ class ImportReport:
 # ----------------------------------------------------------------------------- planning
 
 
+def _with_former_slugs(rows: list, former_model, owner_column: str) -> dict:
+    """Rows by their slugs, current and former: a file exported before a field of action or a
+    department was renamed still imports. A current slug wins over a former one."""
+    by_id = {row.id: row for row in rows}
+    found = {old.slug: by_id[getattr(old, owner_column)]
+             for old in db.session.scalars(select(former_model))
+             if getattr(old, owner_column) in by_id}
+    found.update({row.slug: row for row in rows})
+    return found
+
+
 @dataclass
 class Lookups:
     """Everything rows may refer to, loaded once per import (no query per row)."""
 
-    fields: dict[str, Field]
-    departments: dict[str, Department]
+    fields: dict[str, Field]  # current and former slugs
+    departments: dict[str, Department]  # current and former slugs
     departments_by_id: dict[int, Department]
     champions: dict[int, Champion]
     sources: dict[int, FundingSource]
@@ -134,8 +156,8 @@ class Lookups:
         ).all()
         by_id = {m.id: m for m in milestones}
         return cls(
-            fields={f.slug: f for f in db.session.scalars(select(Field))},
-            departments={d.slug: d for d in departments},
+            fields=_with_former_slugs(list(db.session.scalars(select(Field))), FieldSlug, "field_id"),
+            departments=_with_former_slugs(departments, DepartmentSlug, "department_id"),
             departments_by_id={d.id: d for d in departments},
             champions={c.id: c for c in db.session.scalars(select(Champion))},
             sources={s.id: s for s in db.session.scalars(select(FundingSource))},

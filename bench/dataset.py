@@ -5,7 +5,7 @@ answers, a realistic status mix), 2,000,000 votes (support votes on milestones p
 ratings of comments, unique per account and target) and 50,000 accounts, counted with what
 the demo data already holds. SQLite gets executemany in one transaction, PostgreSQL COPY.
 Every counter kept in a row (Milestone.support_count and comment_count, Comment.helpful_count,
-unhelpful_count and flag_count) is computed from the rows written, so it equals them exactly.
+unhelpful_count, score and flag_count) is computed from the rows written, so it equals them exactly.
 
 The schema comes from `flask db upgrade` and the demo rows from `flask seed-demo`; this module
 only adds rows. Generation is deterministic for a given seed.
@@ -456,13 +456,14 @@ def _write(writer: BulkWriter, rng: random.Random, report: Report, *, now: datet
             reason = "Verstößt gegen die Diskussionsregeln." if row[C_STATUS] in ("hidden", "rejected") else ""
             yield (row[C_ID], row[C_M], row[C_PARENT], row[C_AUTHOR], text_body, f"<p>{text_body}</p>",
                    row[C_STATUS], row[C_OFFICIAL], row[C_DEPT], row[C_ANSWER], row[C_ANSWERED], reason,
-                   row[C_HELP], row[C_UNHELP], row[C_FLAGS], row[C_CREATED], row[C_PUBLISHED],
+                   row[C_HELP], row[C_UNHELP], row[C_HELP] - row[C_UNHELP], row[C_FLAGS], row[C_CREATED],
+                   row[C_PUBLISHED],
                    row[C_PUBLISHED] if row[C_STATUS] in ("hidden", "rejected", "held") else None, 1)
 
     writer.write("comment", [
         "id", "milestone_id", "parent_id", "author_id", "body", "body_html", "status", "is_official",
         "department_id", "answer_status", "answered_at", "moderation_reason", "helpful_count",
-        "unhelpful_count", "flag_count", "created_at", "published_at", "decided_at", "version",
+        "unhelpful_count", "score", "flag_count", "created_at", "published_at", "decided_at", "version",
     ], comments())
     log(f"  comments: {len(comment_rows)}")
     writer.write("support_vote", ["milestone_id", "user_id", "created_at"], support_rows)
@@ -486,6 +487,8 @@ def check_counters(app: Flask) -> list[str]:
         "Comment.unhelpful_count": """
             SELECT COUNT(*) FROM comment c WHERE c.unhelpful_count <>
               (SELECT COUNT(*) FROM comment_rating r WHERE r.comment_id = c.id AND NOT r.helpful)""",
+        "Comment.score": """
+            SELECT COUNT(*) FROM comment c WHERE c.score <> c.helpful_count - c.unhelpful_count""",
         "Comment.flag_count": """
             SELECT COUNT(*) FROM comment c WHERE c.flag_count <>
               (SELECT COUNT(*) FROM flag f WHERE f.comment_id = c.id)""",

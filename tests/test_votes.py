@@ -27,7 +27,8 @@ def assert_counters_match_rows() -> None:
             CommentRating.comment_id == comment.id, CommentRating.helpful.is_(True)))
         unhelpful = db.session.scalar(select(func.count(CommentRating.id)).where(
             CommentRating.comment_id == comment.id, CommentRating.helpful.is_(False)))
-        assert (comment.helpful_count, comment.unhelpful_count) == (helpful, unhelpful), comment.id
+        assert (comment.helpful_count, comment.unhelpful_count, comment.score) == (
+            helpful, unhelpful, helpful - unhelpful), comment.id
 
 
 @pytest.fixture
@@ -151,6 +152,21 @@ def test_ratings_of_several_accounts_add_up(rated):
     for rater, helpful in zip(raters, (True, True, False)):
         services.rate_comment(rater, db.session.get(Comment, comment.id), helpful)
     assert counts(comment.id) == (2, 1)
+    assert_counters_match_rows()
+
+
+def test_a_later_change_of_a_rated_comment_keeps_its_score(rated):
+    """The score moves in SQL with the counts; an object loaded before the votes, changed and
+    saved afterwards (an edit, a moderator's decision) must not write its stale difference."""
+    comment, raters = rated
+    loaded_before = db.session.get(Comment, comment.id)
+    assert loaded_before.score == 0
+    for rater, helpful in zip(raters, (True, True, False)):
+        services.rate_comment(rater, db.session.get(Comment, comment.id), helpful)
+    loaded_before.body = "Hilfreich? (bearbeitet)"
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Comment, comment.id).score == 1
     assert_counters_match_rows()
 
 

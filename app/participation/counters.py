@@ -1,5 +1,5 @@
 """Counters kept in rows (Milestone.support_count and comment_count, Comment.helpful_count,
-unhelpful_count and flag_count). They must always equal the rows they count.
+unhelpful_count, their difference score, and flag_count). They must always equal the rows they count.
 
 Every function here runs one or two SQL statements inside the caller's transaction and
 never commits: call it in the same transaction as the change it counts, then commit.
@@ -59,7 +59,7 @@ def add_support(milestone_id: int, delta: int) -> None:
 
 
 def add_ratings(comment_id: int, helpful: int = 0, unhelpful: int = 0) -> None:
-    """Move Comment.helpful_count and unhelpful_count, atomically.
+    """Move Comment.helpful_count and unhelpful_count (and the score, their difference), atomically.
 
     A plain UPDATE leaves Comment.version alone: a vote must not make a moderator's
     decision on the same comment fail as a conflicting edit.
@@ -70,6 +70,7 @@ def add_ratings(comment_id: int, helpful: int = 0, unhelpful: int = 0) -> None:
         .values(
             helpful_count=Comment.helpful_count + helpful,
             unhelpful_count=Comment.unhelpful_count + unhelpful,
+            score=Comment.score + helpful - unhelpful,
         )
     )
 

@@ -53,7 +53,7 @@ SORT_ORDERS = {
     "newest": lambda: (Comment.created_at.desc(), Comment.id.desc()),
     "oldest": lambda: (Comment.created_at, Comment.id),
     "helpful": lambda: (
-        (Comment.helpful_count - Comment.unhelpful_count).desc(),
+        Comment.score.desc(),
         Comment.helpful_count.desc(),
         Comment.created_at.desc(),
         Comment.id.desc(),
@@ -273,8 +273,7 @@ def _sort_keys(comment: Comment, sort: str) -> list[tuple[object, object, bool]]
         return [(Comment.created_at, comment.created_at, False), (Comment.id, comment.id, False)]
     keys = [(Comment.created_at, comment.created_at, True), (Comment.id, comment.id, True)]
     if sort == "helpful":
-        score = (comment.helpful_count or 0) - (comment.unhelpful_count or 0)
-        keys = [(Comment.helpful_count - Comment.unhelpful_count, score, True),
+        keys = [(Comment.score, comment.score or 0, True),
                 (Comment.helpful_count, comment.helpful_count or 0, True), *keys]
     return keys
 

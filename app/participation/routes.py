@@ -234,7 +234,8 @@ def reply(comment_id: int):
     milestone = parent.milestone
     form = forms.ReplyForm()
     who = queries.participant(current_user, milestone)
-    if request.method == "GET" and parent.status != CommentStatus.PUBLISHED:
+    # For every method: the page quotes the parent, and a failed POST shows the page again.
+    if parent.status != CommentStatus.PUBLISHED:
         return _refused(services.NotPossible(_("Auf diesen Kommentar kann nicht geantwortet werden.")), milestone)
     if form.validate_on_submit():
         try:
@@ -368,8 +369,8 @@ UNANSWERED_PER_PAGE = 50
 @bp.get("/verwaltung/unbeantwortet")
 @roles_required(Role.ADMIN, Role.EDITOR)
 def unanswered():
-    page = request.args.get("page", 1, type=int)
-    listing = queries.unanswered(current_user, page=max(page, 1), per_page=UNANSWERED_PER_PAGE)
+    page = queries.parse_page(request.args.get("page")).value  # 1 to MAX_PAGE, whatever was sent
+    listing = queries.unanswered(current_user, page=page, per_page=UNANSWERED_PER_PAGE)
     return render_template(
         "participation/unanswered.html",
         listing=listing,
@@ -446,6 +447,9 @@ def rate(comment_id: int):
 @login_required
 def flag(comment_id: int):
     comment = _comment_or_404(comment_id)
+    # Before the form: the page quotes the comment, also when a POST fails.
+    if comment.status != CommentStatus.PUBLISHED:
+        return _refused(services.NotPossible(_("Dieser Kommentar kann nicht gemeldet werden.")), comment.milestone)
     form = forms.FlagForm()
     if form.validate_on_submit():
         try:
@@ -454,6 +458,4 @@ def flag(comment_id: int):
             form.form_errors.append(str(error))
             return _form_page("participation/flag_form.html", form, _status_of(error), comment=comment)
         return _back_to_comment(comment, flash_text=_("Danke für Ihre Meldung. Die Moderation prüft den Kommentar."))
-    if request.method == "GET" and comment.status != CommentStatus.PUBLISHED:
-        return _refused(services.NotPossible(_("Dieser Kommentar kann nicht gemeldet werden.")), comment.milestone)
     return _form_page("participation/flag_form.html", form, comment=comment)

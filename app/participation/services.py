@@ -20,13 +20,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit
 from app.auth.permissions import PermissionDenied, can_edit_milestone, is_admin, require
+from app.auth.services import find_user_by_email
 from app.auth.tokens import consume_token, find_usable_token, issue_token
 from app.citizens.notifications import AuthorEvent, notify_comment_author
+from app.citizens.services import address_block
 from app.extensions import db
 from app.i18n import current_language
 from app.mail.services import send_mail
 from app.models import (
     AnswerStatus,
+    BlockedAddress,
     Comment,
     CommentRating,
     CommentStatus,
@@ -38,6 +41,7 @@ from app.models import (
     Role,
     SupportVote,
     User,
+    UserBlock,
     user_department,
     utcnow,
 )
@@ -396,8 +400,21 @@ def set_comments_closed(user: User, milestone: Milestone, closed: bool) -> None:
 # --- guest comments ---------------------------------------------------------------------------
 
 
-def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -> Comment:
-    """A comment without an account: confirmed by a link in a mail, then always pre-moderated."""
+def guest_address_block(address: str) -> UserBlock | BlockedAddress | None:
+    """The running block behind a guest's address: of the account with this address, or of a
+    deleted account (kept as a hash until the block ends). A blocked author must not get
+    round the block by signing out and writing as a guest."""
+    account = find_user_by_email(address)
+    block = policy.active_block(account) if account is not None else None
+    return block if block is not None else address_block(address)
+
+
+def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -> Comment | None:
+    """A comment without an account: confirmed by a link in a mail, then always pre-moderated.
+
+    None for a blocked address: the visitor gets the same answer as any guest, and only the
+    owner of the address learns from a mail that the comment was not taken.
+    """
     if not get_setting("guest_comments") or not milestone.published:
         raise NotPossible(_l("Kommentare ohne Konto sind nicht möglich."))
     closed = comments_closed_reason(milestone)
@@ -411,6 +428,11 @@ def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -
     except EmailNotValidError:
         raise InvalidText(_l("Bitte geben Sie eine gültige E-Mail-Adresse an.")) from None
     text = checked_body(body)
+    block = guest_address_block(address)
+    if block is not None:
+        send_mail(address, _l("Ihr Kommentar wurde nicht angenommen"), "participation_guest_blocked",
+                  locale=current_language(), milestone=milestone, until=block.until)
+        return None
     status = policy.initial_status(milestone, text, is_guest=True)
     comment = Comment(
         milestone_id=milestone.id,

@@ -1,0 +1,130 @@
+"""What the review found: removed comments must not leak through the reply and flag pages, and a
+blocked author must not get round the block by writing as a guest."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.citizens.services import keep_address_blocked
+from app.extensions import db as _db
+from app.models import Comment, CommentStatus, Flag, OutboxMail, UserBlock, utcnow
+from app.participation.forms import new_form_stamp
+from app.settings import set_setting
+from tests.builders import make_department, make_milestone
+from tests.builders_participation import make_citizen, make_comment, make_editor, sign_in
+
+SECRET = "Geheimer Text, den die Moderation entfernt hat"
+NOT_SHOWN = [status.value for status in CommentStatus if status != CommentStatus.PUBLISHED]
+
+
+@pytest.fixture
+def scene(db):
+    milestone = make_milestone(title="Digitales Bürgerkonto", department=make_department(name="Bürgeramt"))
+    author = make_citizen(display_name="Verena Verfasserin")
+    reader = make_citizen(display_name="Lena Leserin")
+    db.session.commit()
+    return milestone, author, reader
+
+
+def count(model) -> int:
+    return _db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("status", NOT_SHOWN)
+@pytest.mark.parametrize("form", [{}, {"body": ""}, {"body": "Antwort", "form_started": "kaputt"}])
+def test_reply_page_never_quotes_a_comment_that_is_not_shown(client, scene, status, form):
+    milestone, author, reader = scene
+    comment = make_comment(milestone, author, SECRET, status=status)
+    _db.session.commit()
+    sign_in(client, reader)
+    for response in (client.get(f"/kommentare/{comment.id}/antworten"),
+                     client.post(f"/kommentare/{comment.id}/antworten", data=form)):
+        html = response.get_data(as_text=True)
+        assert 400 <= response.status_code < 500, response.status_code
+        assert SECRET not in html and "Verena Verfasserin" not in html
+        assert "Auf diesen Kommentar kann nicht geantwortet werden." in html
+    assert count(Comment) == 1
+
+
+@pytest.mark.parametrize("status", NOT_SHOWN)
+@pytest.mark.parametrize("form", [{}, {"reason": "other"}, {"reason": "spam", "text": "x" * 5000}])
+def test_flag_page_never_quotes_a_comment_that_is_not_shown(client, scene, status, form):
+    milestone, author, reader = scene
+    comment = make_comment(milestone, author, SECRET, status=status)
+    _db.session.commit()
+    sign_in(client, reader)
+    for response in (client.get(f"/kommentare/{comment.id}/melden"),
+                     client.post(f"/kommentare/{comment.id}/melden", data=form)):
+        html = response.get_data(as_text=True)
+        assert 400 <= response.status_code < 500, response.status_code
+        assert SECRET not in html and "Verena Verfasserin" not in html
+        assert "Dieser Kommentar kann nicht gemeldet werden." in html
+    assert count(Flag) == 0
+
+
+def test_a_failed_post_still_quotes_a_published_comment(client, scene):
+    """The fix refuses removed comments only: a published one is quoted with the form's message."""
+    milestone, author, reader = scene
+    comment = make_comment(milestone, author, "Öffentlich sichtbar")
+    _db.session.commit()
+    sign_in(client, reader)
+    response = client.post(f"/kommentare/{comment.id}/antworten", data={"body": "", "form_started": new_form_stamp()})
+    assert response.status_code == 422
+    assert "Öffentlich sichtbar" in response.get_data(as_text=True)
+
+
+def post_as_guest(client, milestone, email: str):
+    return client.post(f"/etappenziele/{milestone.slug}/gastkommentar", data={
+        "name": "Gast", "email": email, "body": "Als Gast trotz Sperre", "form_started": new_form_stamp(),
+    })
+
+
+@pytest.mark.parametrize("until", [None, timedelta(days=7)])
+def test_blocked_account_cannot_write_as_a_guest(client, scene, until):
+    milestone, author, _ = scene
+    set_setting("guest_comments", True)
+    _db.session.add(UserBlock(user_id=author.id, reason="Beleidigungen",
+                              until=utcnow() + until if until else None))
+    _db.session.commit()
+    response = post_as_guest(client, milestone, author.email.upper())
+    # The same answer as for any guest: whether an address is blocked is nobody else's business.
+    assert response.status_code == 303 and response.headers["Location"].endswith("/gastkommentar/gesendet")
+    assert count(Comment) == 0
+    mail = _db.session.scalar(select(OutboxMail))
+    assert mail.to_address == author.email
+    assert "nicht angenommen" in mail.subject and "/kommentare/bestaetigen/" not in mail.body_text
+    assert ("dauerhaft" in mail.body_text) is (until is None)
+
+
+def test_address_of_an_account_deleted_while_blocked_cannot_write_as_a_guest(client, scene):
+    milestone, _, _ = scene
+    set_setting("guest_comments", True)
+    keep_address_blocked("geloescht@example.org", utcnow() + timedelta(days=30))
+    _db.session.commit()
+    assert post_as_guest(client, milestone, "geloescht@example.org").status_code == 303
+    assert count(Comment) == 0
+    assert "nicht angenommen" in _db.session.scalar(select(OutboxMail.subject))
+
+
+def test_lifted_or_ended_block_lets_the_guest_write(client, scene):
+    milestone, author, reader = scene
+    set_setting("guest_comments", True)
+    _db.session.add_all([UserBlock(user_id=author.id, reason="alt", lifted_at=utcnow()),
+                         UserBlock(user_id=reader.id, reason="alt", until=utcnow() - timedelta(days=1))])
+    _db.session.commit()
+    for person in (author, reader):
+        assert post_as_guest(client, milestone, person.email).status_code == 303
+    assert count(Comment) == 2
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "-3", "zwei", "²"])
+def test_unanswered_list_takes_any_page_number(client, scene, page):
+    milestone, author, _ = scene
+    make_comment(milestone, author, "Wartet auf Antwort")
+    editor = make_editor(milestone.department)
+    _db.session.commit()
+    sign_in(client, editor)
+    response = client.get(f"/verwaltung/unbeantwortet?page={page}")
+    assert response.status_code == 200

@@ -114,6 +114,28 @@ def test_moderation_route_permissions(app, db, world, role):
     assert state(db) == before, "a request in the permission walk changed data"
 
 
+def test_required_admin_2fa_guards_admin_powers_on_public_pages(app, db, world):
+    """Closing comments, an official answer and "no answer needed" are posted on public pages:
+    an admin without a second factor is sent to set it up and nothing changes."""
+    users, values = world
+    app.config["REQUIRE_ADMIN_2FA"] = True
+    client = app.test_client()
+    login(client, users["admin"])
+    comment = db.session.get(Comment, values["comment_id"])
+    slug = comment.milestone.slug
+    before = state(db)
+    for url, data in ((f"/etappenziele/{slug}/kommentare-schliessen", {"closed": "1"}),
+                      (f"/kommentare/{comment.id}/antworten", {"body": "Offizielle Antwort"}),
+                      (f"/kommentare/{comment.id}/keine-antwort-noetig", {}),
+                      (f"/en/kommentare/{comment.id}/keine-antwort-noetig", {})):
+        response = client.post(url, data=data)
+        assert response.status_code == 302, url
+        assert endpoint_of(app, response.headers["Location"]) == "auth.two_factor", url
+    db.session.expire_all()
+    assert state(db) == before
+    assert client.post("/konto/abmelden").status_code in (302, 303)  # the account pages stay usable
+
+
 def test_inactive_staff_account_is_refused(app, db, world):
     users, values = world
     moderator = users["moderator"]

@@ -134,10 +134,13 @@ def no_store(response):
 
 @bp.before_app_request
 def require_admin_second_factor():
-    """With REQUIRE_ADMIN_2FA an admin without a second factor sets it up before using the backend."""
-    if not current_app.config.get("REQUIRE_ADMIN_2FA") or (
-        request.blueprint not in BACKEND_BLUEPRINTS and request.endpoint not in BACKEND_PAGES
-    ):
+    """With REQUIRE_ADMIN_2FA an admin without a second factor sets it up before using the backend
+    or changing anything: every POST outside the account pages counts, also on public pages
+    (closing comments, an official answer, "no answer needed"), where admin powers apply too."""
+    if not current_app.config.get("REQUIRE_ADMIN_2FA"):
+        return None
+    backend = request.blueprint in BACKEND_BLUEPRINTS or request.endpoint in BACKEND_PAGES
+    if not backend and (request.method != "POST" or request.blueprint == "auth"):
         return None
     if current_user.is_authenticated and services.second_factor_setup_required(current_user):
         flash(_("Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein."), "info")

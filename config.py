@@ -47,7 +47,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = sqlalchemy_url(
         env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'etappen.sqlite'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's message (logged with the traceback) leaves out the
+    # values, which would be comment texts, names and password hashes.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     # Settings for every PostgreSQL connection (libpq "options"). JIT off: this workload is many
     # short indexed queries; JIT compilation costs more than it saves whenever a plan's estimate
     # crosses jit_above_cost (BENCHMARKS.md). An empty value leaves the server's settings.

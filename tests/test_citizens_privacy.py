@@ -231,6 +231,34 @@ def test_deleting_with_the_texts_leaves_deleted_lines(client, scene):
     assert "Im Frühjahr." in thread
 
 
+@pytest.mark.parametrize("remove_comments", [True, False])
+def test_deleting_with_the_texts_takes_the_authors_words_out_of_the_moderation_log(client, scene, remove_comments):
+    """The redacted passage and the appeal are Clara's words: with her texts they leave the log;
+    the decisions stay. Without the tick they stay (the comments stay readable too)."""
+    clara, moderator = scene["clara"], scene["moderator"]
+    claras = scene["claras"]
+    moderation.redact(moderator, claras.id, None, ["Bürgerkonto"], "Name entfernt")
+    moderation.decide(moderator, claras.id, None, "hide", reason_text="Unsachlich")
+    moderation.appeal(clara, claras.id, "Ich habe nur gefragt, Clara Citoyenne, Tel. 0123 456")
+    moderation.redact(moderator, scene["bobs"].id, None, ["freue"], "Test")
+    db.session.commit()
+    sign_in(client, clara)
+    data = {"password": PASSWORD, **({"remove_comments": "y"} if remove_comments else {})}
+    assert client.post("/konto/loeschen", data=data).status_code == 303
+    db.session.expire_all()
+    log = {d.action: d for d in db.session.scalars(
+        select(ModerationDecision).where(ModerationDecision.comment_id == claras.id))}
+    assert {"approve", "redact", "hide", "appeal"} <= set(log)
+    if remove_comments:
+        assert log["redact"].original_body is None and log["appeal"].reason == ""
+    else:
+        assert "Bürgerkonto" in log["redact"].original_body and "0123 456" in log["appeal"].reason
+    assert (log["redact"].reason, log["hide"].reason) == ("Name entfernt", "Unsachlich")
+    bobs_redaction = db.session.scalar(select(ModerationDecision).where(
+        ModerationDecision.comment_id == scene["bobs"].id, ModerationDecision.action == "redact"))
+    assert "freue" in bobs_redaction.original_body  # another author's log stays whole
+
+
 def test_an_open_question_stops_waiting_when_its_text_is_deleted(client, db):
     milestone = make_milestone()
     clara = make_account("clara@example.org", email_confirmed_at=utcnow())

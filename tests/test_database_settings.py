@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from app import create_app
 
@@ -33,3 +34,14 @@ def test_the_test_database_connection_has_its_settings(db):
     else:
         assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+
+
+@pytest.mark.postgres
+def test_a_failed_statement_does_not_carry_its_values_into_the_log(db):
+    """The message of a database error is logged with the traceback: no comment text in it."""
+    with pytest.raises(DBAPIError) as failure:
+        db.session.execute(text("SELECT no_such_column FROM comment WHERE body = :body"),
+                           {"body": "Vertraulicher Kommentartext"})
+    db.session.rollback()
+    assert "no_such_column" in str(failure.value)
+    assert "Vertraulicher Kommentartext" not in str(failure.value)

@@ -31,6 +31,8 @@ from app.models import (
     CommentRating,
     CommentStatus,
     Flag,
+    ModerationAction,
+    ModerationDecision,
     Role,
     Subscription,
     SupportVote,
@@ -253,7 +255,25 @@ def _remove_comment_texts(user_id: int) -> None:
 
     Comments a moderator removed keep their status (and public reason) but lose the text too.
     The version moves on, so a moderator deciding on one of them at the same time gets a conflict.
+
+    The author's words also leave the moderation log, the one change that append-only log
+    allows (a Core UPDATE, past its ORM guard): the text a redaction cut out and the
+    author's appeals. The decisions themselves stay, with who decided, when and why.
     """
+    own_comments = select(Comment.id).where(Comment.author_id == user_id, Comment.is_official.is_(False))
+    db.session.execute(
+        update(ModerationDecision)
+        .where(ModerationDecision.comment_id.in_(own_comments), ModerationDecision.original_body.is_not(None))
+        .values(original_body=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(ModerationDecision)
+        .where(ModerationDecision.comment_id.in_(own_comments),
+               ModerationDecision.action == ModerationAction.APPEAL.value)
+        .values(reason="")
+        .execution_options(synchronize_session=False)
+    )
     removable = [status.value for status in REMOVABLE_STATUSES]
     db.session.execute(
         update(Comment)

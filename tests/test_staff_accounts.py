@@ -75,6 +75,19 @@ def test_list_shows_staff_with_roles_and_filters(admin_client, db):
     assert "Erik Editor" in found and "Ada Admin" not in found
 
 
+def test_search_finds_sharp_s_and_takes_wildcards_literally(admin_client, db):
+    make_editor(make_department("Bürgeramt"), display_name="Gerd Strauß", email="strauss@example.org")
+    make_editor(make_department("IT"), display_name="Pia 100% Plan", email="pia_plan@example.org")
+    db.session.commit()
+    assert "Gerd Strauß" in table(admin_client.get("/verwaltung/konten?q=strauß"))
+    assert "Gerd Strauß" in table(admin_client.get("/verwaltung/konten?q=STRAUSS@"))
+    assert "Pia 100% Plan" in table(admin_client.get("/verwaltung/konten?q=100%25"))
+    everyone = table(admin_client.get("/verwaltung/konten?q=%25"))
+    assert "Gerd Strauß" not in everyone and "Pia 100% Plan" in everyone
+    underscore = table(admin_client.get("/verwaltung/konten?q=_"))
+    assert "pia_plan@example.org" in underscore and "Gerd Strauß" not in underscore
+
+
 @pytest.mark.parametrize("query", ["role=kaiser", "page=abc", "page=99999", "page=-3"])
 def test_bad_list_parameters_are_harmless(admin_client, query):
     response = admin_client.get(f"/verwaltung/konten?{query}")

@@ -197,7 +197,7 @@ def filter_choices() -> tuple[list[Field], list[Department]]:
     return list(fields), list(departments)
 
 
-def _like_any_position(word: str) -> str:
+def like_any_position(word: str) -> str:
     """A LIKE pattern finding `word` anywhere, with the LIKE wildcards taken literally."""
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -227,7 +227,7 @@ def select_milestones(filters: MilestoneFilters):
         query = query.where(rules.overdue_clause(Milestone))
     for word in filters.words:
         # search_text is stored casefolded, so umlauts match case-insensitively on every database.
-        query = query.where(Milestone.search_text.like(_like_any_position(word.casefold()), escape="\\"))
+        query = query.where(Milestone.search_text.like(like_any_position(word.casefold()), escape="\\"))
     return query.order_by(*SORT_ORDERS[filters.sort]())
 
 

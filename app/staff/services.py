@@ -24,6 +24,7 @@ from app.backend.services import ValidationFailed
 from app.extensions import db
 from app.mail.services import send_mail
 from app.models import STAFF_ROLES, Department, Role, TokenPurpose, User, UserRole, utcnow
+from app.public.queries import like_any_position
 
 # Not in TokenPurpose: tokens take new purposes without a migration (see app/models/tokens.py).
 INVITATION = "staff_invitation"
@@ -72,12 +73,14 @@ def select_accounts(filters: UserFilter):
     stmt = select(User).options(selectinload(User.departments))
     roles = [filters.role.value] if filters.role else [r.value for r in STAFF_ROLES]
     stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role.in_(roles))))
-    text = filters.q.strip().casefold()
+    # lower(), not casefold(): the same folding as SQL lower() ("ß" stays "ß").
+    text = filters.q.strip().lower()
     if text:
         # Addresses are stored in lower case; names are matched with lower(), umlauts included
-        # on PostgreSQL, ASCII only on SQLite.
-        pattern = f"%{text}%"
-        stmt = stmt.where(or_(User.email.like(pattern), func.lower(User.display_name).like(pattern)))
+        # on PostgreSQL, ASCII only on SQLite. LIKE wildcards in the search are taken literally.
+        pattern = like_any_position(text)
+        stmt = stmt.where(or_(User.email.like(pattern, escape="\\"),
+                              func.lower(User.display_name).like(pattern, escape="\\")))
     return stmt.order_by(User.active.desc(), func.lower(User.display_name), User.id)
 
 

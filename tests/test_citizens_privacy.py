@@ -285,6 +285,8 @@ def test_the_privacy_page_names_the_cookie_and_the_retention_periods(client, app
     assert f"werden {Config.TOKEN_RETENTION_DAYS} Tage, nachdem" in page
     assert f"(er gilt {Config.WTF_CSRF_TIME_LIMIT // 3600} Stunden)" in page
     assert Config.GUEST_COMMENT_CONFIRM_HOURS == Config.CONFIRM_EMAIL_HOURS
+    assert (f"Bestätigen Sie den Kommentar nicht innerhalb von {Config.GUEST_COMMENT_CONFIRM_HOURS} Stunden, "
+            "löschen wir ihn mit Namen und Adresse.") in page
     # The longest rate-limit window is a day, as the text says.
     for key in ("REGISTER_LIMIT_PER_IP", "SUBSCRIBE_LIMIT_PER_IP", "COMMENT_LIMIT_PER_IP", "LOGIN_LIMIT_PER_IP"):
         assert all(part.split(" per ")[1] in ("second", "minute", "hour", "day")
@@ -434,6 +436,27 @@ def test_purge_unconfirmed_deletes_only_old_empty_unconfirmed_citizen_accounts(a
     db.session.expire_all()
     assert "neu@example.org" not in set(db.session.scalars(select(User.email)))
     assert runner.invoke(args=["citizens", "purge-unconfirmed", "--days", "0"]).exit_code == 2
+
+
+def test_purge_unconfirmed_deletes_guest_comments_whose_link_expired(app, db, runner):
+    milestone = make_milestone()
+    hours = app.config["GUEST_COMMENT_CONFIRM_HOURS"]
+    expired, young, confirmed = (utcnow() - timedelta(hours=hours + 1), utcnow() - timedelta(hours=hours - 1),
+                                 utcnow() - timedelta(days=30))
+    for name, created, confirmed_at in (("Abgelaufen", expired, None), ("Jung", young, None),
+                                        ("Bestätigt", confirmed, confirmed)):
+        make_comment(milestone, None, f"Text von {name}", status="pending", created_at=created,
+                     guest_name=name, guest_email=f"{name.lower()}@example.org", guest_confirmed_at=confirmed_at)
+    make_comment(milestone, make_account("konto@example.org", email_confirmed_at=expired), "Mit Konto",
+                 status="pending", created_at=expired)
+    db.session.commit()
+
+    result = runner.invoke(args=["citizens", "purge-unconfirmed"])
+
+    assert result.exit_code == 0, result.output
+    assert "1 unconfirmed guest comment(s) deleted" in result.output
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(Comment.body))) == ["Mit Konto", "Text von Bestätigt", "Text von Jung"]
 
 
 def test_purge_unconfirmed_reads_the_period_from_the_config(app, db):

@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.citizens import services
+from app.participation import services as participation
 
 citizens_cli = AppGroup("citizens", help="Citizen accounts.")
 
@@ -14,9 +15,12 @@ citizens_cli = AppGroup("citizens", help="Citizen accounts.")
 @click.option("--days", type=click.IntRange(min=1), default=None,
               help="Age in days of the accounts to delete (default: UNCONFIRMED_ACCOUNT_DAYS).")
 def purge_unconfirmed_command(days: int | None) -> None:
-    """Delete never-confirmed accounts without content, and the hashes of addresses whose block ended."""
+    """Delete never-confirmed accounts without content, guest comments never confirmed, and the
+    hashes of addresses whose block ended."""
     days = days or current_app.config["UNCONFIRMED_ACCOUNT_DAYS"]
     accounts = services.purge_unconfirmed(days)
+    guest_comments = participation.purge_unconfirmed_guest_comments()
     addresses = services.purge_ended_address_blocks()
     click.echo(f"{accounts} unconfirmed account(s) older than {days} days deleted; "
+               f"{guest_comments} unconfirmed guest comment(s) deleted; "
                f"{addresses} ended address block(s) deleted.")

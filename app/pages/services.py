@@ -86,7 +86,7 @@ DEFAULTS: dict[str, tuple[str, tuple[Block, ...]]] = {
             N_("Zu einer Unterstützung („Ist mir wichtig“) und zu einer Bewertung speichern wir, welches Konto was wann unterstützt oder bewertet hat. Öffentlich ist nur die Anzahl."),
             N_("Eine Meldung speichern wir mit Grund, Ihrer Beschreibung und Zeitpunkt. Sie sieht nur die Moderation."),
             N_("Zu Kommentaren, Unterstützungen und anderen Beiträgen speichern wir keine IP-Adressen."),
-            N_("Kommentare ohne Konto (wenn diese Möglichkeit eingeschaltet ist): Wir speichern den Namen, die E-Mail-Adresse und den Text. Die Adresse ist nie öffentlich; wir nutzen sie nur für den Bestätigungslink und um Ihnen Entscheidungen der Moderation mitzuteilen."),
+            N_("Kommentare ohne Konto (wenn diese Möglichkeit eingeschaltet ist): Wir speichern den Namen, die E-Mail-Adresse und den Text. Die Adresse ist nie öffentlich; wir nutzen sie nur für den Bestätigungslink und um Ihnen Entscheidungen der Moderation mitzuteilen. Bestätigen Sie den Kommentar nicht innerhalb von 48 Stunden, löschen wir ihn mit Namen und Adresse."),
             N_("Entscheidungen der Moderation stehen dauerhaft im Moderationsprotokoll. Konten erscheinen dort nur mit ihrer Nummer (zum Beispiel „Konto #12“)."),
         ),
         h2(N_("Wenn Sie Ihr Konto löschen")),

@@ -8,7 +8,7 @@ in the same transaction as the rows they count.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -460,6 +460,20 @@ def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -
         hours=hours,
     )
     return comment
+
+
+def purge_unconfirmed_guest_comments(now: datetime | None = None) -> int:
+    """Delete guest comments whose confirmation link expired unused (name, address and text go
+    with them; nobody but their writer ever saw them); commits. The number deleted."""
+    cutoff = (now or utcnow()) - timedelta(hours=current_app.config["GUEST_COMMENT_CONFIRM_HOURS"])
+    count = db.session.execute(
+        delete(Comment)
+        .where(Comment.guest_email.is_not(None), Comment.guest_confirmed_at.is_(None),
+               Comment.status == CommentStatus.PENDING.value, Comment.created_at < cutoff)
+        .execution_options(synchronize_session=False)
+    ).rowcount or 0
+    db.session.commit()
+    return count
 
 
 def guest_link_usable(raw_token: str) -> bool:

@@ -82,6 +82,31 @@ def test_logout_is_post_only_and_ends_the_session(client, db):
     assert response.location.startswith("/konto/anmelden?next=")
 
 
+def test_sign_out_everywhere_ends_every_session_of_the_account(app, client, db):
+    make_account("buerger@example.org")
+    make_account("andere@example.org")
+    login(client, "buerger@example.org")
+    other_device = app.test_client()
+    login(other_device, "buerger@example.org")
+    someone_else = app.test_client()
+    login(someone_else, "andere@example.org")
+    copied = client.get_cookie("session").value
+    assert 'action="/konto/ueberall-abmelden"' in client.get("/konto").get_data(as_text=True)
+    assert client.get("/konto/ueberall-abmelden").status_code == 405
+
+    response = client.post("/konto/ueberall-abmelden")
+
+    assert response.status_code == 303
+    assert session_user_id(client) is None
+    assert other_device.get("/konto").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/konto").status_code == 302  # a copy of the old cookie is worthless too
+    assert someone_else.get("/konto").status_code == 200
+    login(client, "buerger@example.org")  # signing in again works
+    assert client.get("/konto").status_code == 200
+
+
 @pytest.mark.parametrize("target", [
     "//evil.example",
     "https://evil.example",

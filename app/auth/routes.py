@@ -262,6 +262,20 @@ def logout():
     return redirect(url_for("public.home"), 303)
 
 
+@bp.post("/ueberall-abmelden")
+@login_required
+def logout_everywhere():
+    """Sign out here and on every other device: for a lost phone or a shared computer."""
+    form = forms.LogoutForm()
+    if not form.validate_on_submit():
+        return render_template("auth/logout.html", form=form), 400
+    services.end_all_sessions(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("Sie wurden auf allen Geräten abgemeldet."), "success")
+    return redirect(url_for("public.home"), 303)
+
+
 # --- password reset ------------------------------------------------------------------------
 
 

@@ -144,6 +144,13 @@ def set_password(user: User, new_password: str) -> None:
     user.session_version += 1
 
 
+def end_all_sessions(user: User) -> None:
+    """Sign the account out everywhere: every session cookie issued so far stops working (also
+    a copy of one). Commits."""
+    user.session_version += 1
+    db.session.commit()
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change a signed-in user's password; the user gets a notice by e-mail."""
     if not verify_password(user.password_hash, current_password or ""):

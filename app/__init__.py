@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import formatting, http_cache, i18n, layout
+from app import formatting, http_cache, i18n, layout, routing
 from app import logging as app_logging
 from app.cli import register as register_cli
 from app.auth.permissions import PermissionDenied
@@ -48,6 +48,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         static_folder="../static",
         instance_path=str(INSTANCE_DIR),
     )
+    routing.init_app(app)
     config_class = CONFIGS[config or config_name()] if not isinstance(config, type) else config
     app.config.from_object(config_class)
     app.config.update(overrides)

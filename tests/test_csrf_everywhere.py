@@ -61,7 +61,7 @@ def fill(rule: str, ids: dict[str, int]) -> str:
         converter, name = match.group(1) or "default", match.group(2)
         if name in ids:
             return str(ids[name])
-        return "1" if converter in ("int", "float") else "x"
+        return "1" if converter in ("int", "float", "id") else "x"
 
     return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", replace, rule)
 

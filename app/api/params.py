@@ -13,10 +13,10 @@ from werkzeug.datastructures import MultiDict
 
 from app.models import Department, Field
 from app.public.forms import MAX_PAGE, MAX_QUERY_LENGTH, SORT_OPTIONS, STATUS_VALUES, MilestoneFilters
+from app.routing import MAX_ID
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
-MAX_ID = 2**31 - 1
 BOOLEANS = {"true": True, "false": False}
 SORT_VALUES = tuple(SORT_OPTIONS)
 

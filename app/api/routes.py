@@ -160,6 +160,7 @@ def milestones_csv():
 @bp.get("/milestones/<int:milestone_id>")
 def milestone(milestone_id: int):
     # Ids beyond the database's integer range cannot exist (and must not reach the driver).
+    # Not <id:...>: a number its converter refuses would answer the HTML 404, not the API's JSON one.
     found = queries.published_milestone(milestone_id) if milestone_id <= params.MAX_ID else None
     if found is None:
         raise ApiError(404, "not_found", _("Ein veröffentlichtes Etappenziel mit dieser Nummer gibt es nicht."))

@@ -238,17 +238,33 @@ def audit_entries(filters: AuditFilter) -> Select:
         stmt = stmt.where(AuditEntry.actor_id == filters.actor_id)
     if filters.object_type:
         stmt = stmt.where(AuditEntry.object_type == filters.object_type)
-    if filters.date_from is not None:
-        stmt = stmt.where(AuditEntry.created_at >= _day_start_utc(filters.date_from))
-    if filters.date_to is not None:
-        stmt = stmt.where(AuditEntry.created_at < _day_start_utc(filters.date_to + timedelta(days=1)))
-    return stmt
+    return stmt.where(*within_municipal_days(AuditEntry.created_at, filters.date_from, filters.date_to))
 
 
-def _day_start_utc(day: date) -> datetime:
-    """Midnight of a municipal calendar day as the naive UTC time the log stores."""
-    local = datetime.combine(day, time.min, tzinfo=MUNICIPAL_TZ)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+def day_start_utc(day: date) -> datetime | None:
+    """Midnight of a municipal calendar day as the naive UTC time the logs store; None when
+    that instant lies outside what datetime can hold (around 0001-01-01 and 9999-12-31)."""
+    try:
+        local = datetime.combine(day, time.min, tzinfo=MUNICIPAL_TZ)
+        return local.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        return None
+
+
+def within_municipal_days(column, date_from: date | None, date_to: date | None) -> list:
+    """Conditions for a naive UTC column: from the start of the municipal (Europe/Berlin) day
+    date_from to the end of the day date_to, both optional. A bound at the very edge of the
+    calendar (0001-01-01, 9999-12-31) cannot be exceeded by any stored time: no condition."""
+    conditions = []
+    if date_from is not None:
+        start = day_start_utc(date_from)
+        if start is not None:
+            conditions.append(column >= start)
+    if date_to is not None and date_to < date.max:
+        end = day_start_utc(date_to + timedelta(days=1))
+        if end is not None:
+            conditions.append(column < end)
+    return conditions
 
 
 def audit_actors() -> list[tuple[int, str]]:

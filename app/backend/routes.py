@@ -40,6 +40,7 @@ from app.backend.forms import (
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
 from app.models import Champion, Department, Field, FundingSource, Milestone, ProgressUpdate, Role
+from app.public.forms import parse_page
 from app.sanitize import markdown_to_html
 
 bp = LocalizedBlueprint("backend", __name__)
@@ -66,8 +67,8 @@ def _template_helpers() -> dict:
 
 
 def _page() -> int:
-    page = request.args.get("page", 1, type=int)
-    return page if page >= 1 else 1
+    # Clamped like the public lists: a huge number must not reach OFFSET.
+    return parse_page(request.args.get("page")).value
 
 
 def _paginate(stmt):
@@ -150,7 +151,7 @@ def milestone_new():
     )
 
 
-@bp.route("/etappenziele/<int:milestone_id>", methods=["GET", "POST"])
+@bp.route("/etappenziele/<id:milestone_id>", methods=["GET", "POST"])
 @editor_required
 def milestone_edit(milestone_id: int):
     milestone = _editable_milestone(milestone_id)
@@ -164,7 +165,7 @@ def milestone_edit(milestone_id: int):
     )
 
 
-@bp.get("/etappenziele/<int:milestone_id>/meldungen")
+@bp.get("/etappenziele/<id:milestone_id>/meldungen")
 @editor_required
 def progress_updates(milestone_id: int):
     milestone = _editable_milestone(milestone_id)
@@ -172,7 +173,7 @@ def progress_updates(milestone_id: int):
     return render_template("backend/progress_updates.html", milestone=milestone, pagination=pagination)
 
 
-@bp.route("/etappenziele/<int:milestone_id>/fortschritt", methods=["GET", "POST"])
+@bp.route("/etappenziele/<id:milestone_id>/fortschritt", methods=["GET", "POST"])
 @editor_required
 def progress_update_new(milestone_id: int):
     milestone = _editable_milestone(milestone_id)
@@ -189,7 +190,7 @@ def progress_update_new(milestone_id: int):
     )
 
 
-@bp.route("/etappenziele/<int:milestone_id>/fortschritt/<int:update_id>", methods=["GET", "POST"])
+@bp.route("/etappenziele/<id:milestone_id>/fortschritt/<id:update_id>", methods=["GET", "POST"])
 @editor_required
 def progress_update_edit(milestone_id: int, update_id: int):
     milestone = _editable_milestone(milestone_id)
@@ -239,7 +240,7 @@ def field_new():
     return _field_page(None)
 
 
-@bp.route("/handlungsfelder/<int:field_id>", methods=["GET", "POST"])
+@bp.route("/handlungsfelder/<id:field_id>", methods=["GET", "POST"])
 @admin_required
 def field_edit(field_id: int):
     return _field_page(db.get_or_404(Field, field_id))
@@ -273,7 +274,7 @@ def department_new():
     return _department_page(None)
 
 
-@bp.route("/organisationseinheiten/<int:department_id>", methods=["GET", "POST"])
+@bp.route("/organisationseinheiten/<id:department_id>", methods=["GET", "POST"])
 @admin_required
 def department_edit(department_id: int):
     return _department_page(db.get_or_404(Department, department_id))
@@ -306,7 +307,7 @@ def funding_source_new():
     return _funding_source_page(None)
 
 
-@bp.route("/finanzierungsquellen/<int:source_id>", methods=["GET", "POST"])
+@bp.route("/finanzierungsquellen/<id:source_id>", methods=["GET", "POST"])
 @admin_required
 def funding_source_edit(source_id: int):
     return _funding_source_page(db.get_or_404(FundingSource, source_id))
@@ -339,7 +340,7 @@ def champion_new():
     return _champion_page(None)
 
 
-@bp.route("/helden/<int:champion_id>", methods=["GET", "POST"])
+@bp.route("/helden/<id:champion_id>", methods=["GET", "POST"])
 @admin_required
 def champion_edit(champion_id: int):
     return _champion_page(db.get_or_404(Champion, champion_id))
@@ -356,7 +357,7 @@ def _champion_page(obj: Champion | None):
     )
 
 
-@bp.get("/helden/<int:champion_id>/foto")
+@bp.get("/helden/<id:champion_id>/foto")
 @admin_required
 def champion_photo(champion_id: int):
     champion = db.session.scalar(

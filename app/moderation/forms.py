@@ -11,6 +11,7 @@ from app.backend.forms import INVALID_CHOICE, INVALID_DATE, INVALID_NUMBER, Back
 from app.moderation import labels, queries
 from app.moderation.services import DECISIONS, MAX_REASON_LENGTH
 from app.models import FlagReason, ModerationAction, ReasonTemplate
+from app.routing import MAX_ID
 
 REASON_LENGTH = Length(max=MAX_REASON_LENGTH, message=_l("Höchstens %(max)d Zeichen."))
 
@@ -61,15 +62,41 @@ class BulkForm(BackendForm):
         self.bulk_template_id.choices = template_choices(templates)
 
 
+class InvalidSelection(ValueError):
+    """A selected comment id or its version is not a number the queue could have sent."""
+
+
+def _number(raw: str) -> int | None:
+    """ASCII digits within the database's integer range ("²".isdigit() is true, too), else None."""
+    raw = raw.strip()
+    if raw.isascii() and raw.isdigit():
+        number = int(raw)
+        if number <= MAX_ID:
+            return number
+    return None
+
+
 def selection(formdata: MultiDict) -> dict[int, int | None]:
-    """The selected comment ids with the version each showed (hidden field version-<id>)."""
+    """The selected comment ids with the version each showed (hidden field version-<id>).
+    Raises InvalidSelection for an id or a version that is not such a number."""
     chosen: dict[int, int | None] = {}
     for raw in formdata.getlist("comment_ids"):
-        if not raw.isdigit():
-            continue
-        version = formdata.get(f"version-{raw}", "")
-        chosen[int(raw)] = int(version) if version.isdigit() else None
+        comment_id = _number(raw)
+        if comment_id is None:
+            raise InvalidSelection(raw)
+        raw_version = formdata.get(f"version-{raw}", "")
+        version = _number(raw_version) if raw_version.strip() else None
+        if raw_version.strip() and version is None:
+            raise InvalidSelection(raw_version)
+        chosen[comment_id] = version
     return chosen
+
+
+def selected_ids(formdata: MultiDict | None) -> set[int]:
+    """The valid comment ids of a sent selection, to show them checked again."""
+    if formdata is None:
+        return set()
+    return {n for n in (_number(raw) for raw in formdata.getlist("comment_ids")) if n is not None}
 
 
 class RedactForm(BackendForm):

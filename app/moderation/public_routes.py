@@ -28,7 +28,7 @@ def _own_comment(comment_id: int) -> Comment:
     return comment
 
 
-@bp.route("/kommentare/<int:comment_id>/einspruch", methods=["GET", "POST"])
+@bp.route("/kommentare/<id:comment_id>/einspruch", methods=["GET", "POST"])
 @login_required
 def appeal(comment_id: int):
     comment = _own_comment(comment_id)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from flask import g
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.backend.queries import within_municipal_days
 from app.extensions import db
 from app.models import (
     Comment,
@@ -62,13 +63,25 @@ def appeal_open():
     )
 
 
+def not_awaiting_guest_confirmation():
+    """An account's comment, or a guest comment whose author used the link in the mail.
+    Until then a guest comment is not in the queue: nobody may publish it yet."""
+    return or_(Comment.guest_email.is_(None), Comment.guest_confirmed_at.is_not(None))
+
+
+def awaits_guest_confirmation(comment: Comment) -> bool:
+    """The Python side of not_awaiting_guest_confirmation(), negated."""
+    return comment.guest_email is not None and comment.guest_confirmed_at is None
+
+
 def kind_condition(kind: str):
-    return {
+    condition = {
         "held": Comment.status == CommentStatus.HELD.value,
         "pending": Comment.status == CommentStatus.PENDING.value,
         "flagged": and_(Comment.status == CommentStatus.PUBLISHED.value, _has_open_flag()),
         "appeal": appeal_open(),
     }[kind]
+    return and_(condition, not_awaiting_guest_confirmation())
 
 
 def in_queue():
@@ -136,10 +149,11 @@ def queue_counts() -> dict[str, int]:
 
 def oldest_waiting_since() -> datetime | None:
     """When the item that has waited longest entered the queue."""
+    confirmed = not_awaiting_guest_confirmation()
     candidates = [
         db.session.scalar(
             select(func.min(func.coalesce(Comment.edited_at, Comment.created_at)))
-            .where(Comment.status == CommentStatus.PENDING.value)
+            .where(Comment.status == CommentStatus.PENDING.value, confirmed)
         ),
         db.session.scalar(
             select(func.min(Flag.created_at))
@@ -147,13 +161,14 @@ def oldest_waiting_since() -> datetime | None:
             .where(
                 Flag.resolved_at.is_(None),
                 Comment.status.in_([CommentStatus.PUBLISHED.value, CommentStatus.HELD.value]),
+                confirmed,
             )
         ),
-        db.session.scalar(select(func.min(Comment.appealed_at)).where(appeal_open())),
+        db.session.scalar(select(func.min(Comment.appealed_at)).where(appeal_open(), confirmed)),
         # Held comments whose flags were resolved by an earlier decision (rare): their creation.
         db.session.scalar(
             select(func.min(Comment.created_at))
-            .where(Comment.status == CommentStatus.HELD.value, ~_has_open_flag())
+            .where(Comment.status == CommentStatus.HELD.value, ~_has_open_flag(), confirmed)
         ),
     ]
     found = [c for c in candidates if c is not None]
@@ -177,6 +192,8 @@ class QueueContext:
 
 def item_kind(comment: Comment, has_open_flags: bool) -> str | None:
     """held, flagged, appeal, pending, or None when the comment is not in the queue."""
+    if awaits_guest_confirmation(comment):
+        return None
     status = comment.status
     if status == CommentStatus.HELD.value:
         return "held"
@@ -308,13 +325,8 @@ def select_log(filters: LogFilter):
         stmt = stmt.where(ModerationDecision.moderator_id == filters.moderator_id)
     if filters.action:
         stmt = stmt.where(ModerationDecision.action == filters.action)
-    if filters.date_from:
-        stmt = stmt.where(ModerationDecision.created_at >= datetime.combine(filters.date_from, time.min))
-    if filters.date_to:
-        stmt = stmt.where(
-            ModerationDecision.created_at < datetime.combine(filters.date_to + timedelta(days=1), time.min)
-        )
-    return stmt
+    # Municipal days, as in the audit log.
+    return stmt.where(*within_municipal_days(ModerationDecision.created_at, filters.date_from, filters.date_to))
 
 
 def log_moderators() -> list[tuple[int, str]]:

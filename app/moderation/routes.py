@@ -15,6 +15,7 @@ from app.i18n import LocalizedBlueprint
 from app.moderation import administration, export, forms, labels, queries, services
 from app.moderation.policy import active_block, moderation_mode
 from app.models import Comment, Milestone, ModerationAction, ReasonTemplate, Role
+from app.public.forms import parse_page
 from app.settings import get_setting
 
 bp = LocalizedBlueprint("moderation", __name__)
@@ -48,8 +49,9 @@ def _template_helpers() -> dict:
 
 
 def _paginate(stmt):
-    page = request.args.get("page", 1, type=int)
-    return db.paginate(stmt, page=max(page, 1), per_page=current_app.config["PER_PAGE"], error_out=False)
+    # Clamped like the public lists: a huge number must not reach OFFSET.
+    page = parse_page(request.args.get("page")).value
+    return db.paginate(stmt, page=page, per_page=current_app.config["PER_PAGE"], error_out=False)
 
 
 def _back(default: str) -> str:
@@ -76,7 +78,8 @@ def queue():
     return _queue_page(forms.BulkForm(formdata=None))
 
 
-def _queue_page(bulk: forms.BulkForm, status: int = 200):
+def _queue_page(bulk: forms.BulkForm, status: int = 200, selected: set[int] | None = None):
+    """The queue; after a refused bulk action with its form and the selection still checked."""
     filters = forms.QueueFilterForm(request.args)
     filters.fill_choices()
     filters.validate()
@@ -88,6 +91,7 @@ def _queue_page(bulk: forms.BulkForm, status: int = 200):
         context=queries.queue_context(pagination.items), counts=queries.queue_counts(),
         templates=templates, allowed_actions=services.allowed_actions,
         oldest=queries.oldest_waiting_since(), site_mode=get_setting("moderation_mode"),
+        selected=selected or set(),
     ), status
 
 
@@ -96,12 +100,18 @@ def _queue_page(bulk: forms.BulkForm, status: int = 200):
 def bulk():
     form = forms.BulkForm()
     form.fill_choices(queries.reason_templates())
-    chosen = forms.selection(request.form)
+    selected = forms.selected_ids(request.form)
+    try:
+        chosen = forms.selection(request.form)
+    except forms.InvalidSelection:
+        form.validate()
+        form.form_errors.append(_("Die Auswahl enthält ungültige Angaben. Bitte wählen Sie die Kommentare erneut aus."))
+        return _queue_page(form, 400, selected)
     if not form.validate():
-        return _queue_page(form)
+        return _queue_page(form, selected=selected)
     if not chosen:
         form.form_errors.append(_("Bitte wählen Sie mindestens einen Kommentar aus."))
-        return _queue_page(form)
+        return _queue_page(form, selected=selected)
     try:
         result = services.decide_many(
             current_user, chosen, form.bulk_action.data,
@@ -110,10 +120,10 @@ def bulk():
     except services.InvalidInput as error:
         form.add_errors({"bulk_" + key if key != "template_id" else "bulk_template_id": message
                          for key, message in error.errors.items()})
-        return _queue_page(form)
+        return _queue_page(form, selected=selected)
     except services.ModerationError as error:
         form.form_errors.append(str(error))
-        return _queue_page(form)
+        return _queue_page(form, selected=selected)
     if result.decided:
         flash(ngettext("%(num)d Kommentar wurde entschieden.", "%(num)d Kommentare wurden entschieden.",
                        len(result.decided)), "success")
@@ -162,13 +172,13 @@ def _item_page(comment: Comment, status: int = 200, conflict: str | None = None,
     ), status
 
 
-@bp.get("/kommentare/<int:comment_id>")
+@bp.get("/kommentare/<id:comment_id>")
 @moderator_required
 def item(comment_id: int):
     return _item_page(_comment_or_404(comment_id))
 
 
-@bp.post("/kommentare/<int:comment_id>/entscheidung")
+@bp.post("/kommentare/<id:comment_id>/entscheidung")
 @moderator_required
 def decide(comment_id: int):
     comment = _comment_or_404(comment_id)
@@ -193,7 +203,7 @@ def decide(comment_id: int):
     return redirect(_back(url_for(".item", comment_id=comment_id)))
 
 
-@bp.post("/kommentare/<int:comment_id>/schwaerzen")
+@bp.post("/kommentare/<id:comment_id>/schwaerzen")
 @moderator_required
 def redact(comment_id: int):
     comment = _comment_or_404(comment_id)
@@ -211,7 +221,7 @@ def redact(comment_id: int):
     return redirect(url_for(".item", comment_id=comment_id))
 
 
-@bp.post("/kommentare/<int:comment_id>/sperren")
+@bp.post("/kommentare/<id:comment_id>/sperren")
 @moderator_required
 def block(comment_id: int):
     comment = _comment_or_404(comment_id)
@@ -232,7 +242,7 @@ def block(comment_id: int):
     return redirect(url_for(".item", comment_id=comment_id))
 
 
-@bp.post("/kommentare/<int:comment_id>/antwort")
+@bp.post("/kommentare/<id:comment_id>/antwort")
 @moderator_required
 def answer(comment_id: int):
     comment = _comment_or_404(comment_id)
@@ -262,7 +272,7 @@ def blocks():
     return render_template("moderation/blocks.html", pagination=pagination, users=queries.users_by_id(ids))
 
 
-@bp.post("/sperren/<int:block_id>/aufheben")
+@bp.post("/sperren/<id:block_id>/aufheben")
 @moderator_required
 def unblock(block_id: int):
     form = forms.ConfirmForm()
@@ -328,7 +338,7 @@ def _reason_data(form: forms.ReasonTemplateForm) -> administration.ReasonData:
                                text_en=form.text_en.data or "", position=form.position.data or 0)
 
 
-@bp.route("/begruendungen/<int:template_id>", methods=["GET", "POST"])
+@bp.route("/begruendungen/<id:template_id>", methods=["GET", "POST"])
 @admin_required
 def reason_edit(template_id: int):
     template = db.get_or_404(ReasonTemplate, template_id)
@@ -344,7 +354,7 @@ def reason_edit(template_id: int):
     return render_template("moderation/reason_form.html", form=form, template=template), 400 if form.errors else 200
 
 
-@bp.post("/begruendungen/<int:template_id>/loeschen")
+@bp.post("/begruendungen/<id:template_id>/loeschen")
 @admin_required
 def reason_delete(template_id: int):
     form = forms.ConfirmForm()
@@ -375,7 +385,7 @@ def hold_list():
         400 if form.errors else 200
 
 
-@bp.post("/pruefliste/<int:pattern_id>/loeschen")
+@bp.post("/pruefliste/<id:pattern_id>/loeschen")
 @admin_required
 def hold_delete(pattern_id: int):
     form = forms.ConfirmForm()

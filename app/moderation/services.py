@@ -94,6 +94,12 @@ class ActionNotPossible(ModerationError):
     message = _l("Diese Aktion ist beim aktuellen Stand des Kommentars nicht möglich.")
 
 
+GUEST_UNCONFIRMED = _l(
+    "Dieser Gastkommentar ist noch nicht bestätigt: Die Person hat den Link in der E-Mail nicht "
+    "geöffnet. Er kann deshalb nicht veröffentlicht werden."
+)
+
+
 class NotFound(ModerationError):
     message = _l("Diesen Eintrag gibt es nicht (mehr).")
 
@@ -132,9 +138,12 @@ def allowed_actions(comment: Comment) -> list[ModerationAction]:
     """The decisions the comment's current status allows, in the order of the buttons."""
     status = S(comment.status)
     appeal = appeal_is_open(comment)
+    # A guest comment is published only after its author confirmed it by the link in the mail.
+    unconfirmed = queries.awaits_guest_confirmation(comment)
     return [
         action for action in DECISIONS
-        if status in ALLOWED_FROM[action] or (appeal and action in ALLOWED_ON_APPEAL)
+        if (status in ALLOWED_FROM[action] or (appeal and action in ALLOWED_ON_APPEAL))
+        and not (unconfirmed and TARGET_STATUS[action] == S.PUBLISHED)
     ]
 
 
@@ -212,6 +221,8 @@ def _decide(
     require(can_moderate(moderator))
     chosen, template, reason = _check_input(action, reason_text, template_id)
     comment = _comment(comment_id, version)
+    if TARGET_STATUS[chosen] == S.PUBLISHED and queries.awaits_guest_confirmation(comment):
+        raise ActionNotPossible(GUEST_UNCONFIRMED)
     if chosen not in allowed_actions(comment):
         raise ActionNotPossible()
     was_public = comment.status == S.PUBLISHED.value

@@ -34,8 +34,8 @@ from app.settings import get_setting
 
 bp = LocalizedBlueprint("participation", __name__)
 
-# Comment ids in URLs stay within the range of the database's integer column.
-COMMENT_ID = "<int(max=2147483647):comment_id>"
+# Comment ids in URLs stay within the range of the database's integer column (app/routing.py).
+COMMENT_ID = "<id:comment_id>"
 
 REFUSAL_STATUS = {
     services.NotConfirmed: 403,

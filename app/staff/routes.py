@@ -24,6 +24,7 @@ from app.backend.services import ValidationFailed
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
 from app.models import User
+from app.public.forms import parse_page
 from app.staff import services
 from app.staff.forms import AccountForm, ActionForm, InviteForm, UserFilterForm
 
@@ -54,9 +55,10 @@ def _account(user_id: int) -> User:
 def users():
     filters = UserFilterForm(request.args)
     filters.validate()
-    page = request.args.get("page", 1, type=int)
+    # Clamped like the public lists: a huge number must not reach OFFSET.
+    page = parse_page(request.args.get("page")).value
     pagination = db.paginate(
-        services.select_accounts(filters.filters()), page=page if page >= 1 else 1,
+        services.select_accounts(filters.filters()), page=page,
         per_page=current_app.config["PER_PAGE"], error_out=False,
     )
     return render_template("staff/users.html", filters=filters, pagination=pagination,
@@ -96,7 +98,7 @@ def _edit_page(user: User, form: AccountForm | None = None, refused: str | None 
     ), status
 
 
-@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/<id:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit(user_id: int):
     user = _account(user_id)
@@ -136,26 +138,26 @@ def _action(user_id: int, name: str, run, message: str):
     return redirect(url_for("staff.edit", user_id=user.id), 303)
 
 
-@bp.post("/<int:user_id>/deaktivieren")
+@bp.post("/<id:user_id>/deaktivieren")
 @admin_required
 def deactivate(user_id: int):
     return _action(user_id, "deactivate", services.deactivate, _("Das Konto wurde deaktiviert."))
 
 
-@bp.post("/<int:user_id>/reaktivieren")
+@bp.post("/<id:user_id>/reaktivieren")
 @admin_required
 def reactivate(user_id: int):
     return _action(user_id, "reactivate", services.reactivate, _("Das Konto ist wieder aktiv."))
 
 
-@bp.post("/<int:user_id>/zwei-faktor-zuruecksetzen")
+@bp.post("/<id:user_id>/zwei-faktor-zuruecksetzen")
 @admin_required
 def reset_second_factor(user_id: int):
     return _action(user_id, "reset_second_factor", services.reset_second_factor,
                    _("Die Zwei-Faktor-Anmeldung wurde zurückgesetzt. Die Person richtet sie bei der nächsten Anmeldung neu ein."))
 
 
-@bp.post("/<int:user_id>/einladung-erneut")
+@bp.post("/<id:user_id>/einladung-erneut")
 @admin_required
 def resend_invitation(user_id: int):
     return _action(user_id, "resend_invitation", services.resend_invitation,

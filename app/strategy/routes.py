@@ -30,7 +30,7 @@ def champions():
     return render_template("strategy/champions.html", champions=queries.champions())
 
 
-@bp.get("/helden-der-digitalisierung/<int:champion_id>/foto")
+@bp.get("/helden-der-digitalisierung/<id:champion_id>/foto")
 def champion_photo(champion_id: int):
     champion = queries.champion_photo(champion_id)
     if champion is None:

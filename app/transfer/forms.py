@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange
 from wtforms.widgets import HiddenInput
 
 from app.backend.forms import BackendForm
+from app.routing import MAX_ID
 
 
 class UploadForm(BackendForm):
@@ -17,6 +18,7 @@ class UploadForm(BackendForm):
 
 
 class ApplyForm(BackendForm):
-    batch = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    # An id beyond the database's integer range must not reach the driver (OverflowError).
+    batch = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(1, MAX_ID)])
     digest = HiddenField(validators=[DataRequired(), Length(min=64, max=64)])
     submit = SubmitField(_l("Änderungen übernehmen"))

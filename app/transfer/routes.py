@@ -85,10 +85,14 @@ def _preview(report: services.ImportReport, apply_form: ApplyForm | None, filena
 @editor_required
 def apply():
     form = ApplyForm()
-    batch = services.find_batch(current_user, form.batch.data, form.digest.data) if form.validate() else None
+    valid = form.validate()
+    batch = services.find_batch(current_user, form.batch.data, form.digest.data) if valid else None
     if batch is None:
         flash(_("Die geprüfte Datei liegt nicht mehr vor (schon übernommen, ersetzt oder abgelaufen). "
                 "Bitte laden Sie sie erneut hoch."), "warning")
+        if not valid:
+            # A form no preview page sent (or with an expired token): refused, with the upload form.
+            return _index(UploadForm(formdata=None), invalid_status())
         return redirect(url_for("transfer.index"), 303)
     filename = batch.filename
     report = services.apply_batch(current_user, batch, current_language())

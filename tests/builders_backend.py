@@ -24,3 +24,10 @@ def login(client, user: User) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+
+
+def signed_in(app, user: User):
+    """A new test client of the app, signed in as the user."""
+    client = app.test_client()
+    login(client, user)
+    return client

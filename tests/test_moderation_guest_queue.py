@@ -13,7 +13,7 @@ from app.moderation import digest, queries, services
 from app.participation import services as participation
 from app.participation.services import GUEST_COMMENT_TOKEN
 from tests.builders import make_milestone
-from tests.builders_backend import login, make_moderator
+from tests.builders_backend import make_moderator, signed_in
 from tests.builders_moderation import ago, make_comment, make_flag
 
 S = CommentStatus
@@ -36,12 +36,6 @@ def guest(db):
     token = issue_token(GUEST_COMMENT_TOKEN, timedelta(hours=2), payload={"comment_id": comment.id})
     db.session.commit()
     return comment, token
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 def queue_ids() -> list[int]:

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Comment, CommentStatus, HoldPattern, Milestone, ModerationDecision, ReasonTemplate, UserBlock
 from app.moderation import services
 from tests.builders import make_department, make_milestone
-from tests.builders_backend import login, make_admin, make_editor, make_moderator
+from tests.builders_backend import make_admin, make_editor, make_moderator, signed_in
 from tests.builders_moderation import ago, make_citizen, make_comment, make_flag, make_reason_template
 
 S = CommentStatus
@@ -28,12 +28,6 @@ def decision_count(comment_id: int | None = None) -> int:
     if comment_id is not None:
         stmt = stmt.where(ModerationDecision.comment_id == comment_id)
     return db.session.scalar(stmt)
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(client, user)
-    return client
 
 
 @pytest.fixture

@@ -32,36 +32,31 @@ def count(model) -> int:
     return _db.session.scalar(select(func.count()).select_from(model))
 
 
-@pytest.mark.parametrize("status", NOT_SHOWN)
-@pytest.mark.parametrize("form", [{}, {"body": ""}, {"body": "Antwort", "form_started": "kaputt"}])
-def test_reply_page_never_quotes_a_comment_that_is_not_shown(client, scene, status, form):
-    milestone, author, reader = scene
-    comment = make_comment(milestone, author, SECRET, status=status)
-    _db.session.commit()
-    sign_in(client, reader)
-    for response in (client.get(f"/kommentare/{comment.id}/antworten"),
-                     client.post(f"/kommentare/{comment.id}/antworten", data=form)):
-        html = response.get_data(as_text=True)
-        assert 400 <= response.status_code < 500, response.status_code
-        assert SECRET not in html and "Verena Verfasserin" not in html
-        assert "Auf diesen Kommentar kann nicht geantwortet werden." in html
-    assert count(Comment) == 1
+PAGES = {
+    # page: (the forms posted, the refusal shown, what must not be stored)
+    "antworten": ([{}, {"body": ""}, {"body": "Antwort", "form_started": "kaputt"}],
+                  "Auf diesen Kommentar kann nicht geantwortet werden.", Comment),
+    "melden": ([{}, {"reason": "other"}, {"reason": "spam", "text": "x" * 5000}],
+               "Dieser Kommentar kann nicht gemeldet werden.", Flag),
+}
 
 
 @pytest.mark.parametrize("status", NOT_SHOWN)
-@pytest.mark.parametrize("form", [{}, {"reason": "other"}, {"reason": "spam", "text": "x" * 5000}])
-def test_flag_page_never_quotes_a_comment_that_is_not_shown(client, scene, status, form):
+@pytest.mark.parametrize("page", list(PAGES))
+def test_reply_and_flag_pages_never_quote_a_comment_that_is_not_shown(client, scene, status, page):
+    forms, refusal, model = PAGES[page]
     milestone, author, reader = scene
     comment = make_comment(milestone, author, SECRET, status=status)
     _db.session.commit()
+    stored = count(model)
     sign_in(client, reader)
-    for response in (client.get(f"/kommentare/{comment.id}/melden"),
-                     client.post(f"/kommentare/{comment.id}/melden", data=form)):
+    url = f"/kommentare/{comment.id}/{page}"
+    for response in (client.get(url), *(client.post(url, data=form) for form in forms)):
         html = response.get_data(as_text=True)
         assert 400 <= response.status_code < 500, response.status_code
         assert SECRET not in html and "Verena Verfasserin" not in html
-        assert "Dieser Kommentar kann nicht gemeldet werden." in html
-    assert count(Flag) == 0
+        assert refusal in html
+    assert count(model) == stored
 
 
 def test_a_failed_post_still_quotes_a_published_comment(client, scene):

@@ -17,6 +17,9 @@ MAX_ID = 2**31 - 1
 class IdConverter(IntegerConverter):
     """An integer in 0..MAX_ID; url_for writes it as IntegerConverter does."""
 
+    # ASCII digits: IntegerConverter's \d also takes "１" or "٣", which int() reads as 1 and 3.
+    regex = r"[0-9]+"
+
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,
                  signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

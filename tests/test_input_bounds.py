@@ -244,3 +244,13 @@ def test_bulk_form_error_keeps_the_selection(app, moderator):
     [checked] = document.xpath(f'//input[@id="select-{chosen.id}"]')
     [unchecked] = document.xpath(f'//input[@id="select-{other.id}"]')
     assert checked.get("checked") is not None and unchecked.get("checked") is None
+
+
+@pytest.mark.parametrize("digits", ["\uff11", "\u0661", "\u00b9"])
+def test_ids_in_urls_are_ascii_digits_only(client, digits):
+    """"１" (fullwidth) and "١" (Arabic-Indic) are digits to Python's regex and int(): not an id here."""
+    comment = make_comment(status=CommentStatus.PUBLISHED)
+    db.session.commit()
+    assert comment.id == 1
+    assert client.get("/kommentare/1").status_code == 302
+    assert client.get(f"/kommentare/{digits}").status_code == 404

@@ -52,7 +52,9 @@ blank = st.sampled_from(["", " ", "\n\n", "\t \r\n", "\x00", "\x00\x01\x02"])
 bad_body = st.one_of(blank, too_long(MAX_LENGTH))
 bad_stamp = st.one_of(st.just(""), anything, st.just("eyJhIjoxfQ.ZZZZZZ.abcdef"))
 honeypot = st.text(min_size=1, max_size=40).filter(lambda text: text.strip())
-garbage_id = st.one_of(big_number.filter(lambda n: n < 1 or n > 2**31 - 1), st.text(min_size=1, max_size=20))
+# Text that is not a plain number: "7" would be a real comment's permalink (numbers come from big_number).
+garbage_id = st.one_of(big_number.filter(lambda n: n < 1 or n > 2**31 - 1),
+                       st.text(min_size=1, max_size=20).filter(lambda s: not (s.isascii() and s.isdigit())))
 
 
 def text_form(defect: str, body, stamp, website) -> dict:

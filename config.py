@@ -154,6 +154,14 @@ class Config:
     PG_RESTORE = env_str("PG_RESTORE", "pg_restore")
 
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", env_str("REDIS_URL", "memory://"))
+
+    # The page cache for anonymous visitors (app/page_cache). With a Redis URL, pages and tag
+    # versions are shared by every app server; without one, pages stay in each process's memory
+    # (bounded in bytes) and tag versions in a SQLite file that the processes of one server share.
+    PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+    PAGE_CACHE_URL = env_str("PAGE_CACHE_URL", env_str("REDIS_URL", ""))
+    PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", 64 * 1024 * 1024)
+    PAGE_CACHE_TAGS_PATH = env_str("PAGE_CACHE_TAGS_PATH", str(INSTANCE_DIR / "page-cache-tags.sqlite"))
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 
@@ -189,6 +197,11 @@ class TestingConfig(Config):
     PASSWORD_HASH_PARALLELISM = 1
     FORM_MIN_FILL_SECONDS = 0
     LOG_REQUESTS = False
+    # Off for the suite as a whole (tests change config between requests); tests/test_page_cache*
+    # switch it on, with tag versions in the process (None) or in a file they name.
+    PAGE_CACHE_ENABLED = False
+    PAGE_CACHE_URL = ""
+    PAGE_CACHE_TAGS_PATH = None
 
 
 class ProductionConfig(Config):

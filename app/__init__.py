@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import formatting, http_cache, i18n, layout, routing
+from app import formatting, http_cache, i18n, layout, page_cache, routing
 from app import logging as app_logging
 from app.cli import register as register_cli
 from app.auth.permissions import PermissionDenied
@@ -57,10 +57,6 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     INSTANCE_DIR.mkdir(exist_ok=True)
     _postgres_session_options(app)
 
-    if app.config["PROXY_FIX_COUNT"]:
-        n = app.config["PROXY_FIX_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
-
     app_logging.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
@@ -77,7 +73,12 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     http_cache.init_app(app)
+    page_cache.init_app(app)
     register_cli(app)
+    # Outermost, so that the page cache sees the client's host and scheme.
+    if app.config["PROXY_FIX_COUNT"]:
+        n = app.config["PROXY_FIX_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
     return app
 
 

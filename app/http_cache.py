@@ -8,7 +8,7 @@ The page is still built for every request: a conditional answer saves bytes, not
 """
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request, session
+from flask import Flask, Response, current_app, g, request, session
 
 
 def _same_for_every_anonymous_visitor(response: Response) -> bool:
@@ -23,7 +23,28 @@ def _same_for_every_anonymous_visitor(response: Response) -> bool:
     )
 
 
+def depends_on_session(response: Response) -> bool:
+    """The answer was made for this visitor: asked with a session or remember cookie, or it
+    starts a session (a flash, a CSRF token) or sets any cookie."""
+    config = current_app.config
+    return (
+        config["SESSION_COOKIE_NAME"] in request.cookies
+        or config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+        or session.modified
+        or "csrf_token" in g
+        or "Set-Cookie" in response.headers
+    )
+
+
 def init_app(app: Flask) -> None:
+    @app.after_request
+    def private_when_personal(response: Response) -> Response:
+        # Shared caches (a proxy, the page cache) must never keep what one visitor saw.
+        if depends_on_session(response):
+            response.headers["Cache-Control"] = "private, no-store"
+            response.vary.add("Cookie")
+        return response
+
     @app.after_request
     def anonymous_page_validators(response: Response) -> Response:
         if not _same_for_every_anonymous_visitor(response):

@@ -65,6 +65,9 @@ class Milestone(Base):
     """A dated goal of the strategy (Etappenziel)."""
 
     __tablename__ = "milestone"
+    # Kept by votes and comments: changing them does not change which milestones a list shows
+    # (app/page_cache/tags.py).
+    __cache_counters__ = ("support_count", "comment_count")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))

@@ -64,6 +64,8 @@ class Comment(Base):
     """A citizen's comment on a milestone, a reply, or an official answer."""
 
     __tablename__ = "comment"
+    # Kept by ratings and flags (app/page_cache/tags.py).
+    __cache_counters__ = ("helpful_count", "unhelpful_count", "score", "flag_count")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))

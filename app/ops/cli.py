@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from app import page_cache
 from app.ops import backup as backups
 
 
@@ -36,4 +37,6 @@ def restore_command(path: Path, yes: bool) -> None:
         backups.restore(path)
     except backups.BackupError as error:
         raise click.ClickException(str(error)) from error
+    # The restore bypassed the ORM: no tag knows what changed, so every cached page goes.
+    page_cache.get().clear()
     click.echo(f"Database restored from {path}.")

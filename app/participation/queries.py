@@ -33,6 +33,7 @@ from app.models import (
 from app.models.participation import TRACE_STATUSES, VISIBLE_STATUSES
 from app.participation import services
 from app.participation.forms import CommentForm
+from app.page_cache.tags import do_not_store
 from app.public.forms import parse_page
 from app.settings import get_setting
 
@@ -121,6 +122,10 @@ class Thread:
     notices: list[str] = dataclass_field(default_factory=list)
     guest_comments: bool = False
     comment_form: object = None
+
+    def __post_init__(self) -> None:
+        if self.notices:
+            do_not_store()  # see app/public/forms.Parsed
 
     @property
     def sort_options(self) -> dict:

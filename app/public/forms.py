@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from app.models import Department, Field
+from app.page_cache.tags import do_not_store
 from app.progress import MilestoneStatus
 
 STATUS_VALUES = tuple(status.value for status in MilestoneStatus)
@@ -81,6 +82,12 @@ class Parsed:
 
     value: object
     notices: list[str] = dataclass_field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # A page that tells the visitor about an ignored parameter is not kept in the page
+        # cache: random values would otherwise fill it.
+        if self.notices:
+            do_not_store()
 
 
 def parse_status(raw: str | None) -> Parsed:

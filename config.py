@@ -199,7 +199,8 @@ class TestingConfig(Config):
     LOG_REQUESTS = False
     # Off for the suite as a whole (tests change config between requests); tests/test_page_cache*
     # switch it on, with tag versions in the process (None) or in a file they name.
-    PAGE_CACHE_ENABLED = False
+    # TEST_PAGE_CACHE=1 runs the whole suite with it on, as a check of the invalidation.
+    PAGE_CACHE_ENABLED = env_bool("TEST_PAGE_CACHE", False)
     PAGE_CACHE_URL = ""
     PAGE_CACHE_TAGS_PATH = None
 

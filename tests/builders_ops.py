@@ -31,7 +31,7 @@ class Gunicorn:
         environment = {
             key: value for key, value in os.environ.items()
             # The server is configured only by what the test passes, never by the test runner's settings.
-            if not key.startswith(("TEST_DATABASE_URL", "DATABASE_URL", "RATELIMIT_", "REDIS_URL", "MAIL_"))
+            if not key.startswith(("TEST_DATABASE_URL", "DATABASE_URL", "RATELIMIT_", "REDIS_URL", "MAIL_", "PAGE_CACHE_", "BASE_URL"))
         }
         environment.update({
             "ETAPPEN_CONFIG": "development",

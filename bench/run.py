@@ -630,6 +630,12 @@ def markdown(result: dict, args) -> str:
         hello = f"{m['hello_rps']:.0f}" if m["hello_rps"] else "–"
         lines.append(f"| {m['dataset']} | {m['cache']} | {m['target']} | {m['rps']:.0f} | {m['p50_ms']:.1f} | "
                      f"{m['p99_ms']:.1f} | {m['bad']} | {hello} | {ratio} | {fmt_rate(m['hit_rate'])} |")
+    unmarked = [m["target"] for m in measurements if m["cache"] == "on" and m["key"] in PAGE_KEYS + ("feed304",)
+                 and not m["worker_ms"].get("hit")]
+    if unmarked:
+        lines += ["", f"**No request marked as a cache hit** on the cached server for: {'; '.join(unmarked)}. "
+                      "Either the app has no page cache yet or it stored nothing (`BASE_URL`, `PAGE_CACHE_*`): "
+                      "these \"cache on\" rows then measure the miss path, not hits."]
     lines += ["", "| target | value | met |", "|---|---|---|"]
     lines += [f"| {v['target']} | {v['value']} | "
               f"{'first baseline' if v['met'] is None else 'met' if v['met'] else 'NOT met'} |"

@@ -115,6 +115,7 @@ class Measurement:
     dataset: str
     cache: str
     rps: float
+    seconds: float       # wrk's measured time (summed over rounds)
     p50_ms: float
     p99_ms: float
     requests: int
@@ -131,6 +132,7 @@ class Measurement:
 
     @property
     def ratio(self) -> float | None:
+        # No hello answers (the run then fails): no ratio, and no target is met.
         return self.rps / self.hello_rps if self.hello_rps else None
 
     def cache_counts(self) -> dict[str, int]:
@@ -183,6 +185,11 @@ def server_env(url: str, port: int, *, cache: bool = False, cache_url: str = "",
         # The bench posts far more than a person could; the limiter still runs on every request.
         **{f"{kind}_LIMIT_PER_{who}": HIGH_LIMIT for kind in ("COMMENT", "VOTE") for who in ("ACCOUNT", "IP")},
     })
+    if not cache_url and env.get("REDIS_URL"):
+        # config.py takes an empty PAGE_CACHE_URL as unset and falls back to REDIS_URL: keep the
+        # embedded store, and the limiter's storage as REDIS_URL had made it.
+        env.setdefault("RATELIMIT_STORAGE_URI", env["REDIS_URL"])
+        del env["REDIS_URL"]
     return env
 
 
@@ -336,7 +343,7 @@ def to_measurement(target: Target, server: Server, raw: dict, entries: list[dict
         durations.setdefault(kind, []).append(entry["duration_ms"])
     return Measurement(
         key=target.key, target=target.name, dataset=server.dataset, cache=server.cache,
-        rps=raw["requests"] / (raw["duration_us"] / 1e6), p50_ms=raw["p50_us"] / 1000,
+        rps=raw["requests"] / (raw["duration_us"] / 1e6), seconds=raw["duration_us"] / 1e6, p50_ms=raw["p50_us"] / 1000,
         p99_ms=raw["p99_us"] / 1000, requests=raw["requests"], bad=raw["bad"], exhausted=raw["exhausted"],
         socket_errors=errors["connect"] + errors["read"] + errors["write"] + errors["timeout"],
         bad_statuses=raw["bad_statuses"].strip(), reads_sent=raw.get("reads_sent", 0),
@@ -346,7 +353,7 @@ def to_measurement(target: Target, server: Server, raw: dict, entries: list[dict
 
 def combine(runs: list[Measurement]) -> Measurement:
     """Several runs of one target as one: requests over total time, mean p50 and p99, every error."""
-    seconds = sum(m.requests / m.rps for m in runs)
+    seconds = sum(m.seconds for m in runs)
     first = runs[0]
     durations: dict[str, list[float]] = {}
     for m in runs:
@@ -354,7 +361,7 @@ def combine(runs: list[Measurement]) -> Measurement:
             durations.setdefault(kind, []).extend(values)
     return Measurement(
         key=first.key, target=first.target, dataset=first.dataset, cache=first.cache,
-        rps=sum(m.requests for m in runs) / seconds,
+        rps=sum(m.requests for m in runs) / seconds, seconds=seconds,
         p50_ms=sum(m.p50_ms for m in runs) / len(runs), p99_ms=sum(m.p99_ms for m in runs) / len(runs),
         requests=sum(m.requests for m in runs), bad=sum(m.bad for m in runs),
         exhausted=sum(m.exhausted for m in runs), socket_errors=sum(m.socket_errors for m in runs),
@@ -462,6 +469,7 @@ def measure_database(kind: str, args) -> dict:
     # the cached server, the hello app and the uncached servers in turn, so drift in the
     # machine's load hits all alike.
     results: list[Measurement] = []
+    hello_problems: list[str] = []
     mixed_info: dict = {}
     try:
         start(hello, "bench.hello:app", server_env("sqlite://", HELLO_PORT))
@@ -511,7 +519,11 @@ def measure_database(kind: str, args) -> dict:
             for number in range(args.rounds):
                 for server, target in (group if number % 2 == 0 else group[::-1]):
                     runs.setdefault(server.name, []).append(measure(server, target))
-            hello_rps = combine(runs["hello"]).rps
+            hello_run = combine(runs["hello"])
+            hello_rps = hello_run.rps
+            if hello_run.bad or hello_run.socket_errors or not hello_run.requests:
+                hello_problems.append(f"hello app beside {group[0][1].target}: {hello_run.bad} answers not 2xx/3xx, "
+                                      f"socket errors={hello_run.socket_errors}, answers={hello_run.requests}")
             for server, _ in group:
                 if server is hello:
                     continue
@@ -519,7 +531,7 @@ def measure_database(kind: str, args) -> dict:
                 m.hello_rps = hello_rps
                 results.append(m)
                 log(f"{kind}/{m.dataset}, cache {m.cache}: {m.target}: {m.rps:.0f} req/s, p50 {m.p50_ms:.1f} ms, "
-                    f"hello {hello_rps:.0f} req/s, ratio {m.ratio:.2f}, hits {fmt_rate(m.hit_rate)}"
+                    f"hello {hello_rps:.0f} req/s, ratio {fmt_ratio(m.ratio)}, hits {fmt_rate(m.hit_rate)}"
                     + (f", BAD {m.bad} ({m.bad_statuses})" if m.bad else ""))
 
         # The mixed workload against the cached server, after every other target.
@@ -551,7 +563,12 @@ def measure_database(kind: str, args) -> dict:
         "busiest_milestone": busiest,
         "mixed": mixed_info,
         "measurements": [m.as_json() for m in results],
+        "hello_problems": hello_problems,
     }
+
+
+def fmt_ratio(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{ratio:.2f}"
 
 
 def fmt_rate(rate: float | None) -> str:
@@ -573,15 +590,15 @@ def verdicts(result: dict) -> list[dict]:
         if hit is None or miss is None:
             continue
         name = hit["target"]
-        rows.append({"target": f"{name}: cache hits, ratio ≥ {HIT_RATIO}", "value": f"{hit['ratio']:.2f}",
-                     "met": hit["ratio"] >= HIT_RATIO})
+        rows.append({"target": f"{name}: cache hits, ratio ≥ {HIT_RATIO}", "value": fmt_ratio(hit["ratio"]),
+                     "met": (hit["ratio"] or 0) >= HIT_RATIO})
         if key in baseline:
             goal = MISS_FACTOR * baseline[key]
             rows.append({"target": f"{name}: miss path, ratio ≥ {MISS_FACTOR:g} × {baseline[key]:.2f} (29 Nov) = {goal:.2f}",
-                         "value": f"{miss['ratio']:.2f}", "met": miss["ratio"] >= goal})
+                         "value": fmt_ratio(miss["ratio"]), "met": (miss["ratio"] or 0) >= goal})
         else:
             rows.append({"target": f"{name}: miss path, ratio (no earlier measurement: this is the first baseline)",
-                         "value": f"{miss['ratio']:.2f}", "met": None})
+                         "value": fmt_ratio(miss["ratio"]), "met": None})
         if demo is not None:
             factor = miss["p50_ms"] / demo["p50_ms"] if demo["p50_ms"] else float("inf")
             rows.append({"target": f"{name}: miss path, p50 large ≤ {LATENCY_FACTOR}× demo",
@@ -590,18 +607,18 @@ def verdicts(result: dict) -> list[dict]:
     for key, goal in (("feed304", FEED304_RATIO), ("vote", VOTE_RATIO)):
         m = by_key.get(("large", "on", key))
         if m is not None:
-            rows.append({"target": f"{m['target']}: ratio ≥ {goal}", "value": f"{m['ratio']:.2f}",
-                         "met": m["ratio"] >= goal})
+            rows.append({"target": f"{m['target']}: ratio ≥ {goal}", "value": fmt_ratio(m["ratio"]),
+                         "met": (m["ratio"] or 0) >= goal})
     return rows
 
 
 def failures(result: dict) -> list[str]:
-    found = []
+    found = [f"{result['database']}/{problem}" for problem in result.get("hello_problems", [])]
     for m in result["measurements"]:
-        if m["bad"] or m["exhausted"] or m["socket_errors"]:
+        if m["bad"] or m["exhausted"] or m["socket_errors"] or not m["requests"]:
             found.append(f"{result['database']}/{m['dataset']}/cache {m['cache']}/{m['target']}: {m['bad']} answers "
                          f"not 2xx/3xx ({m['bad_statuses']}), exhausted={m['exhausted']}, "
-                         f"socket errors={m['socket_errors']}")
+                         f"socket errors={m['socket_errors']}, answers={m['requests']}")
     return found
 
 
@@ -626,7 +643,7 @@ def markdown(result: dict, args) -> str:
         "|---|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for m in measurements:
-        ratio = f"{m['ratio']:.2f}" if m["ratio"] is not None else "–"
+        ratio = fmt_ratio(m["ratio"])
         hello = f"{m['hello_rps']:.0f}" if m["hello_rps"] else "–"
         lines.append(f"| {m['dataset']} | {m['cache']} | {m['target']} | {m['rps']:.0f} | {m['p50_ms']:.1f} | "
                      f"{m['p99_ms']:.1f} | {m['bad']} | {hello} | {ratio} | {fmt_rate(m['hit_rate'])} |")
@@ -658,14 +675,17 @@ def markdown(result: dict, args) -> str:
                 f"{info['duration']:g} s after {info['warmup']:g} s warm-up: "
                 f"{MIXED_WRITE_SHARE:.0%} signed-in writes (support votes and comments in turn, each from "
                 f"another pre-built session), the rest anonymous reads drawn from {MIXED_READ_LINES} lines "
-                f"({reads}; {info['milestones']} published milestones, list pages 1–{info['list_pages']}).",
+                f"({reads}; {info['milestones']} published milestones, list pages 1–{info['list_pages']}). "
+                "Every read of the mix is cacheable: \"GETs not marked\" (request log lines of GETs without "
+                "a `cache` field) should be 0; if the cache does not mark its misses, they are these.",
             "",
-            "| req/s | p50 ms | p99 ms | non-2xx/3xx | reads sent | writes sent | cache hit rate (hits / cacheable) |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
+            "| req/s | p50 ms | p99 ms | non-2xx/3xx | reads sent | writes sent | cache hit rate (hits / cacheable) | GETs not marked |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
             f"| {mixed['rps']:.0f} | {mixed['p50_ms']:.1f} | {mixed['p99_ms']:.1f} | {mixed['bad']} | "
             f"{mixed['reads_sent']} | {mixed['writes_sent']} | {fmt_rate(mixed['hit_rate'])} "
             f"({mixed['worker_ms'].get('hit', {}).get('n', 0)} / "
-            f"{mixed['worker_ms'].get('hit', {}).get('n', 0) + mixed['worker_ms'].get('miss', {}).get('n', 0)}) |",
+            f"{mixed['worker_ms'].get('hit', {}).get('n', 0) + mixed['worker_ms'].get('miss', {}).get('n', 0)}) | "
+            f"{mixed['worker_ms'].get('none', {}).get('n', 0)} |",
         ]
     rows = result["large"].get("rows", {})
     lines += ["", f"Large dataset rows written: {rows}; generated in {result['large'].get('generate_seconds')} s "

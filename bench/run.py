@@ -70,6 +70,8 @@ BASELINE_29_NOVEMBER = {
     "postgresql": {"home": 0.03, "list": 0.03, "milestone": 0.01, "feed": 0.03, "api": 0.04},
 }
 PAGE_KEYS = ("home", "list", "milestone", "feed", "widget", "api")
+# Set from --max-requests for every server (hello too); empty: gunicorn.conf.py's own setting.
+GUNICORN_EXTRA_ENV: dict[str, str] = {}
 
 
 @dataclass
@@ -184,6 +186,7 @@ def server_env(url: str, port: int, *, cache: bool = False, cache_url: str = "",
         "PAGE_CACHE_TAGS_PATH": str(tags_path or DATA / f"page-cache-tags-{port}.sqlite"),
         # The bench posts far more than a person could; the limiter still runs on every request.
         **{f"{kind}_LIMIT_PER_{who}": HIGH_LIMIT for kind in ("COMMENT", "VOTE") for who in ("ACCOUNT", "IP")},
+        **GUNICORN_EXTRA_ENV,
     })
     if not cache_url and env.get("REDIS_URL"):
         # config.py takes an empty PAGE_CACHE_URL as unset and falls back to REDIS_URL: keep the
@@ -564,7 +567,17 @@ def measure_database(kind: str, args) -> dict:
         "mixed": mixed_info,
         "measurements": [m.as_json() for m in results],
         "hello_problems": hello_problems,
+        # gunicorn restarts a worker after max_requests answers; the master takes a moment to
+        # boot the new one, and the embedded store's LRU of that worker starts empty.
+        "worker_restarts": {server.name: worker_restarts(server) for server in servers},
     }
+
+
+def worker_restarts(server: Server) -> int:
+    if not server.log_path.exists():
+        return 0
+    with open(server.log_path, encoding="utf-8", errors="replace") as f:
+        return sum(1 for line in f if "Autorestarting worker" in line)
 
 
 def fmt_ratio(ratio: float | None) -> str:
@@ -629,9 +642,12 @@ def markdown(result: dict, args) -> str:
         f"### {result['database']}",
         "",
         f"wrk -t{args.threads} -c{args.connections}, {args.rounds} × {args.duration:g} s per target and server "
-        f"(each after {args.warmup:g} s warm-up, order reversed each round); gunicorn 2 workers (gunicorn.conf.py); "
+        f"(each after {args.warmup:g} s warm-up, order reversed each round); gunicorn 2 workers (gunicorn.conf.py, "
+        f"max_requests {'of gunicorn.conf.py' if args.max_requests is None else args.max_requests}); "
         f"scale {args.scale:g}; busiest milestone `{busiest['large']}` (demo: `{busiest['demo']}`). "
         f"Page cache store of the cached server: {result['cache_store']}. "
+        f"gunicorn worker restarts (max_requests) during the run: "
+        f"{', '.join(f'{name} {count}' for name, count in result.get('worker_restarts', {}).items())}. "
         f"Load average (1/5/15 min) before: {'/'.join(f'{x:.1f}' for x in result['load_before'])}, after: "
         f"{'/'.join(f'{x:.1f}' for x in result.get('load_after', ()))} on {os.cpu_count()} cores.",
         "",
@@ -704,7 +720,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mixed-warmup", type=float, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-requests", type=int, default=None,
+                        help="GUNICORN_MAX_REQUESTS for every server (0: never restart a worker); "
+                             "default: gunicorn.conf.py's, as in production")
     args = parser.parse_args(argv)
+    if args.max_requests is not None:
+        GUNICORN_EXTRA_ENV["GUNICORN_MAX_REQUESTS"] = str(args.max_requests)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does it)")
     os.chdir(ROOT)

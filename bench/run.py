@@ -580,6 +580,12 @@ def worker_restarts(server: Server) -> int:
         return sum(1 for line in f if "Autorestarting worker" in line)
 
 
+def hits_of_gets(m: dict) -> float | None:
+    counts = {kind: value["n"] for kind, value in m["worker_ms"].items()}
+    gets = sum(n for kind, n in counts.items() if kind != "post")
+    return counts.get("hit", 0) / gets if gets else None
+
+
 def fmt_ratio(ratio: float | None) -> str:
     return "–" if ratio is None else f"{ratio:.2f}"
 
@@ -695,13 +701,13 @@ def markdown(result: dict, args) -> str:
                 "Every read of the mix is cacheable: \"GETs not marked\" (request log lines of GETs without "
                 "a `cache` field) should be 0; if the cache does not mark its misses, they are these.",
             "",
-            "| req/s | p50 ms | p99 ms | non-2xx/3xx | reads sent | writes sent | cache hit rate (hits / cacheable) | GETs not marked |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| req/s | p50 ms | p99 ms | non-2xx/3xx | reads sent | writes sent | cache hit rate (hits / cacheable) | GETs not marked | hits / all GETs |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
             f"| {mixed['rps']:.0f} | {mixed['p50_ms']:.1f} | {mixed['p99_ms']:.1f} | {mixed['bad']} | "
             f"{mixed['reads_sent']} | {mixed['writes_sent']} | {fmt_rate(mixed['hit_rate'])} "
             f"({mixed['worker_ms'].get('hit', {}).get('n', 0)} / "
             f"{mixed['worker_ms'].get('hit', {}).get('n', 0) + mixed['worker_ms'].get('miss', {}).get('n', 0)}) | "
-            f"{mixed['worker_ms'].get('none', {}).get('n', 0)} |",
+            f"{mixed['worker_ms'].get('none', {}).get('n', 0)} | {fmt_rate(hits_of_gets(mixed))} |",
         ]
     rows = result["large"].get("rows", {})
     lines += ["", f"Large dataset rows written: {rows}; generated in {result['large'].get('generate_seconds')} s "

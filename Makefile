@@ -119,8 +119,9 @@ test-ops: $(TEST_REQ_STAMP) compile-translations
 
 .PHONY: bench
 # The performance benchmark (BENCHMARKS.md): large and demo datasets in SQLite and PostgreSQL,
-# gunicorn with 2 workers, wrk against the portal and a one-route hello app, results in
-# bench/results/. BENCH_ARGS="--scale 0.02 --databases sqlite" for a quick try.
+# gunicorn with 2 workers, wrk against the portal (page cache on and off; the PostgreSQL part
+# uses Redis db 15 for the cache) and a one-route hello app, results in bench/results/.
+# BENCH_ARGS="--scale 0.02 --databases sqlite" for a quick try.
 BENCH_ARGS ?=
 bench: $(REQ_STAMP) compile-translations
 	@command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }

@@ -43,6 +43,7 @@ def sqlalchemy_url(url: str) -> str:
 
 
 class Config:
+    PRODUCTION = False
     SECRET_KEY = env_str("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = sqlalchemy_url(
         env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'etappen.sqlite'}")
@@ -206,6 +207,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    PRODUCTION = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

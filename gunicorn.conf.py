@@ -10,9 +10,11 @@ threads = env_int("GUNICORN_THREADS", 1)
 timeout = env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
-# Restart workers now and then so a slow leak never takes a server down.
-max_requests = env_int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = 200
+# Restart workers now and then so a slow leak never takes a server down. Not too often: a
+# restarted worker starts with an empty page cache (the embedded store) and compiles its
+# templates again; at cache-hit speed 2,000 requests were a few seconds (BENCHMARKS.md).
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 50000)
+max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 # Load the app before forking: a broken configuration stops the start instead of every worker.
 preload_app = env_bool("GUNICORN_PRELOAD", True)
 

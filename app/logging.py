@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 
 from flask import Flask, g, request
 
+from app.page_cache import tags as page_cache_tags
+
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
 # Candidates with two to seven colons; _looks_like_ipv6 tells addresses from times like 12:30:05.
@@ -83,14 +85,15 @@ def _start_timer() -> None:
 def _log_request(response):
     started = g.get("_request_started")
     rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
-    _request_log.info(
-        "%s %s %s", request.method, rule, response.status_code,
-        extra={"fields": {
-            "method": request.method,
-            "rule": rule,
-            "endpoint": request.endpoint,
-            "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
-        }},
-    )
+    fields = {
+        "method": request.method,
+        "rule": rule,
+        "endpoint": request.endpoint,
+        "status": response.status_code,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+    }
+    # A request the page cache could have answered but had to render (hits log themselves).
+    if page_cache_tags.current() is not None:
+        fields["cache"] = "miss"
+    _request_log.info("%s %s %s", request.method, rule, response.status_code, extra={"fields": fields})
     return response

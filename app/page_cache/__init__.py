@@ -178,6 +178,12 @@ def init_app(app: Flask) -> None:
     tagging.install(Base, _invalidate_after_commit)
     if not page_cache.enabled:
         return
+    if config.get("PRODUCTION") and page_cache.pages.kind != "redis":
+        log.warning(
+            "page cache without Redis (PAGE_CACHE_URL): each worker keeps its own pages and the tag "
+            "versions are in %s, which is exact for one app server only; several app servers need Redis",
+            config.get("PAGE_CACHE_TAGS_PATH"),
+        )
     app.request_class = CacheAwareRequest
     app.after_request(_mark_answer)
     page_cache.middleware = PageCacheMiddleware(

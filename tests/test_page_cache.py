@@ -627,3 +627,18 @@ def test_hits_and_misses_are_marked_in_the_request_log(db, town, caplog):
                  if record.name == "etappen.request"]
         assert marks == [("/etappenziele/<slug>", "miss"), ("/etappenziele/<slug>", "hit")]
         _db.session.remove()
+
+
+def test_a_subscription_shows_nowhere_public_and_leaves_every_page_cached(app, visitor, town):
+    """Subscriptions are private (no count, no list): subscribing bumps only their own tags."""
+    a = town["a"]
+    paths = ["/", page(a), "/etappenziele", "/feeds/fortschritt.atom"]
+    texts = visitor.warm(*paths)
+    posted = visitor.client.post(f"/abonnieren?etappenziel={a.slug}", data={
+        "email": "leser@example.org", "website": "", "form_started": new_form_stamp()})
+    assert posted.status_code == 303
+    visitor.client.delete_cookie("session")
+    for path in paths:
+        response = visitor.get(path)
+        assert response.hit, path
+        assert response.data.decode() == texts[path]

@@ -24,12 +24,16 @@ def _same_for_every_anonymous_visitor(response: Response) -> bool:
 
 
 def depends_on_session(response: Response) -> bool:
-    """The answer was made for this visitor: asked with a session or remember cookie, or it
-    starts a session (a flash, a CSRF token) or sets any cookie."""
+    """The answer was made for this visitor: asked with a session or remember cookie (unless
+    the view declared it `public`, the same for everyone: the theme stylesheet, the logo, feeds,
+    the API), or it starts or changes a session (a flash, a CSRF token) or sets any cookie."""
     config = current_app.config
-    return (
+    with_cookie = (
         config["SESSION_COOKIE_NAME"] in request.cookies
         or config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+    )
+    return (
+        (with_cookie and not response.cache_control.public)
         or session.modified
         or "csrf_token" in g
         or "Set-Cookie" in response.headers

@@ -172,7 +172,7 @@ def test_header_shows_name_and_logout_button_when_signed_in(client, db):
 def test_account_pages_are_not_cached(client, db):
     make_account("buerger@example.org")
     login(client, "buerger@example.org")
-    assert client.get("/konto").headers["Cache-Control"] == "no-store"
+    assert client.get("/konto").headers["Cache-Control"] == "private, no-store"
 
 
 @pytest.fixture

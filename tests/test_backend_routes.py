@@ -112,7 +112,7 @@ def test_moderator_dashboard_offers_no_edit_links(db, client, scene):
 def test_backend_pages_are_not_cached_and_exist_in_english(client, scene):
     login(client, scene["editor"])
     response = client.get("/en/verwaltung")
-    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
     page = text(response)
     assert '<html lang="en">' in page
     assert '<span lang="de">Online-Terminvergabe</span>' in page

@@ -235,7 +235,7 @@ def test_staff_may_use_names_that_citizens_may_not(client, db):
 def test_account_pages_are_not_cached(client, db):
     sign_in(client, make_account("erika@example.org"))
     for path in ("/konto/profil", "/konto/meine-daten", "/konto/loeschen", "/konto/registrieren"):
-        assert client.get(path).headers["Cache-Control"] == "no-store", path
+        assert client.get(path).headers["Cache-Control"] == "private, no-store", path
 
 
 # --- rate limits ----------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def test_my_data_page_explains_and_the_button_downloads_json(client, scene):
     assert response.mimetype == "application/json"
     assert re.fullmatch(r'attachment; filename="meine-daten-\d{4}-\d\d-\d\d\.json"',
                         response.headers["Content-Disposition"])
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "private, no-store"
     data = json.loads(response.get_data(as_text=True))
     assert data["account"]["email"] == "clara@example.org"
     assert data["account"]["display_name"] == "Clara Citoyenne"

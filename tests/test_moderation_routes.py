@@ -311,7 +311,7 @@ def test_every_get_page_renders(app, prefix):
                  "/etappenziele"):
         response = client.get(prefix + QUEUE + path)
         assert response.status_code == 200, path
-        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["Cache-Control"] == "private, no-store"
     assert client.get(prefix + item_url(999999)).status_code == 404
 
 

@@ -73,7 +73,7 @@ def test_round_trip_through_the_pages_offers_nothing_to_apply(client, scene):
     assert exported.status_code == 200
     assert exported.mimetype == "text/csv"
     assert "attachment" in exported.headers["Content-Disposition"]
-    assert exported.headers["Cache-Control"] == "no-store"
+    assert exported.headers["Cache-Control"] == "private, no-store"
     before = dump_database()
 
     response = upload(client, exported.data)

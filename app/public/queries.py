@@ -23,17 +23,15 @@ from app.models import (
     Strategy,
     StrategyBudgetYear,
 )
+from app.models.milestones import SUB_MILESTONE_DEPTH  # noqa: F401 (calendar and API import it from here)
 from app.public.forms import MilestoneFilters
 
-# Sub-milestones are loaded this many levels deep, one query per level; effective progress
-# needs them. Deeper trees still work, with lazy loads.
-SUB_MILESTONE_DEPTH = 4
 LATEST_UPDATES = 5
 UPDATES_PER_PAGE = 10
 
 
 def _with_sub_milestones():
-    return selectinload(Milestone.children, recursion_depth=SUB_MILESTONE_DEPTH)
+    return Milestone.load_sub_milestones()
 
 
 def _by_target_date():

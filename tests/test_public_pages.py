@@ -353,7 +353,7 @@ def test_milestone_page_shows_everything(client, site):
     assert "<h1>Bürgerbüro Öffnungszeiten</h1>" in html
     assert "Längere Öffnungszeiten dank Online-Terminen." in page
     assert "In Leichter Sprache Das Bürgerbüro ist länger offen." in page
-    assert "<h3>Hintergrund</h3>" in html  # Markdown headings start at h3 (app/sanitize.py) and "<strong>Bürgerbüro</strong>" in html
+    assert "<h3>Hintergrund</h3>" in html  # a description's headings start at h3, under its h2 (app/sanitize.py) and "<strong>Bürgerbüro</strong>" in html
     assert f"Fortschritt 40{NBSP}%" in page
     assert "Wie der Fortschritt gemessen wird Anteil der Wochenstunden mit Terminangebot." in page
     assert days_ago(300).strftime("%d.%m.%Y") in page

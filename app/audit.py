@@ -5,6 +5,7 @@ only the fields that changed are stored. The log is append-only (see app/models/
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -41,7 +42,100 @@ OBJECT_TYPE_LABELS = {
     "setting": _l("Einstellung"),
     "content_page": _l("Textseite"),
     "reason_template": _l("Begründungsvorlage"),
-    "hold_pattern": _l("Eintrag der Halteliste"),
+    "hold_pattern": _l("Eintrag der Prüfliste"),
+}
+
+# The keys of the recorded values (snapshots of the services) as staff read them; the same key
+# means the same thing in every object type. Unknown keys are shown as they are.
+FIELD_LABELS = {
+    # milestone
+    "title": _l("Titel"),
+    "slug": _l("Adresse (Slug)"),
+    "summary": _l("Kurzbeschreibung"),
+    "description": _l("Beschreibung"),
+    "easy_summary": _l("Zusammenfassung in Leichter Sprache"),
+    "field_id": _l("Handlungsfeld"),
+    "parent_id": _l("Oberziel"),
+    "weight": _l("Gewicht"),
+    "status": _l("Status"),
+    "progress": _l("Fortschritt in Prozent"),
+    "progress_method": _l("So wird der Fortschritt gemessen"),
+    "start_date": _l("Startdatum"),
+    "original_target_date": _l("Ursprüngliches Zieldatum"),
+    "target_date": _l("Zieldatum"),
+    "completed_on": _l("Abgeschlossen am"),
+    "department_id": _l("Organisationseinheit"),
+    "contact_role": _l("Ansprechfunktion"),
+    "planned": _l("Geplant (Euro)"),
+    "committed": _l("Gebunden (Euro)"),
+    "spent": _l("Ausgegeben (Euro)"),
+    "budget_year": _l("Haushaltsjahr"),
+    "published": _l("Veröffentlicht"),
+    "participating_department_ids": _l("Beteiligte Organisationseinheiten"),
+    "champion_ids": _l("Helden der Digitalisierung"),
+    "fundings": _l("Finanzierungsquellen (Nummer: Betrag)"),
+    "moderation_mode": _l("Moderation von Kommentaren"),
+    "comments_closed": _l("Kommentare geschlossen"),
+    # progress update
+    "milestone_id": _l("Etappenziel"),
+    "reported_on": _l("Datum der Meldung"),
+    "body": _l("Text"),
+    "author_role": _l("Funktion der Verfasserin oder des Verfassers"),
+    # strategy
+    "intro": _l("Einleitung"),
+    "period_from": _l("Zeitraum von (Jahr)"),
+    "period_to": _l("Zeitraum bis (Jahr)"),
+    "council_decision_on": _l("Ratsbeschluss vom"),
+    "council_decision_reference": _l("Aktenzeichen des Beschlusses"),
+    "council_decision_url": _l("Link zum Beschluss"),
+    "document_url": _l("Link zum Strategiedokument"),
+    "lead_role": _l("Verantwortliche Funktion"),
+    "budget_years": _l("Finanzierungsplan (Jahr: Betrag)"),
+    # field, department, funding source, champion
+    "name": _l("Name"),
+    "position": _l("Position in Listen"),
+    "is_grant": _l("Fördermittel (sonst eigener Haushalt)"),
+    "role": _l("Funktion"),
+    "quote": _l("Kurzes Zitat"),
+    "photo_mimetype": _l("Foto (Dateiformat)"),
+    "photo_consent_on": _l("Einwilligung zum Foto erteilt am"),
+    # moderation: reason templates and the hold list
+    "text_de": _l("Text (deutsch)"),
+    "text_en": _l("Text (englisch)"),
+    "pattern": _l("Wort oder Muster"),
+    "is_regex": _l("regulärer Ausdruck"),
+    # accounts
+    "active": _l("Aktiv"),
+    "roles": _l("Rollen"),
+    "department_ids": _l("Organisationseinheiten"),
+    "second_factor": _l("Zwei-Faktor-Anmeldung"),
+    # settings, logo, text pages
+    "municipality_name": _l("Name der Kommune"),
+    "primary_color": _l("Hauptfarbe"),
+    "accent_color": _l("Akzentfarbe"),
+    "contact_address": _l("Anschrift"),
+    "contact_email": _l("E-Mail-Adresse"),
+    "contact_phone": _l("Telefon"),
+    "stale_after_days": _l("Hinweis auf fehlende Meldungen nach … Tagen"),
+    "comments_open": _l("Kommentare auf der ganzen Website erlauben"),
+    "logo": _l("Logo"),
+    "mimetype": _l("Dateiformat"),
+    "size": _l("Größe in Pixeln"),
+    "title_de": _l("Titel (deutsch)"),
+    "body_de": _l("Text (deutsch)"),
+    "title_en": _l("Titel (englisch)"),
+    "body_en": _l("Text (englisch)"),
+    "video_url": _l("Link zum Video"),
+}
+
+# How the logs store an account ("Konto #12", see actor_label) and the labels services give
+# objects without a name: German text written once, shown in the reader's language.
+PSEUDONYM = re.compile(r"Konto #(\d+)")
+SYSTEM = "System"
+FIXED_LABELS = {
+    SYSTEM: _l("System"),
+    "Einstellungen": _l("Einstellungen"),
+    "Logo": _l("Logo"),
 }
 
 
@@ -57,9 +151,31 @@ def object_type_label(object_type: str) -> str:
     return str(label) if label is not None else object_type
 
 
+def field_label(key: str) -> str:
+    label = FIELD_LABELS.get(key)
+    return str(label) if label is not None else key
+
+
 def actor_label(user: User | None) -> str:
-    """A pseudonym that identifies the account without personal data."""
-    return f"Konto #{user.id}" if user is not None else "System"
+    """A pseudonym that identifies the account without personal data (stored, so in German)."""
+    return f"Konto #{user.id}" if user is not None else SYSTEM
+
+
+def stored_label(stored: str | None) -> str:
+    """A label the system stored in German ("Konto #12", "System", "Logo") in the reader's
+    language; any other text as it is."""
+    if not stored:
+        return ""
+    match = PSEUDONYM.fullmatch(stored)
+    if match is not None:
+        return str(_l("Konto #%(id)d", id=int(match.group(1))))
+    if stored in FIXED_LABELS:
+        return str(FIXED_LABELS[stored])
+    return stored
+
+
+def is_stored_label(stored: str | None) -> bool:
+    return bool(stored) and (PSEUDONYM.fullmatch(stored) is not None or stored in FIXED_LABELS)
 
 
 def json_value(value):

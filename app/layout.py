@@ -22,6 +22,7 @@ FOOTER_NAVIGATION = (
     ("pages.privacy", _l("Datenschutz")),
     ("pages.imprint", _l("Impressum")),
     ("feeds.index", _l("Feeds und offene Daten")),
+    ("moderation_public.transparency", _l("Transparenzbericht zur Moderation")),
 )
 
 ERROR_TITLES = {

@@ -4,6 +4,7 @@ Text is sanitized once, when it is saved; the raw text is stored beside the HTML
 """
 from __future__ import annotations
 
+import re
 from html import escape as html_escape
 
 import bleach
@@ -12,7 +13,7 @@ from markdown_it import MarkdownIt
 
 MARKDOWN_TAGS = frozenset({
     "p", "br", "strong", "em", "a", "ul", "ol", "li", "blockquote", "code", "pre",
-    "h2", "h3", "h4", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "h2", "h3", "h4", "h5", "h6", "hr", "table", "thead", "tbody", "tr", "th", "td",
 })
 MARKDOWN_ATTRIBUTES = {"a": ["href", "title", "rel"], "th": ["align"], "td": ["align"]}
 PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -29,13 +30,39 @@ def _add_rel(attrs, new=False):
 _linker = Linker(callbacks=[_add_rel], parse_email=False)
 
 
-def markdown_to_html(text: str) -> str:
-    """Render Markdown (raw HTML disabled) and keep only a small safe set of tags."""
-    rendered = _markdown.render(text or "")
-    # Headings start at h2: the page title is the only h1.
-    for level in (5, 4, 3, 2, 1):
-        rendered = rendered.replace(f"<h{level}>", f"<h{min(level + 1, 4)}>")
-        rendered = rendered.replace(f"</h{level}>", f"</h{min(level + 1, 4)}>")
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])>")
+
+
+def outline_headings(html: str, top_level: int) -> str:
+    """Headings renumbered to fit under a heading of level top_level - 1.
+
+    The first heading becomes top_level and none goes more than one level below the one it
+    is under: "# A, ### B, ## C" becomes h2, h3, h3 with top_level 2. Screen reader users
+    move by heading level, so a skipped level looks like a missing section.
+    """
+    outline: list[tuple[int, int]] = []  # (level written, level shown) of the open sections
+    shown = top_level
+
+    def renumber(match: re.Match) -> str:
+        nonlocal shown
+        closing, level = match.group(1), int(match.group(2))
+        if not closing:
+            while outline and outline[-1][0] >= level:
+                outline.pop()
+            shown = min(outline[-1][1] + 1 if outline else top_level, 6)
+            outline.append((level, shown))
+        return f"<{closing}h{shown}>"
+
+    return _HEADING_TAG.sub(renumber, html)
+
+
+def markdown_to_html(text: str, top_level: int = 3) -> str:
+    """Render Markdown (raw HTML disabled) and keep only a small safe set of tags.
+
+    Headings start at `top_level`: 2 for a text right under the page's h1 (text pages, the
+    strategy's introduction), 3 for one in a section with an h2 (a milestone's description).
+    """
+    rendered = outline_headings(_markdown.render(text or ""), top_level)
     cleaned = bleach.clean(
         rendered, tags=MARKDOWN_TAGS, attributes=MARKDOWN_ATTRIBUTES, protocols=PROTOCOLS,
         strip=True,

@@ -188,7 +188,7 @@ def test_preview_shows_sanitized_markdown_without_saving(db, client, scene):
         preview="Vorschau"))
     page = text(response)
     preview = page.split('class="preview-body"')[1].split("</section>")[0]
-    assert "<h2>Plan</h2>" in preview
+    assert "<h3>Plan</h3>" in preview  # under the preview's h2
     assert 'href="javascript' not in preview and "<img" not in preview
     assert "error-summary" not in page  # a preview is not a failed save
     db.session.expire_all()

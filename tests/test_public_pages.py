@@ -184,13 +184,13 @@ def test_field_page_lists_milestones_and_cancelled_separately(client, site):
 
 def test_field_page_filters_by_status(client, site):
     html = client.get("/handlungsfelder/buergerservice-online?status=completed").get_data(as_text=True)
-    table = re.search(r"<table.*?</table>", html, re.S).group(0)
+    table = re.search(r'<table class="data-table milestone-table">.*?</table>', html, re.S).group(0)
     assert "Fertiges Ziel" in table and "Digitaler Bauantrag" not in table
     assert "Abgebrochene Etappenziele" not in html
     assert 'href="/handlungsfelder/buergerservice-online?status=completed" aria-current="page"' in html
 
     cancelled = client.get("/handlungsfelder/buergerservice-online?status=cancelled").get_data(as_text=True)
-    assert "<table" not in cancelled and "Akte abgebrochen" in cancelled
+    assert "milestone-table" not in cancelled and "Akte abgebrochen" in cancelled
 
 
 def test_field_page_shows_sub_milestones_under_their_parent(client, db):
@@ -353,7 +353,7 @@ def test_milestone_page_shows_everything(client, site):
     assert "<h1>Bürgerbüro Öffnungszeiten</h1>" in html
     assert "Längere Öffnungszeiten dank Online-Terminen." in page
     assert "In Leichter Sprache Das Bürgerbüro ist länger offen." in page
-    assert "<h3>Hintergrund</h3>" in html  # Markdown headings start at h3 (app/sanitize.py) and "<strong>Bürgerbüro</strong>" in html
+    assert "<h3>Hintergrund</h3>" in html  # a description's headings start at h3, under its h2 (app/sanitize.py) and "<strong>Bürgerbüro</strong>" in html
     assert f"Fortschritt 40{NBSP}%" in page
     assert "Wie der Fortschritt gemessen wird Anteil der Wochenstunden mit Terminangebot." in page
     assert days_ago(300).strftime("%d.%m.%Y") in page

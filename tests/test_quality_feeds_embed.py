@@ -73,3 +73,19 @@ def test_snippet_pages_are_valid_and_accessible(site, page, documents):
             check_page(page, page.goto(site.url(case, lang), wait_until="load"), documents, site.key(case, lang))
             assert page.locator("textarea.snippet-code").count() >= 3
     assert_documents_valid(documents)
+
+
+FIND_WIDE = """() => [...document.querySelectorAll('body *')]
+  .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
+)
+  .map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))
+  .slice(0, 10)"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_feeds_page_does_not_scroll_sideways_at_320_px(site, page, lang):
+    page.set_viewport_size({"width": 320, "height": 800})
+    site.visit(page, PUBLIC[0], lang)
+    width = page.evaluate("document.documentElement.clientWidth")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url}: {scroll_width} px wide at {width} px: {page.evaluate(FIND_WIDE)}"

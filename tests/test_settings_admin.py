@@ -273,7 +273,7 @@ def test_text_page_form_starts_from_the_default_and_saves_through_the_pages_serv
     })
     assert response.status_code == 303
     page = _db.session.scalar(select(ContentPage).where(ContentPage.slug == "impressum"))
-    assert "<h3>Anbieter</h3>" in page.body_de_html and "<script>" not in page.body_de_html
+    assert "<h2>Anbieter</h2>" in page.body_de_html and "<script>" not in page.body_de_html
     public = admin_client.get("/impressum").get_data(as_text=True)
     assert "Stadt Musterstadt" in public
 

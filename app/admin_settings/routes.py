@@ -103,7 +103,7 @@ def page(slug: str):
     status = 200
     if form.is_submitted():
         if form.wants_preview():
-            preview_html = markdown_to_html(form.body_de.data or "")
+            preview_html = markdown_to_html(form.body_de.data or "", top_level=2)
         elif form.validate():
             try:
                 services.save_page(current_user, slug, form.to_data())

@@ -94,7 +94,7 @@ def save_strategy(actor: User, data: StrategyData) -> Strategy:
     before = None if is_new else strategy_snapshot(strategy)
     for name in STRATEGY_AUDIT_FIELDS:
         setattr(strategy, name, getattr(data, name))
-    strategy.intro_html = markdown_to_html(data.intro)
+    strategy.intro_html = markdown_to_html(data.intro, top_level=2)
     existing = {b.year: b for b in strategy.budget_years}
     for year, row in existing.items():
         if year not in data.budget_years:

@@ -46,6 +46,11 @@ def _with_relations(stmt: Select) -> Select:
     return stmt.options(selectinload(Milestone.field), selectinload(Milestone.department))
 
 
+def _with_progress(stmt: Select) -> Select:
+    """Sub-milestones loaded, so that lists show the progress the public pages show."""
+    return stmt.options(Milestone.load_sub_milestones())
+
+
 @dataclass
 class MoneyRow:
     label: str
@@ -89,9 +94,9 @@ def dashboard(user: User) -> Dashboard:
     mine = None
     if user.has_role(Role.EDITOR) and user.departments:
         mine = list(db.session.scalars(
-            _with_relations(
+            _with_progress(_with_relations(
                 select(Milestone).where(Milestone.department_id.in_(own_department_ids(user)))
-            ).order_by(
+            )).order_by(
                 Milestone.target_date.is_(None), Milestone.target_date, Milestone.sort_title, Milestone.title
             )
         ))
@@ -187,7 +192,7 @@ class MilestoneFilter:
 
 def milestone_list(user: User, filters: MilestoneFilter) -> Select:
     """The backend's milestone list: the user's scope, filtered, ordered by title."""
-    stmt = _with_relations(scoped(select(Milestone), user)).options(selectinload(Milestone.parent))
+    stmt = _with_progress(_with_relations(scoped(select(Milestone), user))).options(selectinload(Milestone.parent))
     if filters.q:
         stmt = stmt.where(Milestone.search_text.contains(search_key(filters.q), autoescape=True))
     if filters.field_id is not None:

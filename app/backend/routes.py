@@ -381,4 +381,5 @@ def audit_log():
     return render_template(
         "backend/audit_log.html", filters=filters, pagination=pagination,
         action_label=audit.action_label, object_type_label=audit.object_type_label,
+        field_label=audit.field_label, field_labels=audit.FIELD_LABELS, stored_label=audit.stored_label, is_stored_label=audit.is_stored_label,
     )

@@ -190,7 +190,7 @@ def report_progress(actor: User, milestone: Milestone, data: ProgressData) -> Pr
         reported_on=data.reported_on,
         title=data.title.strip(),
         body=data.body,
-        body_html=markdown_to_html(data.body),
+        body_html=markdown_to_html(data.body, top_level=4),
         author_id=actor.id,
         author_role=data.author_role.strip(),
         published=data.published,
@@ -224,7 +224,7 @@ def edit_progress_update(actor: User, update: ProgressUpdate, data: ProgressData
     was_published = update.published and update.published_at is not None
     update.title = data.title.strip()
     update.body = data.body
-    update.body_html = markdown_to_html(data.body)
+    update.body_html = markdown_to_html(data.body, top_level=4)
     update.reported_on = data.reported_on
     update.author_role = data.author_role.strip()
     update.published = data.published

@@ -163,7 +163,7 @@ def _add_strategy(on: date, decision_on: date) -> None:
     strategy = Strategy(
         title=s["title"],
         intro=s["intro"],
-        intro_html=markdown_to_html(s["intro"]),
+        intro_html=markdown_to_html(s["intro"], top_level=2),
         period_from=on.year + s["period_from"],
         period_to=on.year + s["period_to"],
         council_decision_on=decision_on,
@@ -268,7 +268,7 @@ def _replay(milestone: Milestone, event: Update | Replan, refs: _Refs) -> None:
             reported_on=on,
             title=event.title,
             body=event.body,
-            body_html=markdown_to_html(event.body),
+            body_html=markdown_to_html(event.body, top_level=4),
             author_role=event.author_role,
             published=True,
             published_at=moment,

@@ -22,13 +22,16 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, selectinload
 
 from app import progress as rules
 from app.models.base import Base, Money, utcnow
 from app.models.strategy import Champion, Department, Field
 
 STATUS_VALUES = ", ".join(f"'{s.value}'" for s in rules.MilestoneStatus)
+# Sub-milestones are loaded this many levels deep, one query per level; effective progress
+# needs them. Deeper trees still work, with lazy loads.
+SUB_MILESTONE_DEPTH = 4
 
 milestone_department = Table(
     "milestone_department",
@@ -151,6 +154,11 @@ class Milestone(Base):
     def select_published_top_level(cls):
         return cls.select_published().where(cls.parent_id.is_(None))
 
+    @classmethod
+    def load_sub_milestones(cls):
+        """The loader option that effective_progress needs: the tree of sub-milestones."""
+        return selectinload(cls.children, recursion_depth=SUB_MILESTONE_DEPTH)
+
     @property
     def status_enum(self) -> rules.MilestoneStatus:
         return rules.MilestoneStatus(self.status)
@@ -158,6 +166,11 @@ class Milestone(Base):
     @property
     def effective_progress(self) -> float:
         return rules.effective_progress(self)
+
+    @property
+    def progress_is_rolled_up(self) -> bool:
+        """True when the progress shown is the sub-milestones' mean, not the stored percent."""
+        return self.status != rules.MilestoneStatus.COMPLETED and bool(rules.counted_children(self))
 
     @property
     def is_overdue(self) -> bool:

@@ -1,6 +1,8 @@
 """Interface names of moderation actions, comment statuses, queue kinds and flag reasons."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from app.models import CommentStatus, FlagReason, ModerationAction
@@ -86,3 +88,28 @@ def kind_label(kind: str | None) -> str:
 
 def mode_label(mode: str | None) -> str:
     return str(MODE_LABELS[mode]) if mode in MODE_LABELS else ""
+
+
+# Reasons the system writes into the moderation log, in German (app/participation/services.py
+# and app/moderation/services.py); shown in the reader's language. Reasons moderators type are
+# municipal content and are shown as written.
+SYSTEM_REASONS = {
+    "Treffer der Prüfliste": _l("Treffer der Prüfliste"),
+    "Treffer der Halteliste": _l("Treffer der Prüfliste"),  # the list's former name, in old entries
+    "Nach Bearbeitung erneut zu prüfen": _l("Nach Bearbeitung erneut zu prüfen"),
+    "Das Konto wurde gesperrt.": _l("Das Konto wurde gesperrt."),
+    "Personenbezogene Daten entfernt": _l("Personenbezogene Daten entfernt"),
+}
+AUTO_HIDE_REASON = re.compile(r"(\d+) Meldungen \(Schwelle (\d+)\)")
+
+
+def system_reason(reason: str | None) -> str | None:
+    """A reason the system wrote, in the reader's language; None for a moderator's own text."""
+    if not reason:
+        return None
+    if reason in SYSTEM_REASONS:
+        return str(SYSTEM_REASONS[reason])
+    match = AUTO_HIDE_REASON.fullmatch(reason)
+    if match is not None:
+        return str(_l("%(num)s Meldungen (Schwelle %(threshold)s)", num=match.group(1), threshold=match.group(2)))
+    return None

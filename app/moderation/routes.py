@@ -6,6 +6,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from app import audit
 from app.auth.decorators import admin_required, roles_required
 from app.auth.permissions import require
 from app.auth.services import is_safe_next
@@ -38,6 +39,8 @@ bp.add_app_template_global(queries.queue_size, "moderation_queue_size")
 def _template_helpers() -> dict:
     return {
         "action_label": labels.action_label,
+        "system_reason": labels.system_reason,
+        "stored_label": audit.stored_label,
         "status_label": labels.status_label,
         "kind_label": labels.kind_label,
         "flag_reason_label": labels.flag_reason_label,

@@ -121,15 +121,32 @@ def figures(now: datetime | None = None) -> Transparency:
 
 
 def _removals(start: datetime, months: dict[date, MonthFigures]) -> list[tuple[Reason, int]]:
-    """Removals per month and reason category; a confirmed removal (after an appeal) counts once."""
+    """Removals per month and reason category, by the last decision on each comment.
+
+    A confirmed removal (after an appeal) counts once; a removal that a later decision undid
+    (restored, or approved after all) does not count: the figure says how many comments stay
+    removed. A comment removed, restored and removed again counts once, in the month of the
+    second removal.
+    """
     titles = [t.title for t in queries.reason_templates()]
     year, month = _month_key(ModerationDecision.created_at)
+    later = aliased(ModerationDecision)
+    undone = (
+        select(later.id)
+        .where(
+            later.comment_id == ModerationDecision.comment_id,
+            later.id > ModerationDecision.id,
+            later.status_after == CommentStatus.PUBLISHED.value,
+        )
+        .exists()
+    )
     rows = db.session.execute(
         select(year, month, ModerationDecision.action, ModerationDecision.reason, func.count(ModerationDecision.id))
         .where(
             ModerationDecision.created_at >= start,
             ModerationDecision.action.in_(REMOVALS),
             ModerationDecision.status_before.not_in([s.value for s in queries.REMOVED_STATUSES]),
+            ~undone,
         )
         .group_by(year, month, ModerationDecision.action, ModerationDecision.reason)
     ).all()

@@ -258,10 +258,10 @@ def save_content_page(
         db.session.add(page)
     page.title_de = title_de.strip()
     page.body_de = body_de or ""
-    page.body_de_html = markdown_to_html(page.body_de)
+    page.body_de_html = markdown_to_html(page.body_de, top_level=2)
     page.title_en = (title_en or "").strip()
     page.body_en = body_en or ""
-    page.body_en_html = markdown_to_html(page.body_en) if page.body_en.strip() else ""
+    page.body_en_html = markdown_to_html(page.body_en, top_level=2) if page.body_en.strip() else ""
     page.video_url = video_url
     db.session.flush()
     return page

@@ -245,7 +245,7 @@ def post_comment(user: User, milestone: Milestone, body: str, parent: Comment | 
         _mark_answered(parent.id, now)
     if status == CommentStatus.PENDING and policy.moderation_mode(milestone) != "pre":
         _log_system(comment, ModerationAction.HOLD, CommentStatus.PENDING, None,
-                    "Treffer der Halteliste")
+                    "Treffer der Prüfliste")
     counters.recount_comments(milestone.id)
     db.session.commit()
     if status == CommentStatus.PUBLISHED:

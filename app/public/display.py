@@ -111,3 +111,63 @@ def status_chart(by_status: dict[MilestoneStatus, int]) -> StatusChart:
             width = max(round(CHART_WIDTH * count / largest, 1), 3.0)
         bars.append(ChartBar(status, count, row * CHART_ROW, width))
     return StatusChart(bars)
+
+
+# The financing chart on the home page: per budget year a label and one bar per series.
+MONEY_SERIES = ("plan", "planned", "committed", "spent")
+MONEY_SERIES_LABELS = {
+    "plan": _l("Finanzierungsplan der Strategie"),
+    "planned": _l("Etappenziele: geplant"),
+    "committed": _l("Etappenziele: gebunden"),
+    "spent": _l("Etappenziele: ausgegeben"),
+}
+MONEY_LABEL_Y = 15
+MONEY_BAR_TOP = 22
+MONEY_BAR_HEIGHT = 9
+MONEY_BAR_STEP = 12
+MONEY_GROUP = MONEY_BAR_TOP + MONEY_BAR_STEP * len(MONEY_SERIES) + 10
+
+
+@dataclass(frozen=True)
+class MoneyBar:
+    series: str
+    y: int
+    width: float
+
+
+@dataclass(frozen=True)
+class MoneyGroup:
+    year: int | None
+    label_y: int
+    bars: list[MoneyBar]
+
+
+@dataclass(frozen=True)
+class MoneyChart:
+    groups: list[MoneyGroup]
+    width: int = CHART_WIDTH
+    bar_height: int = MONEY_BAR_HEIGHT
+
+    @property
+    def height(self) -> int:
+        return len(self.groups) * MONEY_GROUP
+
+
+def money_chart(years) -> MoneyChart:
+    """Bars per budget year (the YearMoney rows), all scaled to the largest amount.
+
+    A series without a figure (no plan for the year) or at zero gets no bar; any other
+    amount gets a visible one.
+    """
+    values = [getattr(row, series) or 0 for row in years for series in MONEY_SERIES]
+    largest = max(values, default=0)
+    groups = []
+    for index, row in enumerate(years):
+        top = index * MONEY_GROUP
+        bars = []
+        for position, series in enumerate(MONEY_SERIES):
+            amount = getattr(row, series) or 0
+            width = max(round(CHART_WIDTH * float(amount) / float(largest), 1), 3.0) if largest and amount else 0.0
+            bars.append(MoneyBar(series, top + MONEY_BAR_TOP + position * MONEY_BAR_STEP, width))
+        groups.append(MoneyGroup(row.year, top + MONEY_LABEL_Y, bars))
+    return MoneyChart(groups)

@@ -21,18 +21,17 @@ from app.models import (
     MilestoneSlug,
     ProgressUpdate,
     Strategy,
+    StrategyBudgetYear,
 )
+from app.models.milestones import SUB_MILESTONE_DEPTH  # noqa: F401 (calendar and API import it from here)
 from app.public.forms import MilestoneFilters
 
-# Sub-milestones are loaded this many levels deep, one query per level; effective progress
-# needs them. Deeper trees still work, with lazy loads.
-SUB_MILESTONE_DEPTH = 4
 LATEST_UPDATES = 5
 UPDATES_PER_PAGE = 10
 
 
 def _with_sub_milestones():
-    return selectinload(Milestone.children, recursion_depth=SUB_MILESTONE_DEPTH)
+    return Milestone.load_sub_milestones()
 
 
 def _by_target_date():
@@ -68,6 +67,62 @@ def published_money_totals() -> MoneyTotals:
     return MoneyTotals(*(Decimal(value) for value in row))
 
 
+@dataclass(frozen=True)
+class YearMoney:
+    """One budget year's financing: the strategy's plan figure and the milestones' sums.
+
+    `year` None holds milestones without a budget year; `plan` None means the strategy has
+    no plan figure for the year.
+    """
+
+    year: int | None
+    plan: Decimal | None
+    planned: Decimal
+    committed: Decimal
+    spent: Decimal
+
+
+def money_by_budget_year(strategy: Strategy | None = None, field: Field | None = None) -> list[YearMoney]:
+    """The strategy's yearly plan beside its published milestones' sums per budget year, in SQL.
+
+    Two statements whatever the number of milestones: the plan figures, and one GROUP BY over
+    the published milestones and sub-milestones (of `field` only, if given). Years in order,
+    the milestones without a budget year last.
+    """
+    zero = Decimal("0")
+    plan: dict[int, Decimal] = {}
+    if strategy is not None:
+        plan = dict(db.session.execute(
+            select(StrategyBudgetYear.year, StrategyBudgetYear.amount)
+            .where(StrategyBudgetYear.strategy_id == strategy.id)
+        ).tuples().all())
+    query = (
+        select(
+            Milestone.budget_year,
+            func.coalesce(func.sum(Milestone.planned), zero),
+            func.coalesce(func.sum(Milestone.committed), zero),
+            func.coalesce(func.sum(Milestone.spent), zero),
+        )
+        .where(Milestone.published.is_(True))
+        .group_by(Milestone.budget_year)
+    )
+    if field is not None:
+        query = query.where(Milestone.field_id == field.id)
+    # A year whose milestones carry no money at all is left out, like milestones without money.
+    sums = {
+        year: tuple(Decimal(v) for v in values)
+        for year, *values in db.session.execute(query)
+        if any(values)
+    }
+    years = sorted(set(plan) | {year for year in sums if year is not None})
+    if None in sums:
+        years.append(None)
+    return [
+        YearMoney(year, plan.get(year) if year is not None else None, *sums.get(year, (zero, zero, zero)))
+        for year in years
+    ]
+
+
 def count_overdue() -> int:
     """Published milestones and sub-milestones past their target date (as in the overdue filter)."""
     return db.session.scalar(
@@ -93,6 +148,8 @@ class FieldOverview:
 
     field: Field
     milestones: list[Milestone] | list[RatedMilestone]
+    # Only the field's own page shows its money (the home page shows the strategy's).
+    money_by_year: list[YearMoney] = dataclass_field(default_factory=list)
 
     @cached_property
     def rollup(self) -> rules.Rollup:
@@ -105,6 +162,7 @@ class HomeOverview:
     rollup: rules.Rollup
     overdue_count: int
     money: MoneyTotals
+    money_by_year: list[YearMoney]
     updates: list[ProgressUpdate]
     fields: list[FieldOverview]
 
@@ -165,11 +223,13 @@ def home_overview() -> HomeOverview:
     fields = [
         FieldOverview(f, by_field.get(f.id, [])) for f in db.session.scalars(Field.select_ordered())
     ]
+    strategy = current_strategy()
     return HomeOverview(
-        strategy=current_strategy(),
+        strategy=strategy,
         rollup=rules.Rollup(milestones),
         overdue_count=count_overdue(),
         money=published_money_totals(),
+        money_by_year=money_by_budget_year(strategy),
         updates=latest_updates(),
         fields=fields,
     )
@@ -180,14 +240,14 @@ def field_by_slug(slug: str) -> Field | None:
 
 
 def field_overview(field: Field) -> FieldOverview:
-    """The field with its published top-level milestones, sub-milestones loaded."""
+    """The field with its published top-level milestones, sub-milestones loaded, and its money."""
     milestones = db.session.scalars(
         Milestone.select_published_top_level()
         .where(Milestone.field_id == field.id)
         .options(_with_sub_milestones(), joinedload(Milestone.department))
         .order_by(*_by_target_date())
     ).all()
-    return FieldOverview(field, list(milestones))
+    return FieldOverview(field, list(milestones), money_by_budget_year(field=field))
 
 
 def filter_choices() -> tuple[list[Field], list[Department]]:

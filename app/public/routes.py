@@ -20,6 +20,8 @@ def display_helpers():
         "change_value": display.change_value,
         "external_url": display.external_url,
         "share": display.share,
+        "money_series": display.MONEY_SERIES,
+        "money_series_labels": display.MONEY_SERIES_LABELS,
     }
 
 
@@ -27,7 +29,10 @@ def display_helpers():
 def home():
     overview = queries.home_overview()
     return render_template(
-        "public/home.html", overview=overview, chart=display.status_chart(overview.rollup.by_status)
+        "public/home.html",
+        overview=overview,
+        chart=display.status_chart(overview.rollup.by_status),
+        money_chart=display.money_chart(overview.money_by_year),
     )
 
 

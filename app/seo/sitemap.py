@@ -27,6 +27,7 @@ MAIN_PAGES = (
     "strategy.champions",
     "strategy.progress_rules",
     "feeds.index",
+    "moderation_public.transparency",
     "pages.easy_language",
     "pages.sign_language",
     "pages.accessibility",

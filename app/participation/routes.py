@@ -274,6 +274,8 @@ def edit(comment_id: int):
         return _back_to_comment(comment, flash_text=_published_text(comment) if comment.status == CommentStatus.PENDING
                                 else _("Ihr Kommentar wurde geändert."))
     if request.method == "GET" and not services.can_edit(current_user, comment):
+        if services.was_redacted(comment):
+            return _refused(services.EditWindowOver(services.REDACTED_TEXT), comment.milestone)
         return _refused(services.EditWindowOver(_(
             "Dieser Kommentar kann nicht mehr bearbeitet werden: Kommentare lassen sich nur in den "
             "ersten %(num)d Minuten nach dem Schreiben ändern.", num=current_app.config["COMMENT_EDIT_MINUTES"],

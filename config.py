@@ -59,6 +59,9 @@ class Config:
     # Public base URL, used for absolute links in mails and feeds sent outside a request.
     BASE_URL = env_str("BASE_URL", "http://127.0.0.1:5000")
     PROXY_FIX_COUNT = env_int("PROXY_FIX_COUNT", 0)
+    # Flask's own check of the Host (and, behind ProxyFix, X-Forwarded-Host) header: comma-separated
+    # host names, ".example.de" for a domain and its subdomains. Empty: not checked. Other hosts get 400.
+    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS") or None
     EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS")
     # Feeds, calendar and open data. The authority (a domain the operator owns) names feed entry
     # ids and calendar UIDs; set it once and never change it, or readers show every entry again.
@@ -180,6 +183,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     BASE_URL = "http://localhost"
+    TRUSTED_HOSTS = None
     SERVER_NAME = None
     MAIL_OUTBOX_DIR = None
     MAIL_SERVER = None

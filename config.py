@@ -43,6 +43,7 @@ def sqlalchemy_url(url: str) -> str:
 
 
 class Config:
+    PRODUCTION = False  # ETAPPEN_CONFIG=production
     SECRET_KEY = env_str("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = sqlalchemy_url(
         env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'etappen.sqlite'}")
@@ -156,6 +157,7 @@ class Config:
     PG_DUMP = env_str("PG_DUMP", "pg_dump")
     PG_RESTORE = env_str("PG_RESTORE", "pg_restore")
 
+    # memory:// counts per worker process (app/rate_limits.py warns about it in production).
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", env_str("REDIS_URL", "memory://"))
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
@@ -196,6 +198,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    PRODUCTION = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

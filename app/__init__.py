@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import BadHost, Forbidden, HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import formatting, http_cache, i18n, layout, routing
+from app import formatting, http_cache, i18n, layout, rate_limits, routing
 from app import logging as app_logging
 from app.cli import register as register_cli
 from app.auth.permissions import PermissionDenied
@@ -66,6 +66,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    rate_limits.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)

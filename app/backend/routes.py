@@ -19,7 +19,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, undefer
 
-from app import audit
+from app import audit, rate_limits
 from app.auth.decorators import admin_required, roles_required, staff_required
 from app.auth.permissions import can_edit_milestone, require
 from app.backend import catalog, display, queries, services
@@ -114,6 +114,7 @@ def dashboard():
     return render_template(
         "backend/dashboard.html", dashboard=queries.dashboard(current_user),
         own_department_ids=queries.own_department_ids(current_user),
+        limits_per_process=rate_limits.limits_per_process(),
     )
 
 

@@ -23,7 +23,7 @@ from app import audit, rate_limits
 from app.auth.decorators import admin_required, roles_required, staff_required
 from app.auth.permissions import can_edit_milestone, require
 from app.backend import catalog, display, queries, services
-from app.backend.csrf import rerun_after_csrf_error
+from app.backend.csrf import form_status, rerun_after_csrf_error
 from app.backend.forms import (
     AuditFilterForm,
     BackendForm,
@@ -84,7 +84,7 @@ def _form_page(
     preview_of: str | None = None,
     **context,
 ):
-    """Validate, save through a service, commit and redirect; else show the form again."""
+    """Validate, save through a service, commit and redirect; else show the form again (422)."""
     preview_html = None
     if form.is_submitted():
         if preview_of and form.wants_preview():
@@ -105,7 +105,7 @@ def _form_page(
             else:
                 flash(message, "success")
                 return redirect(done(saved))
-    return render_template(template, form=form, preview_html=preview_html, **context)
+    return render_template(template, form=form, preview_html=preview_html, **context), form_status(form)
 
 
 @bp.get("")

@@ -437,7 +437,7 @@ def withdraw_support(slug: str):
 @_limits("vote")
 @login_required
 def rate(comment_id: int):
-    comment = _comment_or_404(comment_id)
+    comment = _published_comment_or_404(comment_id)
     value = request.form.get("rating", "")
     if not forms.ActionForm().validate_on_submit() or value not in services.RATING_VALUES:
         return _refused(services.NotPossible(_("Diese Bewertung gibt es nicht.")), comment.milestone)

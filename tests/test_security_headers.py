@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders import make_strategy
+from tests.helpers.html import validate_documents
 
 PATHS = ["/", "/en/", "/gibt-es-nicht", "/en/gibt-es-nicht"]
 
@@ -81,9 +82,13 @@ def test_a_malformed_host_header_answers_400_without_a_traceback(client, site, c
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR or record.exc_info]
 
 
-def test_english_paths_get_the_bare_page_in_english(client, site):
-    response = client.get("/en/", headers={"Host": "a..b"})
-    assert response.status_code == 400 and '<html lang="en">' in response.get_data(as_text=True)
+def test_the_bare_error_page_is_valid_html_in_both_languages(client, site):
+    german = client.get("/", headers={"Host": "a..b"}).get_data(as_text=True)
+    english = client.get("/en/", headers={"Host": "a..b"})
+    assert english.status_code == 400 and '<html lang="en">' in english.get_data(as_text=True)
+    assert "<title>Bad request</title>" in english.get_data(as_text=True)
+    reports = validate_documents({"de": german, "en": english.get_data(as_text=True)})
+    assert all(not report.errors for report in reports.values()), [str(r) for r in reports.values()]
 
 
 def test_trusted_hosts_refuse_other_hosts(app, client, site, caplog):

@@ -25,12 +25,13 @@ REQ_STAMP := $(VENV)/.requirements.stamp
 TEST_REQ_STAMP := $(VENV)/.requirements-test.stamp
 NODE_STAMP := node_modules/.install.stamp
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
 PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: help run test test-postgres check-migrations check-migrations-postgres translations \
-        compile-translations install install-test java clean
+        compile-translations install install-test java check-nginx clean
 
 help:
 	@echo "make run                        serve the demo portal on http://$(HOST):$(PORT)"
@@ -39,6 +40,7 @@ help:
 	@echo "make check-migrations           upgrade a fresh SQLite database and run 'flask db check'"
 	@echo "make check-migrations-postgres  the same on a scratch PostgreSQL database"
 	@echo "make translations               extract messages, update the catalogs, compile them"
+	@echo "make check-nginx                install nginx if missing, run nginx -t on deploy/nginx.conf.example"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +64,15 @@ $(NODE_STAMP): package.json package-lock.json
 $(CHROMIUM):
 	apt-get update
 	apt-get install -y chromium
+
+# nginx-light: the smallest Debian package with the modules the example uses (ssl, http2, proxy).
+$(NGINX):
+	apt-get update
+	apt-get install -y nginx-light
+
+# nginx -t on the example in a throwaway main configuration (tests/test_deploy_nginx.py runs it too).
+check-nginx: $(NGINX)
+	deploy/check-nginx-config deploy/nginx.conf.example
 
 java:
 	@command -v java >/dev/null || { apt-get update && apt-get install -y default-jre-headless; }
@@ -87,7 +98,7 @@ run: $(REQ_STAMP) compile-translations
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(TEST_REQ_STAMP) $(NODE_STAMP) $(CHROMIUM) java compile-translations
+test: $(TEST_REQ_STAMP) $(NODE_STAMP) $(CHROMIUM) $(NGINX) java compile-translations
 	$(PY) -m pytest -n 2 --dist loadfile --durations=10 $(PYTEST_ARGS)
 
 # Serial: every test recreates the tables of the one PostgreSQL test database.

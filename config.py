@@ -43,7 +43,7 @@ def sqlalchemy_url(url: str) -> str:
 
 
 class Config:
-    PRODUCTION = False
+    PRODUCTION = False  # ETAPPEN_CONFIG=production
     SECRET_KEY = env_str("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = sqlalchemy_url(
         env_str("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'etappen.sqlite'}")
@@ -60,6 +60,9 @@ class Config:
     # Public base URL, used for absolute links in mails and feeds sent outside a request.
     BASE_URL = env_str("BASE_URL", "http://127.0.0.1:5000")
     PROXY_FIX_COUNT = env_int("PROXY_FIX_COUNT", 0)
+    # Flask's own check of the Host (and, behind ProxyFix, X-Forwarded-Host) header: comma-separated
+    # host names, ".example.de" for a domain and its subdomains. Empty: not checked. Other hosts get 400.
+    TRUSTED_HOSTS = env_list("TRUSTED_HOSTS") or None
     EMBED_ALLOWED_ORIGINS = env_list("EMBED_ALLOWED_ORIGINS")
     # Feeds, calendar and open data. The authority (a domain the operator owns) names feed entry
     # ids and calendar UIDs; set it once and never change it, or readers show every entry again.
@@ -154,6 +157,7 @@ class Config:
     PG_DUMP = env_str("PG_DUMP", "pg_dump")
     PG_RESTORE = env_str("PG_RESTORE", "pg_restore")
 
+    # memory:// counts per worker process (app/rate_limits.py warns about it in production).
     RATELIMIT_STORAGE_URI = env_str("RATELIMIT_STORAGE_URI", env_str("REDIS_URL", "memory://"))
 
     # The page cache for anonymous visitors (app/page_cache). With a Redis URL, pages and tag
@@ -189,6 +193,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     BASE_URL = "http://localhost"
+    TRUSTED_HOSTS = None
     SERVER_NAME = None
     MAIL_OUTBOX_DIR = None
     MAIL_SERVER = None

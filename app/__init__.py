@@ -7,10 +7,10 @@ from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.exceptions import Forbidden, HTTPException
+from werkzeug.exceptions import BadHost, Forbidden, HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import formatting, http_cache, i18n, layout, page_cache, routing
+from app import formatting, http_cache, i18n, layout, page_cache, rate_limits, routing
 from app import logging as app_logging
 from app.cli import register as register_cli
 from app.auth.permissions import PermissionDenied
@@ -62,6 +62,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    rate_limits.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
@@ -132,6 +133,12 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+def _host_refused() -> bool:
+    """The Host header was malformed or not in TRUSTED_HOSTS: Flask made no URL adapter, so
+    nothing can call url_for (the pages' layout does)."""
+    return isinstance(request.routing_exception, (BadHost, SecurityError))
+
+
 def register_error_handlers(app: Flask) -> None:
     def render_error(error: HTTPException):
         if error.code == 404 and (moved := former_slug_redirect()) is not None:
@@ -139,6 +146,8 @@ def register_error_handlers(app: Flask) -> None:
         if "lang" not in g:
             g.lang = "en" if request.path == "/en" or request.path.startswith("/en/") else "de"
         code = error.code or 500
+        if _host_refused():
+            return layout.bare_error_page(code, g.lang)
         return render_template("errors/error.html", error=error, code=code), code
 
     for code in (400, 403, 404, 405, 413, 429):
@@ -157,6 +166,8 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if "lang" not in g:
             g.lang = "en" if request.path.startswith("/en/") else "de"
+        if _host_refused():
+            return layout.bare_error_page(500, g.lang)
         return render_template("errors/error.html", error=None, code=500), 500
 
 

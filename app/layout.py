@@ -1,8 +1,9 @@
 """What every page's layout needs: site name, navigation, error texts."""
 from __future__ import annotations
 
-from flask import Flask, request, url_for
+from flask import Flask, Response, request, url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 
 from app.settings import get_setting
 
@@ -58,6 +59,32 @@ def error_text(code: int, error=None) -> str:
     if error is not None and type(error).__name__ == "CSRFError":
         return str(CSRF_TEXT)
     return str(ERROR_TEXTS.get(code, ERROR_TEXTS[500]))
+
+
+# For requests no URL can be built for (a malformed or untrusted Host header): no layout, no
+# links, no stylesheet, nothing that asks url_for.
+BARE_ERROR_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+<p>{text}</p>
+</main>
+</body>
+</html>
+"""
+
+
+def bare_error_page(code: int, lang: str) -> Response:
+    """An error page that builds no URL and reads nothing but the error texts."""
+    title, text = escape(error_title(code)), escape(error_text(code))
+    body = BARE_ERROR_PAGE.format(lang=escape(lang), title=title, text=text)
+    return Response(body, status=code, content_type="text/html; charset=utf-8")
 
 
 def page_url(page: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from html import escape as html_escape
+from html import unescape as html_unescape
 
 import bleach
 from bleach.linkifier import Linker
@@ -82,3 +83,13 @@ def plain_text_to_html(text: str) -> str:
 def strip_tags(text: str) -> str:
     """Text without any markup, for feeds' summaries and mails."""
     return bleach.clean(text or "", tags=set(), strip=True)
+
+
+# Angle brackets left after stripping (a title "Antwortzeit < 2 Tage") become the single angle
+# quotation marks, so that a reader that reads the text as HTML finds no tag in it.
+_ANGLES = str.maketrans({"<": "\u2039", ">": "\u203a"})
+
+
+def plain_text(text: str) -> str:
+    """Text with its markup removed and no "<" or ">" left, for text that readers may parse as HTML (RSS)."""
+    return html_unescape(strip_tags(text)).translate(_ANGLES)

@@ -140,7 +140,7 @@ def test_invalid_input_is_kept_and_summarised(db, client, scene):
     response = client.post(f"/verwaltung/etappenziele/{mine.id}", data=milestone_form(
         mine, title="Mein getippter Titel", planned="zwölf Euro", target_date=new_target))
     page = text(response)
-    assert response.status_code == 200
+    assert response.status_code == 422
     summary = page.split('class="error-summary"')[1].split("</div>")[0]
     assert '<a href="#planned">' in summary
     assert 'value="Mein getippter Titel"' in page and 'value="zwölf Euro"' in page
@@ -175,7 +175,7 @@ def test_editor_cannot_pick_foreign_department(db, client, scene):
     assert "Bürgerservice" in department_select and "Bauamt" not in department_select
     response = client.post(f"/verwaltung/etappenziele/{mine.id}",
                            data=milestone_form(mine, department_id=str(scene["other"].id)))
-    assert response.status_code == 200 and '<a href="#department_id">' in text(response)
+    assert response.status_code == 422 and '<a href="#department_id">' in text(response)
     db.session.expire_all()
     assert mine.department_id == scene["own"].id
 
@@ -187,6 +187,7 @@ def test_preview_shows_sanitized_markdown_without_saving(db, client, scene):
         mine, title="", description="# Plan\n\n[klick](javascript:alert(1)) <img src=x onerror=alert(1)>",
         preview="Vorschau"))
     page = text(response)
+    assert response.status_code == 200  # a preview is not a refusal
     preview = page.split('class="preview-body"')[1].split("</section>")[0]
     assert "<h3>Plan</h3>" in preview  # under the preview's h2
     assert 'href="javascript' not in preview and "<img" not in preview
@@ -237,7 +238,7 @@ def test_progress_form_requires_reason_for_new_target_date(db, client, scene):
         "title": "Verzögerung", "reported_on": today().isoformat(), "author_role": "Leitung",
         "new_target_date": "2031-01-01", "published": "y",
     })
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert '<a href="#reason">' in text(response) and 'value="Verzögerung"' in text(response)
     assert db.session.scalar(select(ProgressUpdate).where(ProgressUpdate.title == "Verzögerung")) is None
 
@@ -321,9 +322,34 @@ def test_champion_form_refuses_non_image_with_message(db, client, scene):
         "name": "Petra", "role": "Leitung", "photo_consent_on": "2025-02-01",
         "photo": (io.BytesIO(b"GIF89a not really"), "foto.png"),
     })
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Die Datei ist kein Bild im Format PNG, JPEG oder WebP." in text(response)
     assert db.session.scalar(select(Champion)) is None
+
+
+NOT_AN_IMAGE = b"GIF89a not really"
+
+REFUSED_UPLOADS = {
+    # url: (form data, message shown)
+    "/verwaltung/helden/neu": (
+        {"name": "Petra", "role": "Leitung", "photo_consent_on": "2025-02-01",
+         "photo": (io.BytesIO(NOT_AN_IMAGE), "foto.png")},
+        "Die Datei ist kein Bild im Format PNG, JPEG oder WebP."),
+    "/verwaltung/einstellungen/logo": ({"logo-file": (io.BytesIO(NOT_AN_IMAGE), "logo.png")}, None),
+    "/verwaltung/csv/vorschau": ({"file": (io.BytesIO(b"\x00\x01\x02 kein CSV"), "daten.csv")}, None),
+}
+
+
+@pytest.mark.parametrize("url", list(REFUSED_UPLOADS))
+def test_refused_uploads_answer_422(db, client, scene, url):
+    """Issue 14: a refused champion photo answered 200; every refused staff upload is a 422."""
+    data, message = REFUSED_UPLOADS[url]
+    login(client, scene["admin"])
+    response = client.post(url, content_type="multipart/form-data", data=data)
+    assert response.status_code == 422
+    assert 'class="error-summary"' in text(response) or "error-message" in text(response)
+    if message:
+        assert message in text(response)
 
 
 # --- lists: bad input, pagination, query counts ---------------------------------------

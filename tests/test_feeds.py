@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from html.parser import HTMLParser
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -334,3 +335,31 @@ def test_feeds_page_query_count_does_not_grow_with_milestones(client, db, site, 
         make_milestone(f"Noch ein Ziel {n}", field=site["field"], department=site["department"])
     db.session.commit()
     assert count() == few
+
+
+MARKUP = "<b>x</b><script>alert(1)</script> a<b & c"
+
+
+@pytest.mark.parametrize("kind", ["updates", "field", "department", "milestone", "comments"])
+def test_rss_text_elements_carry_no_markup(client, db, site, kind):
+    """RSS readers may read titles and descriptions as HTML: a name or title's markup is stripped."""
+    site["milestone"].title = f"Ziel {MARKUP}"
+    site["field"].name = f"Feld {MARKUP}"
+    site["department"].name = f"Amt {MARKUP}"
+    site["first"].title = f"Meldung {MARKUP}"
+    make_comment(site["milestone"], body="Noch eine Frage", author=make_user(display_name=f"Max {MARKUP}"))
+    db.session.commit()
+    channel = ElementTree.fromstring(client.get(f"{feed_urls(site)[kind]}.rss").data).find("channel")
+    texts = [channel.findtext(name) for name in ("title", "description", "copyright")]
+    texts += [item.findtext("title") for item in channel.iter("item")]
+    assert any("x" in text for text in texts)
+    for text in texts:
+        assert "<" not in text and ">" not in text, text
+
+
+def test_atom_titles_stay_text_as_typed(client, db, site):
+    site["milestone"].title = f"Ziel {MARKUP}"
+    db.session.commit()
+    parsed = feedparser.parse(client.get(f"{feed_urls(site)['milestone']}.atom").data)
+    assert parsed.feed.title_detail.type == "text/plain"
+    assert MARKUP in parsed.feed.title

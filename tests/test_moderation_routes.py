@@ -148,7 +148,7 @@ def test_reject_without_reason_shows_error(app, moderator):
     db.session.commit()
     response = signed_in(app, moderator).post(item_url(comment.id, "entscheidung"),
                                               data={"action": "reject", "version": comment.version})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Bitte wählen Sie eine Begründung aus oder schreiben Sie eine." in response.get_data(as_text=True)
     assert decision_count() == 0
 
@@ -197,7 +197,7 @@ def test_redact_errors_are_shown(app, moderator):
     db.session.commit()
     response = signed_in(app, moderator).post(item_url(comment.id, "schwaerzen"), data={
         "redact-version": comment.version, "redact-passages": "nicht enthalten"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "kommt im Kommentar nicht genau so vor" in response.get_data(as_text=True)
 
 
@@ -234,10 +234,11 @@ def test_bulk_needs_selection_and_reason(app, moderator):
     db.session.commit()
     client = signed_in(app, moderator)
     response = client.post(f"{QUEUE}/sammelaktion", data={"bulk_action": "approve"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Bitte wählen Sie mindestens einen Kommentar aus." in response.get_data(as_text=True)
     response = client.post(f"{QUEUE}/sammelaktion", data={
         "bulk_action": "reject", "comment_ids": str(comment.id), f"version-{comment.id}": str(comment.version)})
+    assert response.status_code == 422
     assert "Bitte wählen Sie eine Begründung aus oder schreiben Sie eine." in response.get_data(as_text=True)
     db.session.expire_all()
     assert comment.status == S.PENDING.value and decision_count() == 0
@@ -283,13 +284,13 @@ def test_admin_lists(app):
     db.session.commit()
     client = signed_in(app, admin)
     response = client.post(f"{QUEUE}/pruefliste", data={"pattern": "([a-z", "is_regex": "y"})
-    assert response.status_code == 400 and "Dieser reguläre Ausdruck ist ungültig" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "Dieser reguläre Ausdruck ist ungültig" in response.get_data(as_text=True)
     assert client.post(f"{QUEUE}/pruefliste", data={"pattern": "Idiot"}).status_code == 302
     pattern = db.session.scalar(select(HoldPattern))
     assert client.post(f"{QUEUE}/pruefliste/{pattern.id}/loeschen", data={"confirm": "1"}).status_code == 302
     assert db.session.scalar(select(func.count()).select_from(HoldPattern)) == 0
 
-    assert client.post(f"{QUEUE}/begruendungen", data={"title": "", "text_de": ""}).status_code == 400
+    assert client.post(f"{QUEUE}/begruendungen", data={"title": "", "text_de": ""}).status_code == 422
     assert client.post(f"{QUEUE}/begruendungen", data={"title": "Spam", "text_de": "Werbung."}).status_code == 302
     template = db.session.scalar(select(ReasonTemplate))
     assert client.post(f"{QUEUE}/begruendungen/{template.id}", data={

@@ -236,6 +236,21 @@ def test_redaction_replaces_passages_and_keeps_original_in_log(db, moderator):
     assert "[entfernt]" in mail.body_text and "0171" not in mail.body_text
 
 
+def test_the_author_cannot_undo_a_redaction_by_editing(db, moderator):
+    """Issue 14 (L6): within the edit window the author could put the removed passage back."""
+    author = make_citizen()
+    comment = make_comment(author=author, body="Meine Nummer: 0171 2345678")
+    db.session.commit()
+    assert participation.can_edit(author, comment)
+    services.redact(moderator, comment.id, comment.version, ["0171 2345678"])
+
+    assert not participation.can_edit(author, comment)
+    with pytest.raises(participation.EditWindowOver):
+        participation.edit_comment(author, comment, "Meine Nummer: 0171 2345678")
+    db.session.expire_all()
+    assert comment.body == "Meine Nummer: [entfernt]" and comment.status == S.PUBLISHED.value
+
+
 def test_redaction_refuses_passages_not_in_the_text(db, moderator):
     comment = make_comment(body="Nichts Persönliches.")
     db.session.commit()

@@ -25,7 +25,7 @@ from tests.builders_backend import login, make_admin
 from tests.data.xss import load_payloads
 from tests.helpers.xss import assert_inert
 
-FORMULA_START = re.compile(r"[=+\-@\t\r]")
+FORMULA_START = re.compile(r"[=+\-@ \t\r\n＝＋－＠\u3000\xa0]")
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 blocked author must not get round the block by writing as a guest."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.citizens.services import keep_address_blocked
 from app.extensions import db as _db
-from app.models import Comment, CommentStatus, Flag, OutboxMail, UserBlock, utcnow
+from app.models import Comment, CommentRating, CommentStatus, Flag, OutboxMail, UserBlock, utcnow
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from tests.builders import make_department, make_milestone
@@ -28,35 +29,57 @@ def scene(db):
     return milestone, author, reader
 
 
+def without_token(html: str) -> str:
+    """The page without its CSRF token (signed with the time, so two answers may differ in it)."""
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', html)
+
+
 def count(model) -> int:
     return _db.session.scalar(select(func.count()).select_from(model))
 
 
 PAGES = {
-    # page: (the forms posted, the refusal shown, what must not be stored)
-    "antworten": ([{}, {"body": ""}, {"body": "Antwort", "form_started": "kaputt"}],
-                  "Auf diesen Kommentar kann nicht geantwortet werden.", Comment),
-    "melden": ([{}, {"reason": "other"}, {"reason": "spam", "text": "x" * 5000}],
-               "Dieser Kommentar kann nicht gemeldet werden.", Flag),
+    # page: (the forms posted, what must not be stored)
+    "antworten": ([{}, {"body": ""}, {"body": "Antwort", "form_started": "kaputt"}], Comment),
+    "melden": ([{}, {"reason": "other"}, {"reason": "spam", "text": "x" * 5000}], Flag),
 }
 
 
 @pytest.mark.parametrize("status", NOT_SHOWN)
 @pytest.mark.parametrize("page", list(PAGES))
-def test_reply_and_flag_pages_never_quote_a_comment_that_is_not_shown(client, scene, status, page):
-    forms, refusal, model = PAGES[page]
+def test_reply_and_flag_pages_answer_a_comment_that_is_not_shown_like_a_missing_one(client, scene, status, page):
+    """Issue 14 (L5): was 400 naming the milestone, which told a hidden comment from a missing one."""
+    forms, model = PAGES[page]
     milestone, author, reader = scene
     comment = make_comment(milestone, author, SECRET, status=status)
     _db.session.commit()
     stored = count(model)
     sign_in(client, reader)
-    url = f"/kommentare/{comment.id}/{page}"
-    for response in (client.get(url), *(client.post(url, data=form) for form in forms)):
-        html = response.get_data(as_text=True)
-        assert 400 <= response.status_code < 500, response.status_code
-        assert SECRET not in html and "Verena Verfasserin" not in html
-        assert refusal in html
+    missing_id = comment.id + 1000
+    for method, form in (("GET", None), *(("POST", form) for form in forms)):
+        answers = [
+            client.open(f"/kommentare/{id_}/{page}", method=method, data=form)
+            for id_ in (comment.id, missing_id)
+        ]
+        assert [response.status_code for response in answers] == [404, 404], method
+        shown, missing = (without_token(response.get_data(as_text=True)) for response in answers)
+        assert shown == missing.replace(f"/kommentare/{missing_id}/", f"/kommentare/{comment.id}/")
+        assert SECRET not in shown and "Verena Verfasserin" not in shown and milestone.title not in shown
     assert count(model) == stored
+
+
+@pytest.mark.parametrize("status", NOT_SHOWN)
+def test_rating_a_comment_that_is_not_shown_answers_like_a_missing_one(client, scene, status):
+    milestone, author, reader = scene
+    comment = make_comment(milestone, author, SECRET, status=status)
+    _db.session.commit()
+    sign_in(client, reader)
+    missing_id = comment.id + 1000
+    answers = [client.post(f"/kommentare/{id_}/bewerten", data={"rating": "helpful"}) for id_ in (comment.id, missing_id)]
+    assert [response.status_code for response in answers] == [404, 404]
+    shown, missing = (without_token(response.get_data(as_text=True)) for response in answers)
+    assert shown == missing.replace(f"/kommentare/{missing_id}/", f"/kommentare/{comment.id}/")
+    assert milestone.title not in shown and count(CommentRating) == 0
 
 
 def test_a_failed_post_still_quotes_a_published_comment(client, scene):

@@ -19,6 +19,7 @@ from app.models import (
     UserBlock,
     utcnow,
 )
+from app.moderation import services as moderation
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from config import TestingConfig
@@ -359,6 +360,25 @@ def test_edit_is_refused_to_others_and_after_the_window(app, client, scene):
                          data={"body": "Zu spät", "form_started": new_form_stamp()})
     assert posted.status_code == 403 and "Zu spät" in text_of(posted)
     assert fresh(Comment, comment.id).body == "Text"
+
+
+def test_a_redacted_comment_can_no_longer_be_edited(client, scene):
+    """Issue 14 (L6): an edit within the window put back what the moderator had removed."""
+    milestone, citizen, _ = scene
+    comment = make_comment(milestone, citizen, "Rufen Sie Frau Meier an: 0171 2345678")
+    _db.session.commit()
+    sign_in(client, citizen)
+    assert f"/kommentare/{comment.id}/bearbeiten" in thread_html(client.get(page_url(milestone)))
+    moderation.redact(make_moderator(), comment.id, comment.version, ["0171 2345678"])
+
+    assert f"/kommentare/{comment.id}/bearbeiten" not in thread_html(client.get(page_url(milestone)))
+    page = client.get(f"/kommentare/{comment.id}/bearbeiten")
+    assert page.status_code == 403 and "die Moderation darin Angaben entfernt hat" in text_of(page)
+    posted = client.post(f"/kommentare/{comment.id}/bearbeiten",
+                         data={"body": "Rufen Sie Frau Meier an: 0171 2345678", "form_started": new_form_stamp()})
+    assert posted.status_code == 403 and "die Moderation darin Angaben entfernt hat" in text_of(posted)
+    stored = fresh(Comment, comment.id)
+    assert stored.body == "Rufen Sie Frau Meier an: [entfernt]" and "0171" not in stored.body_html
 
 
 def test_delete_with_confirmation(client, scene):

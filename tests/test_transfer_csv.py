@@ -13,17 +13,22 @@ from app.transfer.csvformat import COLUMNS_BY_KEY, CellError, CsvFileError
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from("'=+-@\t\rab;\" \n"), max_size=8) | st.text(max_size=20))
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\rab;\" \n＝＋－＠\u3000\xa0"), max_size=8) | st.text(max_size=20))
 def test_restore_undoes_neutralise_for_every_text(cell):
     assert csvformat.restore(csvformat.neutralise(cell)) == cell
 
 
-@pytest.mark.parametrize("cell", ["=1+2", "+49 30 1234", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "''-x"])
+@pytest.mark.parametrize("cell", [
+    "=1+2", "+49 30 1234", "-5", "@SUM(A1)", "\tx", "\rx", "'=x", "''-x",
+    # Issue 14: white space and line breaks a spreadsheet skips, and the fullwidth forms it folds.
+    " =1+2", "  @SUM(A1)", " Bürgerbüro", "\n=1+2", "\r\n-5", "\t", "＝1+2", "＋49", "－5", "＠SUM(A1)",
+    "\u3000=1", "\xa0=1", "'＝x", "' =x",
+])
 def test_formula_like_cells_get_an_apostrophe(cell):
     assert csvformat.neutralise(cell) == "'" + cell
 
 
-@pytest.mark.parametrize("cell", ["Bürgerbüro", "'s Lädchen", "", "5 - 3", "a=b"])
+@pytest.mark.parametrize("cell", ["Bürgerbüro", "'s Lädchen", "", "'", "5 - 3", "a=b", "Ｂürger", "a ＝ b"])
 def test_other_cells_stay_as_they_are(cell):
     assert csvformat.neutralise(cell) == cell
     assert csvformat.restore(cell) == cell

@@ -30,6 +30,11 @@ def by_slug(slug: str) -> Milestone | None:
     return _db.session.scalar(select(Milestone).where(Milestone.slug == slug))
 
 
+# First characters no exported cell may have: what a spreadsheet runs as a formula, what it
+# skips before one, and the fullwidth forms it folds to them.
+FORMULA_STARTS = "=+-@ \t\r\n＝＋－＠\u3000\xa0"
+
+
 def count(model) -> int:
     return _db.session.scalar(select(func.count()).select_from(model))
 
@@ -104,7 +109,40 @@ def test_export_neutralises_formula_like_cells(scene):
     # No cell of the whole file starts with a character a spreadsheet runs as a formula.
     for row in rows_of(data):
         for cell in row.values():
-            assert not cell or cell[0] not in "=+-@\t\r"
+            assert not cell or cell[0] not in FORMULA_STARTS
+
+
+# Issue 14: the export left cells starting with white space, a line break or a fullwidth sign alone.
+# Titles and one-line cells are trimmed on import (as in the forms), so the white space goes into
+# the multi-line text columns.
+SKIPPED = [" =1+2", "\n=1+2", "\r\n@SUM(A1)", "\t-5", "\u3000=1"]
+FOLDED = ["＝HYPERLINK(\"http://evil.example\")", "＋49 30 1234", "－5", "＠SUM(A1)"]
+SKIPPED_OR_FOLDED = SKIPPED + FOLDED
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_export_neutralises_white_space_and_fullwidth_starts_and_round_trips(scene, language):
+    make_rich_milestones(scene)
+    portal = by_slug("portal")
+    portal.summary, portal.progress_method, portal.description, portal.easy_summary = SKIPPED[:4]
+    for n, text in enumerate(FOLDED):
+        make_milestone(text, slug=f"breit-{n}", field=scene.bildung, department=scene.it, summary=SKIPPED[4],
+                       contact_role=text, status="planned")
+    _db.session.commit()
+    data = services.export_csv(scene.admin, language)
+    cells = [cell for row in rows_of(data) for cell in row.values() if cell]
+    for text in SKIPPED_OR_FOLDED:
+        assert "'" + text in cells
+    assert not [cell for cell in cells if cell[0] in FORMULA_STARTS]
+    before = dump_database()
+
+    report = services.run_import(scene.admin, data, language, apply=True)
+
+    assert report.ok, report.row_errors
+    assert {row.action for row in report.rows} == {"unchanged"}
+    _db.session.expire_all()
+    assert dump_database() == before
+    assert services.export_csv(scene.admin, language) == data
 
 
 def test_editor_exports_only_own_departments(scene):

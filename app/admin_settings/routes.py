@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from app.admin_settings import services
 from app.admin_settings.forms import LogoForm, PageForm, RemoveLogoForm, SettingsForm
 from app.auth.decorators import admin_required
-from app.backend.csrf import csrf_refused, rerun_after_csrf_error
+from app.backend.csrf import invalid_status, rerun_after_csrf_error
 from app.backend.services import ValidationFailed
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
@@ -23,11 +23,6 @@ bp.register_error_handler(CSRFError, rerun_after_csrf_error)
 def _not_cached(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def invalid_status() -> int:
-    """A form that did not pass: 422, or 400 when its CSRF token was missing or expired."""
-    return 400 if csrf_refused() else 422
 
 
 def _edit_page(form=None, logo_form=None, remove_form=None, status: int = 200):

@@ -1,4 +1,5 @@
-"""Expired or missing CSRF tokens on staff forms: show the form again instead of an error page.
+"""Refused staff forms: 422 for invalid input, and an expired or missing CSRF token shows the
+form again (400) instead of an error page.
 
 Register `rerun_after_csrf_error` as a blueprint's CSRFError handler. The view runs once
 more with the refusal marked in `g.csrf_error`; every BackendForm is then invalid, so
@@ -17,6 +18,19 @@ def mark_csrf_refused() -> None:
 
 def csrf_refused() -> bool:
     return bool(g.get("csrf_error"))
+
+
+def invalid_status() -> int:
+    """A staff form that did not pass: 422, or 400 when its CSRF token was missing or expired."""
+    return 400 if csrf_refused() else 422
+
+
+def form_status(form) -> int:
+    """The status of a page that shows `form`: 200, or invalid_status() once it was sent and refused
+    (its fields' errors, its form errors from a service, or an expired token)."""
+    if form.is_submitted() and (form.errors or csrf_refused()):
+        return invalid_status()
+    return 200
 
 
 def rerun_after_csrf_error(error: CSRFError):

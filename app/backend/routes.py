@@ -19,11 +19,11 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload, undefer
 
-from app import audit, page_cache
+from app import audit, page_cache, rate_limits
 from app.auth.decorators import admin_required, roles_required, staff_required
 from app.auth.permissions import can_edit_milestone, require
 from app.backend import catalog, display, queries, services
-from app.backend.csrf import rerun_after_csrf_error
+from app.backend.csrf import form_status, rerun_after_csrf_error
 from app.backend.forms import (
     AuditFilterForm,
     BackendForm,
@@ -84,7 +84,7 @@ def _form_page(
     preview_of: str | None = None,
     **context,
 ):
-    """Validate, save through a service, commit and redirect; else show the form again."""
+    """Validate, save through a service, commit and redirect; else show the form again (422)."""
     preview_html = None
     if form.is_submitted():
         if preview_of and form.wants_preview():
@@ -105,7 +105,7 @@ def _form_page(
             else:
                 flash(message, "success")
                 return redirect(done(saved))
-    return render_template(template, form=form, preview_html=preview_html, **context)
+    return render_template(template, form=form, preview_html=preview_html, **context), form_status(form)
 
 
 @bp.get("")
@@ -115,6 +115,7 @@ def dashboard():
         "backend/dashboard.html", dashboard=queries.dashboard(current_user),
         own_department_ids=queries.own_department_ids(current_user),
         page_cache=page_cache.get().statistics() if current_user.has_role(Role.ADMIN) else None,
+        limits_per_process=rate_limits.limits_per_process(),
     )
 
 

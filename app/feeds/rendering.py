@@ -15,6 +15,7 @@ from app.feeds.definitions import Feed, max_entries, site_name
 from app.feeds.ids import as_utc
 from app.i18n import current_language
 from app.mail.services import external_url
+from app.sanitize import plain_text
 
 MIMETYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 FORMATS = tuple(MIMETYPES)
@@ -45,16 +46,19 @@ def feed_response(feed: Feed, fmt: str) -> Response:
 
 def build(feed: Feed, fmt: str, updated: datetime) -> bytes:
     lang = current_language()
+    # Atom marks its titles as text; RSS has no such mark and many readers parse its titles and
+    # descriptions as HTML, so there they lose any markup a name or a title carries.
+    text = plain_text if fmt == "rss" else str
     generator = FeedGenerator()
     generator.id(feed.feed_id(lang))
-    generator.title(feed.title())
-    generator.subtitle(feed.description())
+    generator.title(text(feed.title()))
+    generator.subtitle(text(feed.description()))
     # feedgen takes the last link as RSS's <link>: the page, so it comes after "self".
     generator.link(href=external_url(feed.endpoint, fmt=fmt, **feed.args()), rel="self", type=MIMETYPES[fmt])
     generator.link(href=feed.link(), rel="alternate", type="text/html")
     generator.language(lang)
     generator.author({"name": site_name()})
-    generator.rights(licence_note())
+    generator.rights(text(licence_note()))
     generator.generator("Etappen")
     generator.updated(updated)
     generator.lastBuildDate(updated)
@@ -63,7 +67,7 @@ def build(feed: Feed, fmt: str, updated: datetime) -> bytes:
         entry = feed.entry(item)
         added = generator.add_entry(order="append")
         added.id(entry.id)
-        added.title(entry.title)
+        added.title(text(entry.title))
         added.link(href=entry.link, rel="alternate", type="text/html")
         added.published(entry.published)
         added.updated(entry.updated)

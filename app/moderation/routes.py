@@ -10,7 +10,7 @@ from app import audit
 from app.auth.decorators import admin_required, roles_required
 from app.auth.permissions import require
 from app.auth.services import is_safe_next
-from app.backend.csrf import rerun_after_csrf_error
+from app.backend.csrf import form_status, invalid_status, rerun_after_csrf_error
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
 from app.moderation import administration, export, forms, labels, queries, services
@@ -111,10 +111,10 @@ def bulk():
         form.form_errors.append(_("Die Auswahl enthält ungültige Angaben. Bitte wählen Sie die Kommentare erneut aus."))
         return _queue_page(form, 400, selected)
     if not form.validate():
-        return _queue_page(form, selected=selected)
+        return _queue_page(form, invalid_status(), selected)
     if not chosen:
         form.form_errors.append(_("Bitte wählen Sie mindestens einen Kommentar aus."))
-        return _queue_page(form, selected=selected)
+        return _queue_page(form, invalid_status(), selected)
     try:
         result = services.decide_many(
             current_user, chosen, form.bulk_action.data,
@@ -123,7 +123,7 @@ def bulk():
     except services.InvalidInput as error:
         form.add_errors({"bulk_" + key if key != "template_id" else "bulk_template_id": message
                          for key, message in error.errors.items()})
-        return _queue_page(form, selected=selected)
+        return _queue_page(form, invalid_status(), selected)
     except services.ModerationError as error:
         form.form_errors.append(str(error))
         return _queue_page(form, selected=selected)
@@ -188,7 +188,7 @@ def decide(comment_id: int):
     form = forms.DecisionForm()
     form.fill_choices(queries.reason_templates())
     if not form.validate():
-        return _item_page(comment, 400, decision_form=form)
+        return _item_page(comment, invalid_status(), decision_form=form)
     try:
         services.decide(
             current_user, comment_id, form.version.data, form.action.data,
@@ -198,7 +198,7 @@ def decide(comment_id: int):
         return _item_page(_comment_or_404(comment_id), 409, conflict=str(error), decision_form=form)
     except services.InvalidInput as error:
         form.add_errors(error.errors)
-        return _item_page(_comment_or_404(comment_id), 400, decision_form=form)
+        return _item_page(_comment_or_404(comment_id), invalid_status(), decision_form=form)
     except services.ModerationError as error:
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, decision_form=form)
@@ -212,14 +212,14 @@ def redact(comment_id: int):
     comment = _comment_or_404(comment_id)
     form = forms.RedactForm(prefix="redact")
     if not form.validate():
-        return _item_page(comment, 400, redact_form=form)
+        return _item_page(comment, invalid_status(), redact_form=form)
     try:
         services.redact(current_user, comment_id, form.version.data, form.passage_list(), form.reason.data or "")
     except services.DecisionConflict as error:
         return _item_page(_comment_or_404(comment_id), 409, conflict=str(error), redact_form=form)
     except services.InvalidInput as error:
         form.add_errors(error.errors)
-        return _item_page(_comment_or_404(comment_id), 400, redact_form=form)
+        return _item_page(_comment_or_404(comment_id), invalid_status(), redact_form=form)
     flash(_("Die Textstellen wurden entfernt. Der ursprüngliche Text steht im Moderationsprotokoll."), "success")
     return redirect(url_for(".item", comment_id=comment_id))
 
@@ -232,12 +232,12 @@ def block(comment_id: int):
         abort(404)
     form = forms.BlockForm(prefix="block")
     if not form.validate():
-        return _item_page(comment, 400, block_form=form)
+        return _item_page(comment, invalid_status(), block_form=form)
     try:
         services.block_author(current_user, comment.author_id, form.period.data, form.reason.data, comment_id)
     except services.InvalidInput as error:
         form.add_errors(error.errors)
-        return _item_page(_comment_or_404(comment_id), 400, block_form=form)
+        return _item_page(_comment_or_404(comment_id), invalid_status(), block_form=form)
     except services.ModerationError as error:
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, block_form=form)
@@ -252,12 +252,12 @@ def answer(comment_id: int):
     require(services.may_answer(current_user, comment))
     form = forms.AnswerForm(prefix="answer")
     if not form.validate():
-        return _item_page(comment, 400, answer_form=form)
+        return _item_page(comment, invalid_status(), answer_form=form)
     try:
         reply = services.answer(current_user, comment_id, form.body.data)
     except services.InvalidInput as error:
         form.add_errors(error.errors)
-        return _item_page(_comment_or_404(comment_id), 400, answer_form=form)
+        return _item_page(_comment_or_404(comment_id), invalid_status(), answer_form=form)
     except services.ModerationError as error:
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, answer_form=form)
@@ -333,7 +333,7 @@ def reasons():
             flash(_("Die Textvorlage wurde angelegt."), "success")
             return redirect(url_for(".reasons"))
     return render_template("moderation/reasons.html", form=form, templates=queries.reason_templates()), \
-        400 if form.errors else 200
+        form_status(form)
 
 
 def _reason_data(form: forms.ReasonTemplateForm) -> administration.ReasonData:
@@ -354,7 +354,7 @@ def reason_edit(template_id: int):
         else:
             flash(_("Die Textvorlage wurde gespeichert."), "success")
             return redirect(url_for(".reasons"))
-    return render_template("moderation/reason_form.html", form=form, template=template), 400 if form.errors else 200
+    return render_template("moderation/reason_form.html", form=form, template=template), form_status(form)
 
 
 @bp.post("/begruendungen/<id:template_id>/loeschen")
@@ -385,7 +385,7 @@ def hold_list():
             flash(_("Der Eintrag wurde der Prüfliste hinzugefügt."), "success")
             return redirect(url_for(".hold_list"))
     return render_template("moderation/hold_list.html", form=form, patterns=queries.hold_patterns()), \
-        400 if form.errors else 200
+        form_status(form)
 
 
 @bp.post("/pruefliste/<id:pattern_id>/loeschen")
@@ -424,4 +424,4 @@ def milestone_modes():
     return render_template(
         "moderation/milestone_modes.html", form=form, milestones=queries.milestones_with_mode(),
         site_mode=get_setting("moderation_mode"),
-    ), 400 if form.errors else 200
+    ), form_status(form)

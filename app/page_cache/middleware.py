@@ -52,7 +52,10 @@ class PageCacheMiddleware:
 
     def __call__(self, environ, start_response):
         method = environ["REQUEST_METHOD"]
-        if method not in ("GET", "HEAD") or self._personal(environ):
+        # Only the public host (BASE_URL): another Host goes to Flask, which checks TRUSTED_HOSTS,
+        # and an answer built for a forged one is never kept.
+        if (method not in ("GET", "HEAD") or self._personal(environ)
+                or environ.get("HTTP_HOST", "").lower() != self.host):
             return self.wsgi_app(environ, start_response)
         key = self._key(environ)
         if key is None:
@@ -161,8 +164,6 @@ class PageCacheMiddleware:
     def _storable(self, environ, collector: tagging.Collector, answer: dict) -> bool:
         if not collector.storable or not answer.get("status", "").startswith("200 "):
             return False
-        if environ.get("HTTP_HOST", "").lower() != self.host:
-            return False  # absolute URLs come from BASE_URL, but never keep what a forged Host asked
         for name, value in answer["headers"]:
             lower = name.lower()
             if lower == "set-cookie":

@@ -141,6 +141,15 @@ def _comment_or_404(comment_id: int):
     return comment
 
 
+def _published_comment_or_404(comment_id: int):
+    """A published comment, else 404: a comment that is not shown answers exactly like a missing
+    one, so its status, its milestone and that it exists at all stay unknown."""
+    comment = _comment_or_404(comment_id)
+    if comment.status != CommentStatus.PUBLISHED:
+        abort(404)
+    return comment
+
+
 def _status_of(error: services.ParticipationError) -> int:
     return next((code for kind, code in REFUSAL_STATUS.items() if isinstance(error, kind)), 400)
 
@@ -228,15 +237,13 @@ def new_comment(slug: str):
 @_limits("comment")
 @login_required
 def reply(comment_id: int):
-    parent = _comment_or_404(comment_id)
+    # For every method, before the form: the page quotes the parent, also when a POST fails.
+    parent = _published_comment_or_404(comment_id)
     if parent.parent_id is not None:
         abort(404)
     milestone = parent.milestone
     form = forms.ReplyForm()
     who = queries.participant(current_user, milestone)
-    # For every method: the page quotes the parent, and a failed POST shows the page again.
-    if parent.status != CommentStatus.PUBLISHED:
-        return _refused(services.NotPossible(_("Auf diesen Kommentar kann nicht geantwortet werden.")), milestone)
     if form.validate_on_submit():
         try:
             comment = services.post_comment(current_user, milestone, form.body.data, parent=parent)
@@ -267,6 +274,8 @@ def edit(comment_id: int):
         return _back_to_comment(comment, flash_text=_published_text(comment) if comment.status == CommentStatus.PENDING
                                 else _("Ihr Kommentar wurde geändert."))
     if request.method == "GET" and not services.can_edit(current_user, comment):
+        if services.was_redacted(comment):
+            return _refused(services.EditWindowOver(services.REDACTED_TEXT), comment.milestone)
         return _refused(services.EditWindowOver(_(
             "Dieser Kommentar kann nicht mehr bearbeitet werden: Kommentare lassen sich nur in den "
             "ersten %(num)d Minuten nach dem Schreiben ändern.", num=current_app.config["COMMENT_EDIT_MINUTES"],
@@ -428,7 +437,7 @@ def withdraw_support(slug: str):
 @_limits("vote")
 @login_required
 def rate(comment_id: int):
-    comment = _comment_or_404(comment_id)
+    comment = _published_comment_or_404(comment_id)
     value = request.form.get("rating", "")
     if not forms.ActionForm().validate_on_submit() or value not in services.RATING_VALUES:
         return _refused(services.NotPossible(_("Diese Bewertung gibt es nicht.")), comment.milestone)
@@ -446,10 +455,8 @@ def rate(comment_id: int):
 @_limits("flag")
 @login_required
 def flag(comment_id: int):
-    comment = _comment_or_404(comment_id)
     # Before the form: the page quotes the comment, also when a POST fails.
-    if comment.status != CommentStatus.PUBLISHED:
-        return _refused(services.NotPossible(_("Dieser Kommentar kann nicht gemeldet werden.")), comment.milestone)
+    comment = _published_comment_or_404(comment_id)
     form = forms.FlagForm()
     if form.validate_on_submit():
         try:

@@ -157,18 +157,35 @@ def is_staff_content(comment: Comment) -> bool:
     return comment.is_official or (comment.author is not None and comment.author.is_staff)
 
 
+REDACTED_TEXT = _l(
+    "Dieser Kommentar kann nicht mehr bearbeitet werden, weil die Moderation darin Angaben entfernt hat."
+)
+
+
 def edit_deadline(comment: Comment):
     return comment.created_at + timedelta(minutes=current_app.config["COMMENT_EDIT_MINUTES"])
 
 
 def can_edit(user: User | None, comment: Comment) -> bool:
-    """The author, within the edit window, while the comment is published or waiting."""
+    """The author, within the edit window, while the comment is published or waiting and no
+    moderator has redacted it."""
     return (
         is_signed_in(user)
         and comment.author_id == user.id
         and comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING)
         and utcnow() <= edit_deadline(comment)
+        # Last: one query, asked only about the viewer's own comments within the window.
+        and not was_redacted(comment)
     )
+
+
+def was_redacted(comment: Comment) -> bool:
+    """A moderator cut passages out of the comment (the moderation log has a redaction)."""
+    return db.session.scalar(
+        select(ModerationDecision.id)
+        .where(ModerationDecision.comment_id == comment.id, ModerationDecision.action == ModerationAction.REDACT.value)
+        .limit(1)
+    ) is not None
 
 
 def can_delete(user: User | None, comment: Comment) -> bool:
@@ -301,6 +318,9 @@ def edit_comment(user: User, comment: Comment, body: str) -> Comment:
             "Kommentare können nur in den ersten %(num)d Minuten nach dem Schreiben bearbeitet werden.",
             num=minutes,
         ))
+    # An edit could put back what the moderator removed (often a third person's data).
+    if was_redacted(comment):
+        raise EditWindowOver(REDACTED_TEXT)
     milestone = comment.milestone
     closed = comments_closed_reason(milestone)
     if closed is not None and not comment.is_official:

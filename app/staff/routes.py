@@ -19,7 +19,7 @@ from flask_wtf.csrf import CSRFError
 from app.auth import services as auth
 from app.auth.decorators import admin_required
 from app.auth.forms import ResetPasswordForm
-from app.backend.csrf import csrf_refused, rerun_after_csrf_error
+from app.backend.csrf import invalid_status, rerun_after_csrf_error
 from app.backend.services import ValidationFailed
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
@@ -33,11 +33,6 @@ bp.register_error_handler(CSRFError, rerun_after_csrf_error)
 
 # Buttons on an account's page: endpoint -> form prefix (unique ids with several forms on a page).
 ACTIONS = ("deactivate", "reactivate", "reset_second_factor", "resend_invitation")
-
-
-def invalid_status() -> int:
-    """A form that did not pass: 422, or 400 when its CSRF token was missing or expired."""
-    return 400 if csrf_refused() else 422
 
 
 @bp.after_request

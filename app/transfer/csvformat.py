@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from functools import cache
 from dataclasses import dataclass
 from datetime import date
@@ -25,21 +26,29 @@ CANDIDATE_DELIMITERS = (";", ",", "\t")
 MAX_CELL_LENGTH = 100_000
 
 # A cell that a spreadsheet would run as a formula starts with one of these characters
-# (OWASP "CSV injection"). Export prefixes such cells with an apostrophe. Cells that
-# already start with apostrophes before such a character get one more, so that the
-# import can remove exactly one and every value survives the round trip unchanged.
-_GUARDED = re.compile(r"'*[=+\-@\t\r]")
-_GUARD_ADDED = re.compile(r"'+[=+\-@\t\r]")
+# (OWASP "CSV injection"), also after leading white space or a line break that the spreadsheet
+# skips, and also in a compatibility form that it folds to one of them (the fullwidth
+# "＝＋－＠" typed with an East Asian input method, a no-break or ideographic space): the first
+# character counts in its NFKC form. Export prefixes such cells with an apostrophe. Cells that
+# already start with apostrophes before such a character get one more, so that the import can
+# remove exactly one and every value survives the round trip unchanged.
+_GUARDED_STARTS = frozenset("=+-@ \t\r\n")
+
+
+def _guarded(cell: str) -> bool:
+    """After any apostrophes, the cell starts with a character a spreadsheet may run or skip."""
+    rest = cell.lstrip("'")
+    return bool(rest) and unicodedata.normalize("NFKC", rest[0])[:1] in _GUARDED_STARTS
 
 
 def neutralise(cell: str) -> str:
     """The cell as written to the file: formula-like text is prefixed with an apostrophe."""
-    return "'" + cell if _GUARDED.match(cell) else cell
+    return "'" + cell if _guarded(cell) else cell
 
 
 def restore(cell: str) -> str:
     """The inverse of neutralise(): drop the apostrophe the export added."""
-    return cell[1:] if _GUARD_ADDED.match(cell) else cell
+    return cell[1:] if cell.startswith("'") and _guarded(cell) else cell
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.auth.decorators import roles_required
-from app.backend.csrf import csrf_refused, rerun_after_csrf_error
+from app.backend.csrf import invalid_status, rerun_after_csrf_error
 from app.i18n import LocalizedBlueprint, current_language
 from app.models import Role
 from app.transfer import services
@@ -19,11 +19,6 @@ bp = LocalizedBlueprint("transfer", __name__)
 bp.register_error_handler(CSRFError, rerun_after_csrf_error)
 
 editor_required = roles_required(Role.ADMIN, Role.EDITOR)
-
-
-def invalid_status() -> int:
-    """A form that did not pass: 422, or 400 when its CSRF token was missing or expired."""
-    return 400 if csrf_refused() else 422
 
 
 @bp.after_request

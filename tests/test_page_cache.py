@@ -644,3 +644,21 @@ def test_a_subscription_shows_nowhere_public_and_leaves_every_page_cached(app, v
         response = visitor.get(path)
         assert response.hit, path
         assert response.data.decode() == texts[path]
+
+
+def test_an_unreachable_redis_serves_pages_and_keeps_writes(db, town):
+    """Redis down: anonymous pages are rendered as without a cache, and writes still commit."""
+    app = create_app(TestingConfig, PAGE_CACHE_ENABLED=True, PAGE_CACHE_URL="redis://127.0.0.1:1/0")
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        if _db.engine.dialect.name == "sqlite":
+            _db.create_all()
+        milestone = make_milestone(title="Ohne Redis", slug="ohne-redis")
+        _db.session.commit()
+        client = app.test_client()
+        assert client.get("/etappenziele/ohne-redis").status_code == 200
+        milestone = fresh(Milestone, milestone.id)
+        milestone.title = "Ohne Redis geändert"
+        commit()  # the tags cannot be bumped: logged, the commit stands
+        assert "Ohne Redis geändert" in client.get("/etappenziele/ohne-redis").get_data(as_text=True)
+        _db.session.remove()

@@ -28,6 +28,7 @@ ENTITY_HEADERS = frozenset({
 CONDITIONAL_HEADERS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
 MAX_QUERY_LENGTH = 512
 STATS_EVERY_SECONDS = 5.0
+STORE_RETRY_SECONDS = 10.0
 CHECKED_LIMIT = 20_000
 
 
@@ -47,6 +48,7 @@ class PageCacheMiddleware:
         self._counts_flushed = time.monotonic()
         # key -> (generation the page was stored at, generation its tags were last found current)
         self._checked: dict[str, tuple[int, int]] = {}
+        self._down_until = 0.0
 
     # -- the request ------------------------------------------------------------------------
 
@@ -55,20 +57,34 @@ class PageCacheMiddleware:
         # Only the public host (BASE_URL): another Host goes to Flask, which checks TRUSTED_HOSTS,
         # and an answer built for a forged one is never kept.
         if (method not in ("GET", "HEAD") or self._personal(environ)
-                or environ.get("HTTP_HOST", "").lower() != self.host):
+                or environ.get("HTTP_HOST", "").lower() != self.host
+                or time.monotonic() < self._down_until):
             return self.wsgi_app(environ, start_response)
         key = self._key(environ)
         if key is None:
             return self.wsgi_app(environ, start_response)
         started = time.perf_counter()
-        entry = self.pages.get(key)
-        if entry is not None and self._current(key, entry):
+        try:
+            entry = self.pages.get(key)
+            current = entry is not None and self._current(key, entry)
+        except Exception:  # the store is unreachable: answer as if there were no cache
+            self._store_failed()
+            return self.wsgi_app(environ, start_response)
+        if current:
             self._count("hits")
             return self._serve(entry, environ, start_response, started)
         if method == "HEAD":
             return self.wsgi_app(environ, start_response)
         self._count("misses")
         return self._render(key, environ, start_response)
+
+    def _store_failed(self) -> None:
+        now = time.monotonic()
+        # Leave the store alone for a while: a store that times out must not slow every request.
+        self._down_until = now + STORE_RETRY_SECONDS
+        if now - getattr(self, "_failure_logged", -60.0) >= 60.0:
+            self._failure_logged = now
+            logging.getLogger(__name__).error("page cache store unreachable; answering without it", exc_info=True)
 
     def _personal(self, environ) -> bool:
         cookies = environ.get("HTTP_COOKIE")
@@ -126,8 +142,12 @@ class PageCacheMiddleware:
     def _render(self, key: str, environ, start_response):
         # Render the whole answer even for a conditional request, so that it can be stored;
         # the validators are then checked here, as on a hit.
+        try:
+            generation = self.tags.generation()
+        except Exception:
+            self._store_failed()
+            return self.wsgi_app(environ, start_response)
         conditional = {name: environ.pop(name) for name in CONDITIONAL_HEADERS if name in environ}
-        generation = self.tags.generation()
         collector = tagging.Collector()
         token = tagging.collector.set(collector)
         answer: dict = {}
@@ -154,7 +174,11 @@ class PageCacheMiddleware:
         finally:
             if hasattr(body, "close"):
                 body.close()
-        entry = self._store(key, collector, answer, content, generation)
+        try:
+            entry = self._store(key, collector, answer, content, generation)
+        except Exception:
+            self._store_failed()
+            entry = None
         environ.update(conditional)
         if entry is not None:
             return self._serve(entry, environ, start_response, None)

@@ -662,3 +662,20 @@ def test_an_unreachable_redis_serves_pages_and_keeps_writes(db, town):
         commit()  # the tags cannot be bumped: logged, the commit stands
         assert "Ohne Redis geändert" in client.get("/etappenziele/ohne-redis").get_data(as_text=True)
         _db.session.remove()
+
+
+def test_writes_to_rows_whose_foreign_keys_are_not_loaded_invalidate_every_reader(app, town):
+    """An expired row changed in a new transaction: its scope is unknown, so the table's tag goes."""
+    from app.page_cache import tags as tagging
+    comment = make_comment(town["a"], town["citizen"], "Wird verborgen.")
+    commit()
+    comment = fresh(Comment, comment.id)
+    _db.session.expire(comment, ["milestone_id"])
+    seen: list[set] = []
+    tagging._on_commit.insert(0, seen.append)
+    try:
+        comment.status = "hidden"
+        commit()
+    finally:
+        tagging._on_commit.pop(0)
+    assert "comment" in seen[0] and f"comment:{comment.id}" in seen[0]

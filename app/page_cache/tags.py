@@ -241,11 +241,18 @@ def _pending(session: Session) -> set[str]:
     return session.info.setdefault(PENDING_KEY, set())
 
 
+_UNLOADED = object()
+
+
 def _foreign_key_values(table: Table, get) -> list[str]:
+    """The tags `t.c=value` of a row's foreign keys; `t` itself (every reader of the table)
+    when one of them is not loaded (an expired attribute), since then nobody knows its scope."""
     tags = []
     for column in table.columns:
         if column.foreign_keys:
             value = get(column)
+            if value is _UNLOADED:
+                return [table.name]
             if value is not None:
                 tags.append(f"{table.name}.{column.name}={value}")
     return tags
@@ -288,7 +295,7 @@ def _object_tags(obj, change: str) -> set[str]:
 
     def current_value(column):
         prop = _property(mapper, column)
-        return state.dict.get(prop.key) if prop is not None else None
+        return state.dict.get(prop.key, _UNLOADED) if prop is not None else None
 
     if change != "update":
         return tags | row_change_tags(table, key, None, set(_foreign_key_values(table, current_value)))
@@ -363,7 +370,7 @@ def write_tags(statement, parameters, session: Session | None = None) -> set[str
         if held is None:
             return {name}
         state = inspect(held)
-        committed = {column: state.committed_state.get(prop.key, state.dict.get(prop.key))
+        committed = {column: state.committed_state.get(prop.key, state.dict.get(prop.key, _UNLOADED))
                      for column in table.columns if (prop := _property(mapper, column)) is not None}
         foreign_keys = set(_foreign_key_values(table, lambda column: committed.get(column)))
         tags |= row_change_tags(table, key, set_columns, foreign_keys)

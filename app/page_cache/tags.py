@@ -48,8 +48,9 @@ from sqlalchemy.sql.schema import Column
 from sqlalchemy.sql.selectable import Alias, Join, Select
 
 EVERYTHING = "*"
-# A page that loads more rows of one table than this carries `t~rows` instead of a tag each.
-ROW_TAG_LIMIT = 30
+# A page that loads more rows of one table than this carries `t~rows` instead of a tag each
+# (a list page with its sub-milestones stays under it, so a vote changes only the lists that show it).
+ROW_TAG_LIMIT = 100
 PENDING_KEY = "page_cache_pending_tags"
 
 

@@ -18,6 +18,7 @@ pytest_plugins = ["tests.plugins"]
 def pytest_configure(config):
     config.addinivalue_line("markers", "postgres: needs the PostgreSQL database (TEST_DATABASE_URL)")
     config.addinivalue_line("markers", "browser: drives Debian chromium through Playwright")
+    config.addinivalue_line("markers", "app_config(**overrides): configuration of the `app` fixture's app")
 
 
 class FreshContextClient(FlaskClient):
@@ -65,9 +66,13 @@ def _empty_database() -> None:
 
 
 @pytest.fixture
-def app():
-    """A fresh application with an empty database for each test."""
-    app = create_app(TestingConfig)
+def app(request):
+    """A fresh application with an empty database for each test; `@pytest.mark.app_config(KEY=value)`
+    on the test or its module changes its configuration (the test's marker wins)."""
+    overrides: dict = {}
+    for marker in reversed(list(request.node.iter_markers("app_config"))):
+        overrides.update(marker.kwargs)
+    app = create_app(TestingConfig, **overrides)
     app.test_client_class = FreshContextClient
     with app.app_context():
         _empty_database()

@@ -9,47 +9,36 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from app import create_app, page_cache
+from app import progress
 from app.admin_settings import services as settings_services
+from app.auth.passwords import hash_password
 from app.backend import catalog
 from app.backend import services as backend
 from app.backend.services import ProgressData
 from app.citizens import services as citizens
 from app.extensions import db as _db
-from app.models import Comment, Milestone, Role
+from app.models import Comment, Milestone
 from app.moderation import services as moderation
-from app.participation import services as participation
+from app.page_cache import tags as tagging
 from app.participation.forms import new_form_stamp
+from app.settings import set_setting
 from app.transfer import services as transfer
-from config import TestingConfig
 from tests.builders import make_champion, make_department, make_field, make_milestone, make_update
 from tests.builders_participation import make_admin, make_citizen, make_comment, make_editor, make_moderator, sign_in
-from tests.conftest import FreshContextClient, _empty_database
 from tests.test_backend_services import data_of
 
-pytestmark = pytest.mark.postgres
+# The page cache on, with tag versions in this process.
+pytestmark = [pytest.mark.postgres, pytest.mark.app_config(PAGE_CACHE_ENABLED=True)]
 
 PASSWORD = "ein langes Passwort 123"
-
-
-@pytest.fixture
-def app():
-    """The suite's app with the page cache switched on (tag versions in this process)."""
-    app = create_app(TestingConfig, PAGE_CACHE_ENABLED=True)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        _empty_database()
-        yield app
-        _db.session.remove()
-        if _db.engine.dialect.name != "sqlite":
-            _empty_database()
-        _db.engine.dispose()
 
 
 class Visitor:
@@ -105,7 +94,6 @@ def town(db):
         other=make_citizen(display_name="Otto Other"),
     )
     for person in people.values():
-        from app.auth.passwords import hash_password
         person.password_hash = hash_password(PASSWORD)
     db.session.commit()
     return dict(a=a, b=b, field_a=field_a, field_b=field_b, department=department, **people)
@@ -150,19 +138,14 @@ def test_a_hit_sends_the_same_headers_as_the_miss(app, visitor, town):
         assert "Content-Security-Policy" in hit.headers
 
 
-def test_widget_hits_keep_their_frame_ancestors(db, town):
-    app = create_app(TestingConfig, PAGE_CACHE_ENABLED=True, EMBED_ALLOWED_ORIGINS=["https://www.musterstadt.de"])
-    with app.app_context():
-        _db.create_all() if _db.engine.dialect.name == "sqlite" else None
-        make_milestone(title="Widget", slug="widget-ziel")
-        _db.session.commit()
-        visitor = Visitor(app)
-        miss = visitor.get("/einbetten/etappenziel/widget-ziel")
-        hit = visitor.get("/einbetten/etappenziel/widget-ziel")
-        assert hit.hit
-        assert "frame-ancestors 'self' https://www.musterstadt.de" in hit.headers["Content-Security-Policy"]
-        assert hit.headers["Content-Security-Policy"] == miss.headers["Content-Security-Policy"]
-        _db.session.remove()
+@pytest.mark.app_config(EMBED_ALLOWED_ORIGINS=["https://www.musterstadt.de"])
+def test_widget_hits_keep_their_frame_ancestors(visitor, town):
+    path = f"/einbetten/etappenziel/{town['a'].slug}"
+    miss = visitor.get(path)
+    hit = visitor.get(path)
+    assert hit.hit
+    assert "frame-ancestors 'self' https://www.musterstadt.de" in hit.headers["Content-Security-Policy"]
+    assert hit.headers["Content-Security-Policy"] == miss.headers["Content-Security-Policy"]
 
 
 def test_etag_and_last_modified_answer_304_from_the_cache(app, visitor, town):
@@ -210,25 +193,17 @@ def test_signed_in_answers_are_neither_stored_nor_served_from_the_cache(app, vis
     assert visitor.get("/").get_data(as_text=True) == texts["/"]
 
 
-def test_answers_that_set_a_cookie_or_carry_a_form_token_are_not_stored(db, town):
-    app = create_app(TestingConfig, PAGE_CACHE_ENABLED=True, WTF_CSRF_ENABLED=True)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        if _db.engine.dialect.name == "sqlite":
-            _db.create_all()
-        make_milestone(title="Mit Formular", slug="mit-formular")
-        _db.session.commit()
-        visitor = Visitor(app)
-        stored_before = visitor.cache.statistics()["stored"]
-        # Anonymous forms carry a CSRF token and start a session.
-        for path in ("/konto/anmelden", "/konto/registrieren", "/abonnieren?etappenziel=mit-formular"):
-            response = visitor.client.get(path)
-            assert response.status_code == 200, path
-            assert "Set-Cookie" in response.headers
-            assert response.headers["Cache-Control"] == "private, no-store"
-            visitor.client.delete_cookie("session")
-        assert visitor.cache.statistics()["stored"] == stored_before
-        _db.session.remove()
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_answers_that_set_a_cookie_or_carry_a_form_token_are_not_stored(visitor, town):
+    stored_before = visitor.cache.statistics()["stored"]
+    # Anonymous forms carry a CSRF token and start a session.
+    for path in ("/konto/anmelden", "/konto/registrieren", f"/abonnieren?etappenziel={town['a'].slug}"):
+        response = visitor.client.get(path)
+        assert response.status_code == 200, path
+        assert "Set-Cookie" in response.headers
+        assert response.headers["Cache-Control"] == "private, no-store"
+        visitor.client.delete_cookie("session")
+    assert visitor.cache.statistics()["stored"] == stored_before
 
 
 def test_no_stored_entry_ever_has_a_set_cookie_or_a_private_header(app, visitor, town):
@@ -267,43 +242,30 @@ def test_not_found_and_redirects_are_not_stored(app, visitor, town):
     assert visitor.cache.statistics()["stored"] == stored
 
 
-def test_a_forged_host_or_forwarded_host_is_never_stored(db, town):
-    app = create_app(TestingConfig, PAGE_CACHE_ENABLED=True, PROXY_FIX_COUNT=1,
-                     BASE_URL="https://etappen.musterstadt.de")
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        if _db.engine.dialect.name == "sqlite":
-            _db.create_all()
-        make_milestone(title="Host", slug="host-ziel")
-        _db.session.commit()
-        visitor = Visitor(app)
-        for headers in ({"Host": "boese.example"}, {"Host": "etappen.musterstadt.de", "X-Forwarded-Host": "boese.example"}):
-            for path in ("/", "/feeds/fortschritt.atom", "/api/v1/milestones", "/sitemap.xml"):
-                response = visitor.client.get(path, headers=headers)
-                assert response.status_code == 200
-                assert b"boese.example" not in response.data
-        assert visitor.cache.statistics()["stored"] == 0
-        # The real host is stored, and its absolute links come from BASE_URL.
-        real = {"Host": "etappen.musterstadt.de", "X-Forwarded-Proto": "https"}
-        visitor.client.get("/feeds/fortschritt.atom", headers=real)
-        assert visitor.get("/feeds/fortschritt.atom", headers=real).hit
-        # Another host is never answered from the cache (Flask checks it against TRUSTED_HOSTS).
-        served = visitor.get("/feeds/fortschritt.atom", headers={"Host": "boese.example"})
-        assert not served.hit and b"https://etappen.musterstadt.de/" in served.data and b"boese.example" not in served.data
-        _db.session.remove()
+@pytest.mark.app_config(PROXY_FIX_COUNT=1, BASE_URL="https://etappen.musterstadt.de")
+def test_a_forged_host_or_forwarded_host_is_never_stored(visitor, town):
+    for headers in ({"Host": "boese.example"}, {"Host": "etappen.musterstadt.de", "X-Forwarded-Host": "boese.example"}):
+        for path in ("/", "/feeds/fortschritt.atom", "/api/v1/milestones", "/sitemap.xml"):
+            response = visitor.client.get(path, headers=headers)
+            assert response.status_code == 200
+            assert b"boese.example" not in response.data
+    assert visitor.cache.statistics()["stored"] == 0
+    # The real host is stored, and its absolute links come from BASE_URL.
+    real = {"Host": "etappen.musterstadt.de", "X-Forwarded-Proto": "https"}
+    visitor.client.get("/feeds/fortschritt.atom", headers=real)
+    assert visitor.get("/feeds/fortschritt.atom", headers=real).hit
+    # Another host is never answered from the cache (Flask checks it against TRUSTED_HOSTS).
+    served = visitor.get("/feeds/fortschritt.atom", headers={"Host": "boese.example"})
+    assert not served.hit and b"https://etappen.musterstadt.de/" in served.data and b"boese.example" not in served.data
 
 
-def test_the_cache_can_be_switched_off(db, town):
-    app = create_app(TestingConfig, PAGE_CACHE_ENABLED=False)
-    with app.app_context():
-        if _db.engine.dialect.name == "sqlite":
-            _db.create_all()
-        client = app.test_client()
-        client.get("/")
-        client.get("/")
-        assert app.extensions["page_cache"].statistics()["hits"] == 0
-        assert app.extensions["page_cache"].middleware is None
-        _db.session.remove()
+@pytest.mark.app_config(PAGE_CACHE_ENABLED=False)
+def test_the_cache_can_be_switched_off(app, town):
+    client = app.test_client()
+    client.get("/")
+    client.get("/")
+    assert app.extensions["page_cache"].statistics()["hits"] == 0
+    assert app.extensions["page_cache"].middleware is None
 
 
 # --- every kind of write shows on the next request, and only where it shows ----------------------
@@ -363,10 +325,8 @@ def test_an_official_answer_a_decision_and_a_redaction_show_at_once(app, visitor
 
 def test_auto_hide_after_flags_and_a_rating_show_at_once(app, visitor, town):
     a = town["a"]
-    with app.app_context():
-        from app.settings import set_setting
-        set_setting("auto_hide_flags", 1)
-        commit()
+    set_setting("auto_hide_flags", 1)
+    commit()
     comment = make_comment(a, town["citizen"], "Ein Kommentar, der gemeldet wird.")
     commit()
     visitor.warm(page(a))
@@ -447,7 +407,6 @@ def test_a_slug_rename_redirects_the_old_address_at_once(app, visitor, town):
 def test_settings_theme_logo_and_text_pages_show_at_once(app, visitor, town):
     visitor.warm("/", "/theme.css", "/impressum", page(town["a"]))
     current = settings_services.current_settings()
-    from dataclasses import replace
     settings_services.update_settings(town["admin"], replace(current, municipality_name="Beispielhausen",
                                                               primary_color="#1c4f8a"))
     commit()
@@ -495,7 +454,6 @@ def test_account_deletion_shows_on_the_pages_with_the_authors_comments(app, visi
 
 
 def test_the_municipal_day_passing_midnight_changes_overdue_pages(app, visitor, town, monkeypatch):
-    from app import progress
     a = fresh(Milestone, town["a"].id)
     visitor.warm(page(a), "/")
     assert "überfällig" not in visitor.get(page(a)).get_data(as_text=True).lower()
@@ -509,8 +467,6 @@ def test_the_municipal_day_passing_midnight_changes_overdue_pages(app, visitor, 
 def test_entries_expire_at_municipal_midnight(app, visitor, town):
     visitor.warm("/")
     entry = next(iter(visitor.cache.pages._pages.values()))
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
     expires = datetime.fromtimestamp(entry.expires, ZoneInfo("Europe/Berlin"))
     assert (expires.hour, expires.minute, expires.second) == (0, 0, 0)
     assert expires - datetime.now(ZoneInfo("Europe/Berlin")) <= timedelta(days=1)
@@ -557,7 +513,6 @@ def test_a_write_during_rendering_does_not_store_the_old_state(app, visitor, tow
 
 def test_tags_of_reads_follow_keys_foreign_keys_and_counters(app, town):
     """The read side: a page carries row tags, scoped tags and counter tags, not whole tables."""
-    from app.page_cache import tags as tagging
     collector = tagging.Collector()
     token = tagging.collector.set(collector)
     try:
@@ -613,22 +568,15 @@ def test_a_crawl_as_a_signed_in_user_is_never_stored_nor_served_from_the_cache(a
             assert response.headers.get("Cache-Control") == "private, no-store", path
 
 
-def test_hits_and_misses_are_marked_in_the_request_log(db, town, caplog):
-    app = create_app(TestingConfig, PAGE_CACHE_ENABLED=True, LOG_REQUESTS=True)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        if _db.engine.dialect.name == "sqlite":
-            _db.create_all()
-        make_milestone(title="Protokoll", slug="protokoll")
-        _db.session.commit()
-        client = app.test_client()
-        with caplog.at_level("INFO", logger="etappen.request"):
-            client.get("/etappenziele/protokoll")
-            client.get("/etappenziele/protokoll")
-        marks = [(record.fields["rule"], record.fields.get("cache")) for record in caplog.records
-                 if record.name == "etappen.request"]
-        assert marks == [("/etappenziele/<slug>", "miss"), ("/etappenziele/<slug>", "hit")]
-        _db.session.remove()
+@pytest.mark.app_config(LOG_REQUESTS=True)
+def test_hits_and_misses_are_marked_in_the_request_log(app, town, caplog):
+    client = app.test_client()
+    with caplog.at_level("INFO", logger="etappen.request"):
+        client.get(page(town["a"]))
+        client.get(page(town["a"]))
+    marks = [(record.fields["rule"], record.fields.get("cache")) for record in caplog.records
+             if record.name == "etappen.request"]
+    assert marks == [("/etappenziele/<slug>", "miss"), ("/etappenziele/<slug>", "hit")]
 
 
 def test_a_subscription_shows_nowhere_public_and_leaves_every_page_cached(app, visitor, town):
@@ -646,27 +594,19 @@ def test_a_subscription_shows_nowhere_public_and_leaves_every_page_cached(app, v
         assert response.data.decode() == texts[path]
 
 
-def test_an_unreachable_redis_serves_pages_and_keeps_writes(db, town):
+@pytest.mark.app_config(PAGE_CACHE_URL="redis://127.0.0.1:1/0")
+def test_an_unreachable_redis_serves_pages_and_keeps_writes(app, town):
     """Redis down: anonymous pages are rendered as without a cache, and writes still commit."""
-    app = create_app(TestingConfig, PAGE_CACHE_ENABLED=True, PAGE_CACHE_URL="redis://127.0.0.1:1/0")
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        if _db.engine.dialect.name == "sqlite":
-            _db.create_all()
-        milestone = make_milestone(title="Ohne Redis", slug="ohne-redis")
-        _db.session.commit()
-        client = app.test_client()
-        assert client.get("/etappenziele/ohne-redis").status_code == 200
-        milestone = fresh(Milestone, milestone.id)
-        milestone.title = "Ohne Redis geändert"
-        commit()  # the tags cannot be bumped: logged, the commit stands
-        assert "Ohne Redis geändert" in client.get("/etappenziele/ohne-redis").get_data(as_text=True)
-        _db.session.remove()
+    client = app.test_client()
+    assert client.get(page(town["a"])).status_code == 200
+    milestone = fresh(Milestone, town["a"].id)
+    milestone.title = "Ohne Redis geändert"
+    commit()  # the tags cannot be bumped: logged, the commit stands
+    assert "Ohne Redis geändert" in client.get(page(town["a"])).get_data(as_text=True)
 
 
 def test_writes_to_rows_whose_foreign_keys_are_not_loaded_invalidate_every_reader(app, town):
     """An expired row changed in a new transaction: its scope is unknown, so the table's tag goes."""
-    from app.page_cache import tags as tagging
     comment = make_comment(town["a"], town["citizen"], "Wird verborgen.")
     commit()
     comment = fresh(Comment, comment.id)

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import formatting, http_cache, i18n, layout, routing
+from app import deferred, formatting, http_cache, i18n, layout, routing
 from app import logging as app_logging
 from app.cli import register as register_cli
 from app.auth.permissions import PermissionDenied
@@ -72,6 +72,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     formatting.init_app(app)
     layout.init_app(app)
     backend_navigation.init_app(app)
+    deferred.init_app(app)
 
     register_blueprints(app)
     register_error_handlers(app)

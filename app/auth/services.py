@@ -20,6 +20,7 @@ from sqlalchemy import or_, update
 from app.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from app.auth.permissions import is_admin, require
 from app.auth.tokens import consume_token, issue_token, revoke_tokens
+from app.deferred import after_response
 from app.extensions import db
 from app.mail.services import send_mail
 from app.models import RecoveryCode, Role, TokenPurpose, User, utcnow
@@ -161,7 +162,15 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if an active account has this address; silent otherwise (no enumeration)."""
+    """Mail a reset link if an active account has this address; silent otherwise (no enumeration).
+
+    The look-up and the mail happen after the answer: its timing must not tell whether the
+    address has an account.
+    """
+    after_response(_mail_reset_link, normalize_email(email))
+
+
+def _mail_reset_link(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return

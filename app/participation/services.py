@@ -24,6 +24,7 @@ from app.auth.services import find_user_by_email
 from app.auth.tokens import consume_token, find_usable_token, issue_token
 from app.citizens.notifications import AuthorEvent, notify_comment_author
 from app.citizens.services import address_block
+from app.deferred import after_response
 from app.extensions import db
 from app.i18n import current_language
 from app.mail.services import send_mail
@@ -409,11 +410,12 @@ def guest_address_block(address: str) -> UserBlock | BlockedAddress | None:
     return block if block is not None else address_block(address)
 
 
-def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -> Comment | None:
+def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -> None:
     """A comment without an account: confirmed by a link in a mail, then always pre-moderated.
 
-    None for a blocked address: the visitor gets the same answer as any guest, and only the
-    owner of the address learns from a mail that the comment was not taken.
+    The input is checked at once; the comment is stored after the answer. A blocked address
+    gets the same answer as any guest, and only the owner of the address learns from a mail
+    that the comment was not taken.
     """
     if not get_setting("guest_comments") or not milestone.published:
         raise NotPossible(_l("Kommentare ohne Konto sind nicht möglich."))
@@ -428,10 +430,20 @@ def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -
     except EmailNotValidError:
         raise InvalidText(_l("Bitte geben Sie eine gültige E-Mail-Adresse an.")) from None
     text = checked_body(body)
+    # The block look-up, the comment and the mail come after the answer: its timing must not
+    # tell whether the address is blocked.
+    after_response(_store_guest_comment, milestone.id, name, address, text, current_language())
+
+
+def _store_guest_comment(milestone_id: int, name: str, address: str, text: str, locale: str) -> Comment | None:
+    """The comment of post_guest_comment() and its confirmation mail; None for a blocked address."""
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None:
+        return None
     block = guest_address_block(address)
     if block is not None:
         send_mail(address, _l("Ihr Kommentar wurde nicht angenommen"), "participation_guest_blocked",
-                  locale=current_language(), milestone=milestone, until=block.until)
+                  locale=locale, milestone=milestone, until=block.until)
         return None
     status = policy.initial_status(milestone, text, is_guest=True)
     comment = Comment(
@@ -453,7 +465,7 @@ def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -
         address,
         _l("Bitte bestätigen Sie Ihren Kommentar"),
         "participation_guest_confirm",
-        locale=current_language(),
+        locale=locale,
         milestone=milestone,
         guest_name=name,
         token=raw,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -14,6 +14,7 @@ from app import deferred, formatting, http_cache, i18n, layout, routing
 from app import logging as app_logging
 from app.cli import register as register_cli
 from app.auth.permissions import PermissionDenied
+from app.auth.routes import SESSION_NONCE_KEY
 from app.auth.routes import bp as auth_bp
 from app.auth.services import load_user_from_session_id
 from app.backend import navigation as backend_navigation
@@ -84,7 +85,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return load_user_from_session_id(user_id)
+    return load_user_from_session_id(user_id, session.get(SESSION_NONCE_KEY))
 
 
 def register_blueprints(app: Flask) -> None:

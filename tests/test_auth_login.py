@@ -1,11 +1,14 @@
 """Sign-in: login and logout, new session, local `next` only, throttling, header link."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db as _db
-from app.models import Role
+from app.models import RevokedSession, Role, utcnow
 from config import TestingConfig
 from tests.conftest import FreshContextClient
 from tests.builders_auth import PASSWORD, login, make_account, session_user_id
@@ -105,6 +108,45 @@ def test_sign_out_everywhere_ends_every_session_of_the_account(app, client, db):
     assert someone_else.get("/konto").status_code == 200
     login(client, "buerger@example.org")  # signing in again works
     assert client.get("/konto").status_code == 200
+
+
+def test_a_copy_of_the_cookie_is_worthless_after_logout(app, client, db):
+    make_account("buerger@example.org")
+    login(client, "buerger@example.org")
+    other_device = app.test_client()
+    login(other_device, "buerger@example.org")
+    copied = client.get_cookie("session").value
+
+    assert client.post("/konto/abmelden").status_code == 303
+
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/konto").status_code == 302
+    assert "Abmelden" not in thief.get("/").get_data(as_text=True)  # anonymous on every page
+    # Only this session ended: the other device stays signed in.
+    assert other_device.get("/konto").status_code == 200
+
+
+def test_logout_of_a_session_without_nonce_ends_all_sessions(app, client, db):
+    """A session opened before sessions had a nonce can only be ended with all others."""
+    user = make_account("buerger@example.org")
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    copied = client.get_cookie("session").value
+    assert client.post("/konto/abmelden").status_code == 303
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/konto").status_code == 302
+
+
+def test_purge_forgets_old_signed_out_sessions(app, client, db, runner):
+    make_account("buerger@example.org")
+    login(client, "buerger@example.org")
+    client.post("/konto/abmelden")
+    db.session.add(RevokedSession(nonce_hash="0" * 64, revoked_at=utcnow() - timedelta(days=40)))
+    db.session.commit()
+    assert runner.invoke(args=["mail", "purge"]).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(RevokedSession)) == 1
 
 
 @pytest.mark.parametrize("target", [

@@ -42,6 +42,8 @@ BACKEND_PAGES = frozenset(
 )
 
 PENDING_KEY = "pending_second_factor"
+# A random name for the session, revoked on the server when it signs out (app.__init__'s loader).
+SESSION_NONCE_KEY = "nonce"
 SETUP_SECRET_KEY = "totp_setup_secret"
 
 THROTTLE_TEXTS = {
@@ -155,6 +157,7 @@ def _renew_session(user) -> None:
     """A new session for the user: nothing from before survives (session fixation)."""
     session.clear()
     login_user(user)
+    session[SESSION_NONCE_KEY] = services.new_session_nonce()
 
 
 def _start_session(user) -> None:
@@ -256,6 +259,9 @@ def logout():
     if not form.validate_on_submit():
         # Expired form: a page with a fresh sign-out button instead of an error.
         return render_template("auth/logout.html", form=form), 400
+    if current_user.is_authenticated:
+        # Ended on the server too: a copy of the cookie taken before does not work afterwards.
+        services.end_session(current_user._get_current_object(), session.get(SESSION_NONCE_KEY))
     logout_user()
     session.clear()
     flash(_("Sie wurden abgemeldet."), "success")

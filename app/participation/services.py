@@ -23,6 +23,7 @@ from app.auth.permissions import PermissionDenied, can_edit_milestone, is_admin,
 from app.auth.services import find_user_by_email
 from app.auth.tokens import consume_token, find_usable_token, issue_token
 from app.citizens.notifications import AuthorEvent, notify_comment_author
+from app.citizens.names import IMPERSONATION_TEXT, impersonates_staff, visible_text
 from app.citizens.services import address_block
 from app.deferred import after_response
 from app.extensions import db
@@ -422,9 +423,11 @@ def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -
     closed = comments_closed_reason(milestone)
     if closed is not None:
         raise closed
-    name = " ".join(clean_text(name).split())
+    name = " ".join(visible_text(name).split())
     if not name or len(name) > GUEST_NAME_MAX:
         raise InvalidText(_l("Bitte geben Sie einen Namen mit höchstens %(max)d Zeichen an.", max=GUEST_NAME_MAX))
+    if impersonates_staff(name):
+        raise InvalidText(IMPERSONATION_TEXT)
     try:
         address = validate_email(clean_text(email), check_deliverability=False).normalized.lower()
     except EmailNotValidError:

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import deferred, formatting, http_cache, i18n, layout, routing
+from app import deferred, formatting, forms_base, http_cache, i18n, layout, routing
 from app import logging as app_logging
 from app.cli import register as register_cli
 from app.auth.permissions import PermissionDenied
@@ -50,6 +50,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     routing.init_app(app)
+    forms_base.init_app(app)
     config_class = CONFIGS[config or config_name()] if not isinstance(config, type) else config
     app.config.from_object(config_class)
     app.config.update(overrides)

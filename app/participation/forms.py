@@ -10,12 +10,12 @@ import time
 
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.forms_base import InputForm
 from app.layout import CSRF_TEXT
 from app.participation.csrf import csrf_failed
 from app.models import FlagReason
@@ -81,7 +81,7 @@ class MaxLength:
             )
 
 
-class ParticipationForm(FlaskForm):
+class ParticipationForm(InputForm):
     """A form that fails, keeping the input, after an expired CSRF token (see app.participation.csrf)."""
 
     def validate_on_submit(self, extra_validators=None) -> bool:
@@ -109,7 +109,8 @@ class AntiSpamForm(ParticipationForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if (self.website.data or "").strip():
+        # What was sent, before the single-line filter: a bot's control characters count too.
+        if any(value.strip() for value in self.website.raw_data or ()):
             self.form_errors.append(str(HONEYPOT_FILLED))
             valid = False
         age = stamp_age(self.form_started.data)

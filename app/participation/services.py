@@ -194,7 +194,8 @@ def clean_text(text: str | None) -> str:
 
 def checked_body(text: str | None) -> str:
     body = clean_text(text)
-    if not body:
+    # Only zero-width or other invisible characters would show as an empty comment.
+    if not visible_text(body).strip():
         raise InvalidText()
     maximum = current_app.config["COMMENT_MAX_LENGTH"]
     if len(body) > maximum:

@@ -14,7 +14,7 @@ from flask import Flask, has_request_context, request
 from flask import Request as FlaskRequest
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, PasswordField, StringField, TextAreaField
+from wtforms import Form, HiddenField, PasswordField, StringField, TextAreaField
 
 ENCODING_TEXT = _l(
     "Das Formular enthielt Zeichen, die nicht gelesen werden konnten (keine gültige UTF-8-Kodierung). "
@@ -35,8 +35,12 @@ def single_line(value):
 
 
 def _is_single_line(field_class) -> bool:
-    # Passwords are left exactly as typed: a filter must never change a secret.
-    return issubclass(field_class, StringField) and not issubclass(field_class, (TextAreaField, PasswordField))
+    # Passwords are left exactly as typed: a filter must never change a secret. Hidden fields
+    # (tokens, `next`) are checked as sent: "/\t/evil.example" must be refused, not become
+    # a harmless-looking "/ /evil.example".
+    return issubclass(field_class, StringField) and not issubclass(
+        field_class, (TextAreaField, PasswordField, HiddenField)
+    )
 
 
 class _SingleLineMeta:

@@ -113,6 +113,10 @@ class Config:
     LOGIN_LIMIT_PER_IP = env_str("LOGIN_LIMIT_PER_IP", "20 per minute;200 per hour")
     LOGIN_LIMIT_PER_ACCOUNT = env_str("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour")
     PASSWORD_RESET_LIMIT = env_str("PASSWORD_RESET_LIMIT", "5 per hour")
+    # Changing the password, switching the second factor off, new recovery codes: the current
+    # password is asked again. One budget for the three pages; per account counts wrong attempts.
+    REAUTH_LIMIT_PER_IP = env_str("REAUTH_LIMIT_PER_IP", "20 per minute;200 per hour")
+    REAUTH_LIMIT_PER_ACCOUNT = env_str("REAUTH_LIMIT_PER_ACCOUNT", "5 per minute;20 per hour")
     PASSWORD_RESET_HOURS = env_int("PASSWORD_RESET_HOURS", 2)
     SECOND_FACTOR_PENDING_MINUTES = env_int("SECOND_FACTOR_PENDING_MINUTES", 5)
     REQUIRE_ADMIN_2FA = env_bool("REQUIRE_ADMIN_2FA", False)

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import BadHost, Forbidden, HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import formatting, http_cache, i18n, layout, page_cache, rate_limits, routing
+from app import deferred, formatting, forms_base, http_cache, i18n, layout, page_cache, rate_limits, routing
 from app import logging as app_logging
 from app.cli import register as register_cli
 from app.auth.permissions import PermissionDenied
+from app.auth.routes import SESSION_NONCE_KEY
 from app.auth.routes import bp as auth_bp
 from app.auth.services import load_user_from_session_id
 from app.backend import navigation as backend_navigation
@@ -49,6 +50,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     routing.init_app(app)
+    forms_base.init_app(app)
     config_class = CONFIGS[config or config_name()] if not isinstance(config, type) else config
     app.config.from_object(config_class)
     app.config.update(overrides)
@@ -69,6 +71,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     formatting.init_app(app)
     layout.init_app(app)
     backend_navigation.init_app(app)
+    deferred.init_app(app)
 
     register_blueprints(app)
     register_error_handlers(app)
@@ -85,7 +88,7 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return load_user_from_session_id(user_id)
+    return load_user_from_session_id(user_id, session.get(SESSION_NONCE_KEY))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -22,14 +22,17 @@ def pytest_configure(config):
 
 
 class FreshContextClient(FlaskClient):
-    """Runs each request in its own app context, as in production.
+    """Runs each request in its own app context and closes its response, as in production.
 
     Without this, requests would share the test's app context: `g` (the signed-in
     user, the settings cache) and the database session would leak from one request
-    to the next and hide bugs.
+    to the next and hide bugs. Closing the response, as a WSGI server does once it has
+    sent it, runs the work queued for after the answer (app.deferred); buffered=False
+    leaves the response open, to look at the state the answer left behind.
     """
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

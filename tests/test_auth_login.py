@@ -1,14 +1,17 @@
 """Sign-in: login and logout, new session, local `next` only, throttling, header link."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db as _db
-from app.models import Role
+from app.models import RevokedSession, Role, utcnow
 from config import TestingConfig
 from tests.conftest import FreshContextClient
-from tests.builders_auth import PASSWORD, login, make_account, session_user_id
+from tests.builders_auth import PASSWORD, enable_totp, login, make_account, session_user_id, totp_code
 
 
 def test_login_success_signs_in_and_goes_home_for_citizens(client, db):
@@ -105,6 +108,45 @@ def test_sign_out_everywhere_ends_every_session_of_the_account(app, client, db):
     assert someone_else.get("/konto").status_code == 200
     login(client, "buerger@example.org")  # signing in again works
     assert client.get("/konto").status_code == 200
+
+
+def test_a_copy_of_the_cookie_is_worthless_after_logout(app, client, db):
+    make_account("buerger@example.org")
+    login(client, "buerger@example.org")
+    other_device = app.test_client()
+    login(other_device, "buerger@example.org")
+    copied = client.get_cookie("session").value
+
+    assert client.post("/konto/abmelden").status_code == 303
+
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/konto").status_code == 302
+    assert "Abmelden" not in thief.get("/").get_data(as_text=True)  # anonymous on every page
+    # Only this session ended: the other device stays signed in.
+    assert other_device.get("/konto").status_code == 200
+
+
+def test_logout_of_a_session_without_nonce_ends_all_sessions(app, client, db):
+    """A session opened before sessions had a nonce can only be ended with all others."""
+    user = make_account("buerger@example.org")
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+    copied = client.get_cookie("session").value
+    assert client.post("/konto/abmelden").status_code == 303
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/konto").status_code == 302
+
+
+def test_purge_forgets_old_signed_out_sessions(app, client, db, runner):
+    make_account("buerger@example.org")
+    login(client, "buerger@example.org")
+    client.post("/konto/abmelden")
+    db.session.add(RevokedSession(nonce_hash="0" * 64, revoked_at=utcnow() - timedelta(days=40)))
+    db.session.commit()
+    assert runner.invoke(args=["mail", "purge"]).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(RevokedSession)) == 1
 
 
 @pytest.mark.parametrize("target", [
@@ -238,3 +280,54 @@ def test_throttling_uses_the_client_address_behind_the_proxy(limited_app):
 
     assert [attempt("203.0.113.1") for _ in range(3)] == [422, 422, 429]
     assert attempt("203.0.113.2") == 422
+
+
+# --- pages that ask for the current password again ----------------------------------------------
+
+
+def change_password(client, current: str):
+    new = "ein ganz neues langes Passwort"
+    return client.post("/konto/passwort", data={"current_password": current, "new_password": new, "confirm": new})
+
+
+def test_wrong_current_passwords_are_throttled_per_account(limited_app):
+    app = limited_app(REAUTH_LIMIT_PER_ACCOUNT="3 per minute")
+    client = app.test_client()
+    make_account("buerger@example.org")
+    login(client, "buerger@example.org")
+    assert [change_password(client, "geraten 123").status_code for _ in range(3)] == [422] * 3
+    response = change_password(client, PASSWORD)
+    assert response.status_code == 429
+    assert "Zu viele falsche Passwörter" in response.get_data(as_text=True)
+    # Another account from the same address is not locked by this one's guesses.
+    other = app.test_client()
+    make_account("andere@example.org")
+    login(other, "andere@example.org")
+    assert change_password(other, PASSWORD).status_code == 303
+
+
+def test_password_pages_share_one_budget(limited_app):
+    """Guesses spread over the three pages that ask for the password count together."""
+    client = limited_app(REAUTH_LIMIT_PER_ACCOUNT="3 per minute").test_client()
+    user = make_account("redaktion@example.org", roles=(Role.EDITOR,))
+    enable_totp(user)
+    secret = user.totp_secret
+    client.post("/konto/anmelden", data={"email": "redaktion@example.org", "password": PASSWORD})
+    client.post("/konto/anmelden/zweiter-faktor", data={"code": totp_code(secret)})
+    assert client.get("/konto").status_code == 200
+    assert change_password(client, "geraten 1").status_code == 422
+    assert client.post("/konto/zwei-faktor/ausschalten", data={"password": "geraten 2"}).status_code == 422
+    assert client.post("/konto/zwei-faktor/neue-codes", data={"password": "geraten 3"}).status_code == 422
+    assert client.post("/konto/zwei-faktor/ausschalten", data={"password": PASSWORD}).status_code == 429
+    assert client.post("/konto/zwei-faktor/neue-codes", data={"password": PASSWORD}).status_code == 429
+
+
+def test_password_pages_are_throttled_per_ip(limited_app):
+    app = limited_app(REAUTH_LIMIT_PER_IP="2 per minute", REAUTH_LIMIT_PER_ACCOUNT="100 per minute")
+    statuses = []
+    for n in range(3):
+        client = app.test_client()
+        make_account(f"person{n}@example.org")
+        login(client, f"person{n}@example.org")
+        statuses.append(change_password(client, "geraten 123").status_code)
+    assert statuses == [422, 422, 429]

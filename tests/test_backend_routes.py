@@ -210,6 +210,17 @@ def test_new_milestone_through_form(db, client, scene):
     assert created.original_target_date == created.target_date and not created.published
 
 
+def test_milestone_title_keeps_no_line_breaks_or_control_characters(db, client, scene):
+    login(client, scene["editor"])
+    response = client.post("/verwaltung/etappenziele/neu", data={
+        "title": "E-Akte\r\nfür\x00 alle\x1b", "field_id": str(scene["field"].id), "weight": "1",
+        "status": "planned", "progress": "0", "department_id": str(scene["own"].id),
+    })
+    assert response.status_code == 302
+    created = db.session.scalar(select(Milestone).where(Milestone.slug == "e-akte-fuer-alle"))
+    assert created.title == "E-Akte für alle"
+
+
 # --- progress reporting ----------------------------------------------------------------
 
 

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from app.auth.passwords import MIN_LENGTH, password_problems
+from app.forms_base import InputForm
 from app.layout import CSRF_TEXT
 
 
-class AuthForm(FlaskForm):
+class AuthForm(InputForm):
     """A form that, after an expired CSRF token, keeps the typed input and says what happened.
 
     The blueprint's CSRFError handler sets g.csrf_failed and runs the view again.

@@ -42,6 +42,8 @@ BACKEND_PAGES = frozenset(
 )
 
 PENDING_KEY = "pending_second_factor"
+# A random name for the session, revoked on the server when it signs out (app.__init__'s loader).
+SESSION_NONCE_KEY = "nonce"
 SETUP_SECRET_KEY = "totp_setup_secret"
 
 THROTTLE_TEXTS = {
@@ -53,6 +55,12 @@ THROTTLE_TEXTS = {
         "Zu viele falsche Codes. Bitte warten Sie einige Minuten und melden Sie sich dann neu an."
     ),
 }
+# Pages that ask for the current password again share one budget of attempts.
+REAUTH_TEXT = _l(
+    "Zu viele falsche Passwörter. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
+)
+REAUTH_ENDPOINTS = ("auth.change_password", "auth.new_recovery_codes", "auth.disable_two_factor")
+THROTTLE_TEXTS.update(dict.fromkeys(REAUTH_ENDPOINTS, REAUTH_TEXT))
 THROTTLE_DEFAULT = _l(
     "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
 )
@@ -82,6 +90,14 @@ def _reset_limit() -> str:
     return current_app.config["PASSWORD_RESET_LIMIT"]
 
 
+def _reauth_limit_per_ip() -> str:
+    return current_app.config["REAUTH_LIMIT_PER_IP"]
+
+
+def _reauth_limit_per_account() -> str:
+    return current_app.config["REAUTH_LIMIT_PER_ACCOUNT"]
+
+
 def _client_ip() -> str:
     # ProxyFix (PROXY_FIX_COUNT) has already put the client's address here.
     return request.remote_addr or "unknown"
@@ -101,6 +117,24 @@ def _pending_key() -> str:
 def _failed(response) -> bool:
     """Count only failed attempts against the account: success answers with a redirect."""
     return response.status_code != 303
+
+
+def _signed_in_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else "user:none"
+
+
+def _refused(response) -> bool:
+    """A wrong password (or another refusal) on a page that asks for it again; success is a
+    redirect or, for new recovery codes, the page with the codes."""
+    return response.status_code >= 400
+
+
+# Someone holding a stolen session must not guess the current password: the pages that ask for
+# it again are throttled like sign-in, per account (wrong attempts) and per IP, all three together.
+_reauth_per_ip = limiter.shared_limit(_reauth_limit_per_ip, scope="reauth-ip", key_func=_client_ip)
+_reauth_per_account = limiter.shared_limit(
+    _reauth_limit_per_account, scope="reauth-account", key_func=_signed_in_key, deduct_when=_refused,
+)
 
 
 @bp.errorhandler(429)
@@ -155,6 +189,7 @@ def _renew_session(user) -> None:
     """A new session for the user: nothing from before survives (session fixation)."""
     session.clear()
     login_user(user)
+    session[SESSION_NONCE_KEY] = services.new_session_nonce()
 
 
 def _start_session(user) -> None:
@@ -256,6 +291,9 @@ def logout():
     if not form.validate_on_submit():
         # Expired form: a page with a fresh sign-out button instead of an error.
         return render_template("auth/logout.html", form=form), 400
+    if current_user.is_authenticated:
+        # Ended on the server too: a copy of the cookie taken before does not work afterwards.
+        services.end_session(current_user._get_current_object(), session.get(SESSION_NONCE_KEY))
     logout_user()
     session.clear()
     flash(_("Sie wurden abgemeldet."), "success")
@@ -343,6 +381,8 @@ def account():
 
 
 @bp.post("/passwort")
+@_reauth_per_ip
+@_reauth_per_account
 @login_required
 def change_password():
     form = forms.ChangePasswordForm()
@@ -406,6 +446,8 @@ def two_factor():
 
 
 @bp.post("/zwei-faktor/neue-codes")
+@_reauth_per_ip
+@_reauth_per_account
 @login_required
 def new_recovery_codes():
     _staff_only()
@@ -424,6 +466,8 @@ def new_recovery_codes():
 
 
 @bp.post("/zwei-faktor/ausschalten")
+@_reauth_per_ip
+@_reauth_per_account
 @login_required
 def disable_two_factor():
     _staff_only()

@@ -15,14 +15,15 @@ from urllib.parse import urlsplit
 import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, update
+from sqlalchemy import delete, or_, update
 
 from app.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from app.auth.permissions import is_admin, require
 from app.auth.tokens import consume_token, issue_token, revoke_tokens
+from app.deferred import after_response
 from app.extensions import db
 from app.mail.services import send_mail
-from app.models import RecoveryCode, Role, TokenPurpose, User, utcnow
+from app.models import RecoveryCode, RevokedSession, Role, TokenPurpose, User, utcnow
 
 RECOVERY_CODE_COUNT = 10
 # No 0/O, 1/I/L: codes are read from paper. 32 symbols, 16 of them: 80 bits per code.
@@ -78,10 +79,11 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(User.select_by_email(normalize_email(email)))
 
 
-def load_user_from_session_id(session_id: str) -> User | None:
+def load_user_from_session_id(session_id: str, nonce: str | None = None) -> User | None:
     """Flask-Login's user loader: "<id>:<session version>" of an active account, else nobody.
 
-    A password change or reset raises the version, which ends every older session.
+    A password change or reset raises the version, which ends every older session; a session
+    signed out (its nonce revoked) stays ended, also for a copy of its cookie.
     """
     user_id, _, version = (session_id or "").partition(":")
     if not (user_id.isdigit() and version.isdigit()):
@@ -89,7 +91,35 @@ def load_user_from_session_id(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
+    if nonce is not None and db.session.get(RevokedSession, _nonce_hash(nonce)) is not None:
+        return None
     return user
+
+
+def new_session_nonce() -> str:
+    """A random name for one session; signing out revokes it on the server."""
+    return secrets.token_urlsafe(24)
+
+
+def _nonce_hash(nonce) -> str:
+    return hashlib.sha256(str(nonce).encode("utf-8")).hexdigest()
+
+
+def end_session(user: User, nonce: str | None) -> None:
+    """Sign out one session for good: a copy of its cookie no longer works. A session without a
+    nonce (opened before sessions had one) can only be ended with all others. Commits."""
+    if nonce:
+        if db.session.get(RevokedSession, _nonce_hash(nonce)) is None:
+            db.session.add(RevokedSession(nonce_hash=_nonce_hash(nonce)))
+    else:
+        user.session_version += 1
+    db.session.commit()
+
+
+def purge_revoked_sessions(older_than: datetime) -> int:
+    """Forget sessions signed out before the given time (their cookies have expired)."""
+    result = db.session.execute(delete(RevokedSession).where(RevokedSession.revoked_at < older_than))
+    return result.rowcount or 0
 
 
 def authenticate(email: str, password: str) -> User:
@@ -161,7 +191,15 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if an active account has this address; silent otherwise (no enumeration)."""
+    """Mail a reset link if an active account has this address; silent otherwise (no enumeration).
+
+    The look-up and the mail happen after the answer: its timing must not tell whether the
+    address has an account.
+    """
+    after_response(_mail_reset_link, normalize_email(email))
+
+
+def _mail_reset_link(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return

@@ -5,13 +5,11 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from flask_babel import format_decimal, lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -37,6 +35,7 @@ from app.backend.services import (
     is_replanning,
 )
 from app.formatting import STATUS_LABELS
+from app.forms_base import InputForm, PlainForm
 from app.i18n import current_language
 from app.models import Champion, Department, Field, FundingSource, Milestone, Role, User
 from app.progress import MilestoneStatus, today
@@ -113,7 +112,7 @@ class CheckboxesField(SelectMultipleField):
         super().__init__(label, validators, **kwargs)
 
 
-class BackendForm(FlaskForm):
+class BackendForm(InputForm):
     """A form that lists its errors for the summary at the top and takes service errors.
 
     After a refused CSRF check it never validates, so nothing is saved.
@@ -166,7 +165,7 @@ def _errors(form) -> Iterator[tuple[str, str]]:
                 yield field.id, _l("%(label)s: %(message)s", label=field.label.text, message=message)
 
 
-class FundingRowForm(Form):
+class FundingRowForm(PlainForm):
     source_id = _select(_l("Finanzierungsquelle"))
     amount = MoneyField(_l("Betrag in Euro"))
 
@@ -332,7 +331,7 @@ class ProgressUpdateForm(ProgressUpdateTextForm):
         return data
 
 
-class BudgetYearForm(Form):
+class BudgetYearForm(PlainForm):
     year = _int(_l("Jahr"), Optional(), NumberRange(2000, 2100))
     amount = MoneyField(_l("Betrag in Euro"))
 
@@ -439,7 +438,7 @@ class ChampionForm(BackendForm):
         )
 
 
-class MilestoneFilterForm(Form):
+class MilestoneFilterForm(PlainForm):
     """The backend list's GET filters (no CSRF: they change nothing)."""
 
     q = StringField(_l("Suche"), [Optional(), Length(max=200)])
@@ -467,7 +466,7 @@ class MilestoneFilterForm(Form):
         )
 
 
-class AuditFilterForm(Form):
+class AuditFilterForm(PlainForm):
     """The audit log's GET filters."""
 
     actor = _select(_l("Person"))

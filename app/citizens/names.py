@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from confusable_homoglyphs import confusables
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
@@ -11,12 +12,58 @@ DISPLAY_NAME_MIN = 2
 DISPLAY_NAME_MAX = 100  # the column's length
 EMAIL_MAX = 254
 
-# Control characters, and invisible or direction-changing characters that make a name look
-# like another one (zero-width spaces, bidi overrides and isolates).
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Invisible characters outside the categories Cc/Cf (those go by category): the combining
+# grapheme joiner, Hangul and Khmer fillers, Mongolian selectors, variation selectors, the
+# braille blank.
+_INVISIBLE_EXTRA = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f\U000e0100-\U000e01ef]"
+)
+# Control, format (soft hyphen, zero-width, bidi controls), surrogate, private-use, unassigned.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+# ASCII characters read as letters in a name: "M0deration", "Verwa1tung", "AdminIstration".
+_ASCII_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "|": "l", "i": "l"})
 # Parts of names that would pass a citizen off as the administration or as the system.
 _RESERVED_PARTS = ("verwaltung", "moderation", "administration", "administrator")
 _RESERVED_NAMES = ("gelöschtes konto", "deleted account", "system")
+
+
+def visible_text(raw: str | None) -> str:
+    """NFKC (fullwidth and compatibility letters become plain ones), without invisible characters."""
+    text = unicodedata.normalize("NFKC", (raw or "").encode("utf-8", "replace").decode("utf-8"))
+    text = _INVISIBLE_EXTRA.sub("", text)
+    return "".join(char for char in text if unicodedata.category(char) not in _INVISIBLE_CATEGORIES)
+
+
+def skeleton(text: str) -> str:
+    """What a name looks like, for comparing: accents dropped, look-alike letters of other scripts
+    (Cyrillic "е", Greek "ο", Roman numeral "Ⅴ") folded to Latin ones with the Unicode confusables
+    data, case folded, only letters and digits kept."""
+    text = unicodedata.normalize("NFD", visible_text(text))
+    chars = []
+    for char in text:
+        if unicodedata.combining(char):
+            continue
+        if not char.isascii():
+            found = confusables.is_confusable(char, preferred_aliases=["latin"])
+            latin = [glyph["c"] for glyph in found[0]["homoglyphs"] if glyph["c"].isascii()] if found else []
+            char = latin[0] if latin else char
+        chars.append(char)
+    folded = "".join(chars).casefold().translate(_ASCII_LOOKALIKES)
+    return "".join(char for char in folded if char.isalnum())
+
+
+IMPERSONATION_TEXT = _l(
+    "Dieser Name ließe sich mit Beiträgen der Verwaltung oder der Moderation verwechseln. "
+    "Bitte wählen Sie einen anderen."
+)
+_RESERVED_PART_SKELETONS = tuple(skeleton(part) for part in _RESERVED_PARTS)
+_RESERVED_NAME_SKELETONS = frozenset(skeleton(name) for name in _RESERVED_NAMES)
+
+
+def impersonates_staff(name: str) -> bool:
+    """The name could be read as the administration's, the moderation's or the system's."""
+    shape = skeleton(name)
+    return shape in _RESERVED_NAME_SKELETONS or any(part in shape for part in _RESERVED_PART_SKELETONS)
 
 
 class InputRejected(ValueError):
@@ -37,9 +84,10 @@ class InvalidEmail(InputRejected):
 
 
 def clean_display_name(raw: str | None, *, staff: bool = False) -> str:
-    """The name as shown next to comments: normalised, single spaces; else InvalidDisplayName."""
-    name = unicodedata.normalize("NFC", (raw or "").encode("utf-8", "replace").decode("utf-8"))
-    name = " ".join(_INVISIBLE.sub("", name).split())
+    """The name as shown next to comments: NFKC, no invisible characters, single spaces; else
+    InvalidDisplayName. Stored as typed otherwise (names in any script are welcome); only the
+    check against staff names compares look-alike skeletons."""
+    name = " ".join(visible_text(raw).split())
     if len(name) < DISPLAY_NAME_MIN:
         raise InvalidDisplayName(_l(
             "Bitte geben Sie einen Namen mit mindestens %(min)d Zeichen ein.", min=DISPLAY_NAME_MIN,
@@ -48,12 +96,8 @@ def clean_display_name(raw: str | None, *, staff: bool = False) -> str:
         raise InvalidDisplayName(_l(
             "Der Name darf höchstens %(max)d Zeichen lang sein.", max=DISPLAY_NAME_MAX,
         ))
-    folded = name.casefold()
-    if not staff and (folded in _RESERVED_NAMES or any(part in folded for part in _RESERVED_PARTS)):
-        raise InvalidDisplayName(_l(
-            "Dieser Name ließe sich mit Beiträgen der Verwaltung oder der Moderation verwechseln. "
-            "Bitte wählen Sie einen anderen."
-        ))
+    if not staff and impersonates_staff(name):
+        raise InvalidDisplayName(IMPERSONATION_TEXT)
     return name
 
 

@@ -21,6 +21,7 @@ from app.auth.passwords import hash_password, password_problems, verify_password
 from app.auth.services import PasswordRejected, WrongPassword, find_user_by_email
 from app.auth.tokens import consume_token, find_usable_token, issue_token
 from app.citizens.names import InputRejected, clean_display_name, normalize_address
+from app.deferred import after_response
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.mail.services import send_mail
@@ -65,19 +66,25 @@ REMOVABLE_STATUSES = (CommentStatus.PUBLISHED, CommentStatus.PENDING, CommentSta
 # --- registration and confirmation -------------------------------------------------------------
 
 
-def register(display_name: str, email: str, password: str, locale: str = "de") -> User | None:
-    """A new, unconfirmed citizen account with a confirmation mail; None when the address is taken.
+def register(display_name: str, email: str, password: str, locale: str = "de") -> None:
+    """Check the input; after the answer, a new unconfirmed account with a confirmation mail.
 
     A taken address gets a mail instead (sign in or reset the password; or, for an
-    unconfirmed account, a new confirmation link). The caller answers both cases alike.
+    unconfirmed account, a new confirmation link), a blocked one a mail saying so. The look-up
+    and everything after it run after the answer, so its timing does not tell which case it was.
     """
     name = clean_display_name(display_name)
     address = normalize_address(email)
     problems = password_problems(password or "", address)
     if problems:
         raise PasswordRejected(" ".join(problems))
-    # Hashed before the lookup: the answer takes as long for a taken address as for a new one.
     password_hash = hash_password(password)
+    after_response(_create_account, name, address, password_hash,
+                   locale if locale in LANGUAGES else LANGUAGES[0])
+
+
+def _create_account(name: str, address: str, password_hash: str, locale: str) -> User | None:
+    """The account of register(); None when the address is taken or blocked."""
     existing = find_user_by_email(address)
     if existing is not None:
         _tell_existing_account(existing)
@@ -86,14 +93,13 @@ def register(display_name: str, email: str, password: str, locale: str = "de") -
     if blocked is not None:
         # The same answer as any registration; only the owner of the address learns why.
         send_mail(address, _l("Mit dieser E-Mail-Adresse ist zurzeit keine Registrierung möglich"),
-                  "citizens_address_blocked", locale=locale if locale in LANGUAGES else LANGUAGES[0],
-                  until=blocked.until)
+                  "citizens_address_blocked", locale=locale, until=blocked.until)
         return None
     user = User(
         email=address,
         display_name=name,
         password_hash=password_hash,
-        locale=locale if locale in LANGUAGES else LANGUAGES[0],
+        locale=locale,
         password_changed_at=utcnow(),
     )
     user.set_roles({Role.CITIZEN})

@@ -7,6 +7,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.auth.services import purge_revoked_sessions
 from app.auth.tokens import purge_tokens
 from app.extensions import db
 from app.mail.services import purge_mails, send_pending
@@ -26,11 +27,13 @@ def send_pending_command(force: bool, limit: int) -> None:
 
 @mail_cli.command("purge")
 def purge_command() -> None:
-    """Delete sent mails and used or expired tokens older than the retention periods."""
+    """Delete sent mails and used or expired tokens older than the retention periods, and forget
+    signed-out sessions whose cookies have expired."""
     config = current_app.config
     now = utcnow()
     mails = purge_mails(now - timedelta(days=config["MAIL_RETENTION_DAYS"]))
     tokens = purge_tokens(now - timedelta(days=config["TOKEN_RETENTION_DAYS"]))
+    purge_revoked_sessions(now - config["PERMANENT_SESSION_LIFETIME"])
     db.session.commit()
     click.echo(f"{mails} mails and {tokens} tokens deleted.")
 

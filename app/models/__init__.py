@@ -22,7 +22,7 @@ from app.models.strategy import (
     Strategy,
     StrategyBudgetYear,
 )
-from app.models.users import STAFF_ROLES, RecoveryCode, Role, User, UserRole, user_department
+from app.models.users import STAFF_ROLES, RecoveryCode, RevokedSession, Role, User, UserRole, user_department
 from app.models.tokens import ActionToken, TokenPurpose
 from app.models.branding import SiteLogo
 from app.models.mail import OutboxMail
@@ -52,7 +52,7 @@ __all__ = [
     "milestone_department", "ContentPage", "Setting", "Champion", "Department", "DepartmentSlug", "Field",
     "FieldSlug",
     "Strategy", "StrategyBudgetYear", "STAFF_ROLES", "Role", "User", "UserRole",
-    "user_department", "RecoveryCode", "ActionToken", "TokenPurpose", "OutboxMail", "SiteLogo", "ImportBatch",
+    "user_department", "RecoveryCode", "RevokedSession", "ActionToken", "TokenPurpose", "OutboxMail", "SiteLogo", "ImportBatch",
     "BlockedAddress", "HoldPattern", "ModerationAction", "ModerationDecision", "ReasonTemplate", "UserBlock",
     "AnswerStatus", "Comment", "CommentRating", "CommentStatus", "Flag", "FlagReason",
     "SupportVote", "Subscription",

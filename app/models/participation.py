@@ -98,6 +98,9 @@ class Comment(Base):
     decided_at: Mapped[datetime | None] = mapped_column()
     # Optimistic locking: two moderators deciding at once, one wins.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The one-time id of the form that sent the comment: the same form sent twice (a double
+    # click, a retried request) stores one comment (unique per author and per guest address).
+    form_id: Mapped[str | None] = mapped_column(String(32))
 
     milestone: Mapped[Milestone] = relationship()
     parent: Mapped[Comment | None] = relationship(back_populates="replies", remote_side="Comment.id")
@@ -144,6 +147,8 @@ class Comment(Base):
         ),
         Index("ix_comment_author_id", "author_id"),
         Index("ix_comment_status_created", "status", "created_at"),
+        UniqueConstraint("author_id", "form_id"),
+        UniqueConstraint("guest_email", "form_id"),
     )
 
     @property

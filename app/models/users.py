@@ -131,3 +131,15 @@ class RecoveryCode(Base):
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column()
+
+
+class RevokedSession(Base):
+    """A signed-out session: its nonce (SHA-256) stops a copy of the cookie from working again.
+
+    Rows older than the session lifetime are purged (`flask mail purge`): such cookies expired.
+    """
+
+    __tablename__ = "revoked_session"
+
+    nonce_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revoked_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

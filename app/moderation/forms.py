@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, DateField, Form, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.backend.forms import INVALID_CHOICE, INVALID_DATE, INVALID_NUMBER, BackendForm, optional_int, optional_str
+from app.forms_base import PlainForm
 from app.moderation import labels, queries
 from app.moderation.services import DECISIONS, MAX_REASON_LENGTH
 from app.models import FlagReason, ModerationAction, ReasonTemplate
@@ -174,7 +175,7 @@ KIND_CHOICES = choices([("", _l("alle"))] + [(k, labels.KIND_LABELS[k]) for k in
 REASON_CHOICES = choices([("", _l("alle"))] + [(r.value, labels.FLAG_REASON_LABELS[r]) for r in FlagReason])
 
 
-class QueueFilterForm(Form):
+class QueueFilterForm(PlainForm):
     """The queue's GET filters; invalid values are ignored with a notice."""
 
     kind = _select(_l("Art"), coerce=optional_str, choices=KIND_CHOICES)
@@ -200,7 +201,7 @@ class QueueFilterForm(Form):
 ACTION_CHOICES = choices([("", _l("alle"))] + [(a.value, labels.ACTION_LABELS[a]) for a in ModerationAction])
 
 
-class LogFilterForm(Form):
+class LogFilterForm(PlainForm):
     moderator = _select(_l("Moderation"))
     action = _select(_l("Aktion"), coerce=optional_str, choices=ACTION_CHOICES)
     date_from = DateField(_l("von (Datum)"), [Optional()], invalid_value_message=INVALID_DATE)

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Request, current_app, g, request, session
+from flask import Flask, current_app, g, request, session
 from werkzeug.datastructures import ImmutableMultiDict
 
 from app import progress
@@ -63,10 +63,6 @@ class ReadArgs(ImmutableMultiDict):
 
     def unread(self) -> set[str]:
         return set(self.keys()) - self.__dict__.get("read", set())
-
-
-class CacheAwareRequest(Request):
-    parameter_storage_class = ReadArgs
 
 
 class PageCache:
@@ -184,7 +180,8 @@ def init_app(app: Flask) -> None:
             "versions are in %s, which is exact for one app server only; several app servers need Redis",
             config.get("PAGE_CACHE_TAGS_PATH"),
         )
-    app.request_class = CacheAwareRequest
+    # On top of whatever request class the app already uses (app/forms_base.py keeps raw forms).
+    app.request_class = type("CacheAwareRequest", (app.request_class,), {"parameter_storage_class": ReadArgs})
     app.after_request(_mark_answer)
     page_cache.middleware = PageCacheMiddleware(
         app.wsgi_app,

@@ -5,17 +5,18 @@ these forms give the early, field-by-field messages and keep the typed text.
 """
 from __future__ import annotations
 
+import re
 import secrets
 import time
 
 from flask import current_app, g
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.forms_base import InputForm
 from app.layout import CSRF_TEXT
 from app.participation.csrf import csrf_failed
 from app.models import FlagReason
@@ -40,6 +41,26 @@ HONEYPOT_FILLED = _l(
     "Lassen Sie das Feld „Webseite“ bitte leer."
 )
 BODY_REQUIRED = _l("Bitte schreiben Sie einen Text.")
+
+
+def _form_id_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="participation-form-id")
+
+
+def new_form_id() -> str:
+    """A signed one-time id for a form that creates something (128 random bits)."""
+    return _form_id_serializer().dumps(secrets.token_hex(16))
+
+
+def form_id_of(signed: str | None) -> str | None:
+    """The id inside a signed form id; None for a missing or forged one."""
+    if not signed or len(signed) > 200:
+        return None
+    try:
+        value = _form_id_serializer().loads(signed)
+    except BadData:
+        return None
+    return value if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{32}", value) else None
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -81,7 +102,7 @@ class MaxLength:
             )
 
 
-class ParticipationForm(FlaskForm):
+class ParticipationForm(InputForm):
     """A form that fails, keeping the input, after an expired CSRF token (see app.participation.csrf)."""
 
     def validate_on_submit(self, extra_validators=None) -> bool:
@@ -109,7 +130,8 @@ class AntiSpamForm(ParticipationForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if (self.website.data or "").strip():
+        # What was sent, before the single-line filter: a bot's control characters count too.
+        if any(value.strip() for value in self.website.raw_data or ()):
             self.form_errors.append(str(HONEYPOT_FILLED))
             valid = False
         age = stamp_age(self.form_started.data)
@@ -124,6 +146,24 @@ class AntiSpamForm(ParticipationForm):
         return valid
 
 
+class OneTimeForm(AntiSpamForm):
+    """A form that creates something: its signed one-time id makes sending it twice store it once.
+
+    A failed attempt keeps the id (nothing was stored); a new form page gets a new one.
+    """
+
+    form_id = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():
+            self.form_id.data = new_form_id()
+
+    @property
+    def submission_id(self) -> str | None:
+        return form_id_of(self.form_id.data)
+
+
 def _body_field(label):
     return TextAreaField(
         label,
@@ -132,11 +172,11 @@ def _body_field(label):
     )
 
 
-class CommentForm(AntiSpamForm):
+class CommentForm(OneTimeForm):
     body = _body_field(_l("Ihr Kommentar"))
 
 
-class ReplyForm(AntiSpamForm):
+class ReplyForm(OneTimeForm):
     body = _body_field(_l("Ihre Antwort"))
 
 
@@ -162,7 +202,7 @@ class FlagForm(AntiSpamForm):
             raise ValidationError(_l("Bitte beschreiben Sie kurz, was an dem Kommentar nicht in Ordnung ist."))
 
 
-class GuestCommentForm(AntiSpamForm):
+class GuestCommentForm(OneTimeForm):
     name = StringField(
         _l("Ihr Name"),
         validators=[DataRequired(_l("Bitte geben Sie einen Namen an.")), MaxLength(GUEST_NAME_MAX)],

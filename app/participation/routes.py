@@ -223,7 +223,8 @@ def new_comment(slug: str):
     form = forms.CommentForm()
     if form.validate_on_submit():
         try:
-            comment = services.post_comment(current_user, milestone, form.body.data)
+            comment = services.post_comment(current_user, milestone, form.body.data,
+                                            form_id=form.submission_id)
         except services.ParticipationError as error:
             form.form_errors.append(str(error))
             return _form_page("participation/comment_form.html", form, _status_of(error), milestone=milestone)
@@ -246,7 +247,8 @@ def reply(comment_id: int):
     who = queries.participant(current_user, milestone)
     if form.validate_on_submit():
         try:
-            comment = services.post_comment(current_user, milestone, form.body.data, parent=parent)
+            comment = services.post_comment(current_user, milestone, form.body.data, parent=parent,
+                                            form_id=form.submission_id)
         except services.ParticipationError as error:
             form.form_errors.append(str(error))
             return _form_page("participation/reply_form.html", form, _status_of(error),
@@ -318,7 +320,8 @@ def guest_comment(slug: str):
     form = forms.GuestCommentForm()
     if form.validate_on_submit():
         try:
-            services.post_guest_comment(milestone, form.name.data, form.email.data, form.body.data)
+            services.post_guest_comment(milestone, form.name.data, form.email.data, form.body.data,
+                                        form_id=form.submission_id)
         except services.ParticipationError as error:
             form.form_errors.append(str(error))
             return _form_page("participation/guest_form.html", form, _status_of(error), milestone=milestone,

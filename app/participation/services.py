@@ -23,7 +23,9 @@ from app.auth.permissions import PermissionDenied, can_edit_milestone, is_admin,
 from app.auth.services import find_user_by_email
 from app.auth.tokens import consume_token, find_usable_token, issue_token
 from app.citizens.notifications import AuthorEvent, notify_comment_author
+from app.citizens.names import IMPERSONATION_TEXT, impersonates_staff, visible_text
 from app.citizens.services import address_block
+from app.deferred import after_response
 from app.extensions import db
 from app.i18n import current_language
 from app.mail.services import send_mail
@@ -209,7 +211,8 @@ def clean_text(text: str | None) -> str:
 
 def checked_body(text: str | None) -> str:
     body = clean_text(text)
-    if not body:
+    # Only zero-width or other invisible characters would show as an empty comment.
+    if not visible_text(body).strip():
         raise InvalidText()
     maximum = current_app.config["COMMENT_MAX_LENGTH"]
     if len(body) > maximum:
@@ -223,9 +226,16 @@ def checked_body(text: str | None) -> str:
 # --- comments -----------------------------------------------------------------------------
 
 
-def post_comment(user: User, milestone: Milestone, body: str, parent: Comment | None = None) -> Comment:
-    """A new comment, or a reply when `parent` is given; staff of the department answer officially."""
+def post_comment(user: User, milestone: Milestone, body: str, parent: Comment | None = None,
+                 form_id: str | None = None) -> Comment:
+    """A new comment, or a reply when `parent` is given; staff of the department answer officially.
+
+    With the form's one-time id, the same form sent again returns the comment it stored.
+    """
     check_participant(user)
+    earlier = _earlier_submission(Comment.author_id == user.id, form_id)
+    if earlier is not None:
+        return earlier
     if not milestone.published:
         raise NotPossible(_l("Zu diesem Etappenziel sind keine Kommentare möglich."))
     official = can_answer(user, milestone)
@@ -255,9 +265,12 @@ def post_comment(user: User, milestone: Milestone, body: str, parent: Comment | 
         answer_status=AnswerStatus.OPEN.value if parent is None and not user.is_staff else None,
         published_at=now if status == CommentStatus.PUBLISHED else None,
         created_at=now,
+        form_id=form_id,
     )
     db.session.add(comment)
-    db.session.flush()
+    stored = _flush_once(comment, Comment.author_id == user.id, form_id)
+    if stored is not comment:
+        return stored
     if official and parent is not None:
         _mark_answered(parent.id, now)
     if status == CommentStatus.PENDING and policy.moderation_mode(milestone) != "pre":
@@ -274,6 +287,27 @@ def post_comment(user: User, milestone: Milestone, body: str, parent: Comment | 
             notify_comment_author(parent, event, reply=comment, deliver=False)
         if not user.is_staff:
             notify_editors(comment)
+    return comment
+
+
+def _earlier_submission(author, form_id: str | None) -> Comment | None:
+    """The comment an earlier sending of the same form stored (author: a condition on Comment)."""
+    if form_id is None:
+        return None
+    return db.session.scalar(select(Comment).where(author, Comment.form_id == form_id))
+
+
+def _flush_once(comment: Comment, author, form_id: str | None) -> Comment:
+    """Flush the new comment; if a parallel sending of the same form got there first (the unique
+    key on author and form id), roll back and return that one instead."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        earlier = _earlier_submission(author, form_id)
+        if earlier is None:
+            raise
+        return earlier
     return comment
 
 
@@ -429,29 +463,49 @@ def guest_address_block(address: str) -> UserBlock | BlockedAddress | None:
     return block if block is not None else address_block(address)
 
 
-def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -> Comment | None:
+def post_guest_comment(milestone: Milestone, name: str, email: str, body: str,
+                       form_id: str | None = None) -> None:
     """A comment without an account: confirmed by a link in a mail, then always pre-moderated.
 
-    None for a blocked address: the visitor gets the same answer as any guest, and only the
-    owner of the address learns from a mail that the comment was not taken.
+    The input is checked at once; the comment is stored after the answer. A blocked address
+    gets the same answer as any guest, and only the owner of the address learns from a mail
+    that the comment was not taken.
     """
     if not get_setting("guest_comments") or not milestone.published:
         raise NotPossible(_l("Kommentare ohne Konto sind nicht möglich."))
     closed = comments_closed_reason(milestone)
     if closed is not None:
         raise closed
-    name = " ".join(clean_text(name).split())
+    name = " ".join(visible_text(name).split())
     if not name or len(name) > GUEST_NAME_MAX:
         raise InvalidText(_l("Bitte geben Sie einen Namen mit höchstens %(max)d Zeichen an.", max=GUEST_NAME_MAX))
+    if impersonates_staff(name):
+        raise InvalidText(IMPERSONATION_TEXT)
     try:
         address = validate_email(clean_text(email), check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         raise InvalidText(_l("Bitte geben Sie eine gültige E-Mail-Adresse an.")) from None
     text = checked_body(body)
+    # The block look-up, the comment and the mail come after the answer: its timing must not
+    # tell whether the address is blocked.
+    after_response(_store_guest_comment, milestone.id, name, address, text, current_language(), form_id)
+
+
+def _store_guest_comment(milestone_id: int, name: str, address: str, text: str, locale: str,
+                         form_id: str | None = None) -> Comment | None:
+    """The comment of post_guest_comment() and its confirmation mail; None for a blocked address.
+
+    The same form sent again stores nothing and sends no second mail.
+    """
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None:
+        return None
+    if _earlier_submission(Comment.guest_email == address, form_id) is not None:
+        return None
     block = guest_address_block(address)
     if block is not None:
         send_mail(address, _l("Ihr Kommentar wurde nicht angenommen"), "participation_guest_blocked",
-                  locale=current_language(), milestone=milestone, until=block.until)
+                  locale=locale, milestone=milestone, until=block.until)
         return None
     status = policy.initial_status(milestone, text, is_guest=True)
     comment = Comment(
@@ -462,9 +516,11 @@ def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -
         body_html=plain_text_to_html(text),
         status=status.value,
         answer_status=AnswerStatus.OPEN.value,
+        form_id=form_id,
     )
     db.session.add(comment)
-    db.session.flush()
+    if _flush_once(comment, Comment.guest_email == address, form_id) is not comment:
+        return None
     hours = current_app.config["GUEST_COMMENT_CONFIRM_HOURS"]
     raw = issue_token(GUEST_COMMENT_TOKEN, timedelta(hours=hours), payload={"comment_id": comment.id})
     counters.recount_comments(milestone.id)
@@ -473,7 +529,7 @@ def post_guest_comment(milestone: Milestone, name: str, email: str, body: str) -
         address,
         _l("Bitte bestätigen Sie Ihren Kommentar"),
         "participation_guest_confirm",
-        locale=current_language(),
+        locale=locale,
         milestone=milestone,
         guest_name=name,
         token=raw,

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, Form, SelectField, StringField, SubmitField
+from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.backend.forms import BackendForm, CheckboxesField
 from app.extensions import db
+from app.forms_base import PlainForm
 from app.models import Department, Role
 from app.staff.services import ROLE_LABELS, ROLE_ORDER, AccountData, InviteData, UserFilter
 
@@ -46,7 +47,7 @@ class ActionForm(BackendForm):
     """A button that changes something (deactivate, reset, ...): only the CSRF token."""
 
 
-class UserFilterForm(Form):
+class UserFilterForm(PlainForm):
     """The list's GET filters (no CSRF: they change nothing)."""
 
     q = StringField(_l("Suche nach Name oder E-Mail-Adresse"), [Optional(), Length(max=200)])

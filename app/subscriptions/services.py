@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.tokens import consume_token, find_usable_token, issue_token
 from app.citizens.names import InputRejected, normalize_address
+from app.deferred import after_response
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.mail.services import external_url, send_mail
@@ -73,22 +74,37 @@ def find_target(milestone_slug: str | None, field_slug: str | None) -> Target | 
 # --- subscribing and confirming ---------------------------------------------------------------------
 
 
-def subscribe(target: Target, email: str, locale: str = "de") -> Subscription | None:
-    """An unconfirmed subscription and a mail with its confirmation link.
+def subscribe(target: Target, email: str, locale: str = "de") -> None:
+    """Check the address; after the answer, an unconfirmed subscription and a confirmation mail.
 
-    None (and no mail) when the address already follows the target: the caller answers as
-    if a mail had gone out. An unconfirmed subscription gets a new link.
+    Nothing (and no mail) when the address already follows the target; an unconfirmed
+    subscription gets a new link. The look-up runs after the answer, so its timing does not
+    tell whether the address already follows the target.
     """
     address = normalize_address(email)
-    locale = locale if locale in LANGUAGES else LANGUAGES[0]
+    after_response(
+        _subscribe,
+        target.milestone.id if target.is_milestone else None,
+        target.field.id if not target.is_milestone else None,
+        address,
+        locale if locale in LANGUAGES else LANGUAGES[0],
+    )
+
+
+def _subscribe(milestone_id: int | None, field_id: int | None, address: str, locale: str) -> Subscription | None:
+    """The subscription of subscribe(); None when the address already follows the target."""
+    target = (Target(milestone=db.session.get(Milestone, milestone_id)) if milestone_id is not None
+              else Target(field=db.session.get(Field, field_id)))
+    if target.milestone is None and target.field is None:
+        return None
     subscription = _existing(target, address)
     if subscription is not None and subscription.confirmed_at is not None:
         return None
     if subscription is None:
         subscription = Subscription(
             email=address,
-            milestone_id=target.milestone.id if target.is_milestone else None,
-            field_id=target.field.id if not target.is_milestone else None,
+            milestone_id=milestone_id,
+            field_id=field_id,
             locale=locale,
         )
         db.session.add(subscription)

@@ -42,6 +42,8 @@ class Gunicorn:
             "LOG_REQUESTS": "0",
             "FORM_MIN_FILL_SECONDS": "0",
             "MAIL_OUTBOX_DIR": str(log_path.parent / "outbox"),
+            # The page cache's tag versions of these servers only (not the checkout's instance/).
+            "PAGE_CACHE_TAGS_PATH": str(log_path.parent / "page-cache-tags.sqlite"),
             "PYTHONDONTWRITEBYTECODE": "1",
         })
         environment.update(env)

@@ -7,7 +7,7 @@ matches the current language, so links stay in the language of the page.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, g, has_app_context, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -40,7 +40,44 @@ class LocalizedBlueprint(Blueprint):
         self.record(register_english)
 
 
+def current_translations():
+    """Flask-Babel's catalogue for the current locale (get_translations()), found in one lookup.
+
+    get_translations() resolves the request's Babel state, domain and locale through about ten
+    context-local lookups per call, and templates call it for every string. Flask-Babel keeps the
+    locale it chose (or the one force_locale set) and the domain on `g._flask_babel`; with both
+    there, the catalogue is the one it returned before for that pair. Without them (first call
+    of a request, outside a request, another Flask-Babel) it is asked as before.
+    """
+    state = g.get("_flask_babel") if has_app_context() else None
+    key = (getattr(state, "babel_domain", None), getattr(state, "babel_locale", None))
+    try:
+        return _catalogues[key]
+    except KeyError:
+        translations = get_translations()
+        if key[0] is not None and key[1] is not None:
+            _catalogues[key] = translations
+        return translations
+
+
+# (Flask-Babel domain, babel Locale) -> its translations; a handful of entries per process.
+_catalogues: dict = {}
+
+
+def _install_gettext(app: Flask) -> None:
+    """The templates' _(), ngettext() and pgettext() through current_translations()."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app: Flask) -> None:
+    _install_gettext(app)
+
     @app.url_value_preprocessor
     def pop_language(endpoint, values):
         if values is not None and "lang" in values:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from babel import Locale, dates as babel_dates, numbers as babel_numbers
 from flask import Flask
+from markupsafe import Markup
 from flask_babel import (
     format_currency,
     format_date,
@@ -72,10 +73,11 @@ def _money_short(locale: Locale, pattern: str, value: Decimal) -> str:
 
 
 @lru_cache(maxsize=MEMO_SIZE)
-def _percent(locale: Locale, value: float, sign: float) -> str:
-    # `sign` keeps -0.0 ("-0") apart from 0.0, which is equal to it as a key.
-    pattern = "#,##0" if value.is_integer() else "#,##0.0"
-    return babel_numbers.format_decimal(value, format=_number_pattern(pattern), locale=locale) + "\xa0%"
+def _percent(locale: Locale, rounded: float, sign: float, whole: bool) -> str:
+    # `sign` keeps -0.0 ("-0") apart from 0.0, which is equal to it as a key. `whole` is about
+    # the value before rounding: 74.96 is shown as "75,0".
+    pattern = "#,##0" if whole else "#,##0.0"
+    return babel_numbers.format_decimal(rounded, format=_number_pattern(pattern), locale=locale) + "\xa0%"
 
 
 @lru_cache(maxsize=MEMO_SIZE)
@@ -111,12 +113,13 @@ def money_short(value: Decimal | int | None) -> str:
 def percent(value: float | int | None) -> str:
     if value is None:
         return "–"
-    rounded = round(float(value), 1)
+    number = float(value)
+    rounded = round(number, 1)
     locale = get_locale()
     if locale is None:
-        digits = "#,##0" if rounded.is_integer() else "#,##0.0"
+        digits = "#,##0" if number.is_integer() else "#,##0.0"
         return format_decimal(rounded, format=digits) + "\xa0%"
-    return _percent(locale, rounded, math.copysign(1.0, rounded))
+    return _percent(locale, rounded, math.copysign(1.0, rounded), number.is_integer())
 
 
 def date_format(value: date | datetime | None, fmt: str = "medium") -> str:
@@ -131,6 +134,19 @@ def date_format(value: date | datetime | None, fmt: str = "medium") -> str:
     return _date(locale, value, fmt)
 
 
+LANG_DE = Markup(' lang="de"')
+NO_ATTRIBUTE = Markup("")
+
+
+def lang_de() -> Markup:
+    """lang="de" on municipal content (titles, descriptions) when the interface is English.
+
+    A global function, not a macro: pages print it for every title, and a Jinja macro call
+    costs several times a function call.
+    """
+    return NO_ATTRIBUTE if current_language() == "de" else LANG_DE
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money, money_short=money_short, percent=percent, date=date_format,
@@ -138,6 +154,6 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         alternate_url=alternate_url, current_language=current_language,
-        language_name=language_name, MilestoneStatus=MilestoneStatus,
+        language_name=language_name, lang_de=lang_de, MilestoneStatus=MilestoneStatus,
         STATUS_LABELS=STATUS_LABELS,
     )

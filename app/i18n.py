@@ -87,8 +87,20 @@ def init_app(app: Flask) -> None:
     def add_language(endpoint, values):
         if "lang" in values or not endpoint:
             return
-        if app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        if expects_language(app, endpoint):
             values["lang"] = current_language()
+
+
+def expects_language(app: Flask, endpoint: str) -> bool:
+    """Whether the endpoint's rules take a language (url_map.is_endpoint_expecting, remembered:
+    it walks the endpoint's rules, and every url_for asks). Flask allows no new rules once
+    requests are served."""
+    known = app.extensions.setdefault("etappen.expects_language", {})
+    try:
+        return known[endpoint]
+    except KeyError:
+        known[endpoint] = expects = app.url_map.is_endpoint_expecting(endpoint, "lang")
+        return expects
 
 
 def current_language() -> str:

@@ -15,7 +15,7 @@ from app.progress import MilestoneStatus
 
 MONEY = [Decimal("0"), Decimal("1"), Decimal("1234.5"), Decimal("1234.50"), Decimal("-17.005"),
          Decimal("2500000"), Decimal("999999.995"), 125000, 0]
-PERCENTS = [0, 0.0, -0.0, -0.04, 5, 5.0, 12.34, 12.35, 33.333, 99.96, 100, 1234.5, Decimal("47.25")]
+PERCENTS = [0, 0.0, -0.0, -0.04, 5, 5.0, 12.34, 12.35, 33.333, 74.96, 75, 99.96, 100, 1234.5, Decimal("47.25")]
 DATES = [date(2026, 1, 1), date(2026, 5, 3), date(1999, 12, 31)]
 # Naive datetimes are UTC: 23:30 on 31 December is already 1 January in Berlin.
 DATETIMES = [datetime(2026, 12, 31, 23, 30), datetime(2026, 7, 1, 22, 15, 5),
@@ -47,7 +47,7 @@ def test_money_short_as_flask_babel(language):
 def test_percent_as_flask_babel(language):
     for value in PERCENTS:
         rounded = round(float(value), 1)
-        digits = "#,##0" if rounded.is_integer() else "#,##0.0"
+        digits = "#,##0" if float(value).is_integer() else "#,##0.0"
         expected = flask_babel.format_decimal(rounded, format=digits) + "\xa0%"
         assert formatting.percent(value) == expected
         assert formatting.percent(value) == expected
@@ -64,15 +64,15 @@ def test_dates_and_datetimes_as_flask_babel(language):
 
 @pytest.mark.parametrize("language, expected", [
     # half to even, as Babel rounds: 1234.5 -> 1234
-    ("de", ["1.234,50\xa0€", "1.234\xa0€", "12,3\xa0%", "-0\xa0%", "100\xa0%", "03.05.26",
+    ("de", ["1.234,50\xa0€", "1.234\xa0€", "12,3\xa0%", "-0,0\xa0%", "100\xa0%", "75,0\xa0%", "03.05.26",
             "3. Mai 2026", "01.01.2027, 00:30:00"]),
-    ("en", ["€1,234.50", "€1,234", "12.3\xa0%", "-0\xa0%", "100\xa0%", "May 3, 2026",
+    ("en", ["€1,234.50", "€1,234", "12.3\xa0%", "-0.0\xa0%", "100\xa0%", "75.0\xa0%", "May 3, 2026",
             "May 3, 2026", "Jan 1, 2027, 12:30:00\u202fAM"]),
 ], indirect=["language"])
 def test_known_output(language, expected):
     assert [
         formatting.money(Decimal("1234.5")), formatting.money_short(Decimal("1234.5")),
-        formatting.percent(12.34), formatting.percent(-0.04), formatting.percent(100),
+        formatting.percent(12.34), formatting.percent(-0.04), formatting.percent(100), formatting.percent(74.96),
         formatting.date_format(date(2026, 5, 3), "short" if language == "de" else "medium"),
         formatting.date_format(date(2026, 5, 3), "long"),
         formatting.date_format(datetime(2026, 12, 31, 23, 30)),

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from werkzeug.datastructures import MultiDict
 
 from app.auth.permissions import can_edit_milestone, is_admin
@@ -320,6 +320,17 @@ def comment_by_id(comment_id: int) -> Comment | None:
 
 def published_milestone(slug: str) -> Milestone | None:
     return db.session.scalar(Milestone.select_published().where(Milestone.slug == slug))
+
+
+def milestone_to_support(slug: str) -> Milestone | None:
+    """A published milestone with the columns a support vote reads: id, slug, published.
+
+    Without the other columns and the correlated `last_update_on` subquery of a full load.
+    """
+    return db.session.scalar(
+        Milestone.select_published().where(Milestone.slug == slug)
+        .options(load_only(Milestone.id, Milestone.slug, Milestone.published, raiseload=True))
+    )
 
 
 # --- the backend list of unanswered comments ------------------------------------------------

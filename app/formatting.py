@@ -16,17 +16,16 @@ from functools import lru_cache
 from babel import Locale, dates as babel_dates, numbers as babel_numbers
 from flask import Flask
 from markupsafe import Markup
-from flask_babel import (
-    format_currency,
-    format_date,
-    format_datetime,
-    format_decimal,
-    get_locale,
-    get_timezone,
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_timezone
+
+from app.i18n import (
+    alternate_url,
+    current_language,
+    current_locale as get_locale,
+    current_translations,
+    language_name,
     lazy_gettext as _l,
 )
-
-from app.i18n import alternate_url, current_language, current_translations, language_name
 from app.progress import MilestoneStatus
 
 # Enough for every amount, percentage and date of a large site; a miss only costs a Babel call.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, g, has_app_context, request, url_for
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -45,23 +46,40 @@ def current_translations():
 
     get_translations() resolves the request's Babel state, domain and locale through about ten
     context-local lookups per call, and templates call it for every string. Flask-Babel keeps the
-    locale it chose (or the one force_locale set) and the domain on `g._flask_babel`; with both
-    there, the catalogue is the one it returned before for that pair. Without them (first call
-    of a request, outside a request, another Flask-Babel) it is asked as before.
+    locale it chose (or the one force_locale set) and the domain on `g._flask_babel`; the
+    catalogue is remembered there next to the very locale and domain objects it belongs to, so
+    force_locale (a new locale object) gets its own. Outside an app context, or before
+    Flask-Babel chose a locale, it is asked as before.
     """
     state = g.get("_flask_babel") if has_app_context() else None
-    key = (getattr(state, "babel_domain", None), getattr(state, "babel_locale", None))
-    try:
-        return _catalogues[key]
-    except KeyError:
-        translations = get_translations()
-        if key[0] is not None and key[1] is not None:
-            _catalogues[key] = translations
-        return translations
+    remembered = getattr(state, "etappen_translations", None)
+    if (remembered is not None and remembered[0] is getattr(state, "babel_locale", None)
+            and remembered[1] is getattr(state, "babel_domain", None)):
+        return remembered[2]
+    translations = get_translations()
+    if state is not None:
+        locale, domain = getattr(state, "babel_locale", None), getattr(state, "babel_domain", None)
+        if locale is not None and domain is not None:
+            state.etappen_translations = (locale, domain, translations)
+    return translations
 
 
-# (Flask-Babel domain, babel Locale) -> its translations; a handful of entries per process.
-_catalogues: dict = {}
+def current_locale():
+    """Flask-Babel's get_locale(), read from where Flask-Babel keeps it once chosen."""
+    state = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    return locale if locale is not None else get_locale()
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext through current_translations()."""
+    translated = current_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """flask_babel.lazy_gettext through current_translations(), for labels shown on every page."""
+    return LazyString(gettext, string, **variables)
 
 
 def _install_gettext(app: Flask) -> None:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, request, url_for
-from flask_babel import lazy_gettext as _l
 
+from app.i18n import lazy_gettext as _l
 from app.settings import get_setting
 
 MAIN_NAVIGATION = (

@@ -68,11 +68,18 @@ def updates_window_summary(limit: int, *criteria) -> Summary:
 
 
 def latest_updates(limit: int, *criteria) -> list[ProgressUpdate]:
-    """The newest published updates matching `criteria`, with milestone and recorded changes."""
+    """The newest published updates matching `criteria`, with milestone and recorded changes.
+
+    Of the milestone an entry shows the title and links to its page: its other columns (and
+    the correlated last-update subquery) are not read, for 50 entries per feed.
+    """
     return list(db.session.scalars(
         ProgressUpdate.select_published()
         .where(*criteria)
-        .options(contains_eager(ProgressUpdate.milestone), selectinload(ProgressUpdate.changes))
+        .options(
+            contains_eager(ProgressUpdate.milestone).load_only(Milestone.id, Milestone.title, Milestone.slug),
+            selectinload(ProgressUpdate.changes),
+        )
         .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
         .limit(limit)
     ))

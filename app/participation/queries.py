@@ -61,6 +61,10 @@ SORT_ORDERS = {
 }
 
 
+# Made once: a new alias per page view re-made a proxy of every comment column.
+_REPLY = Comment.__table__.alias("reply")
+
+
 def _listed(viewer_id: int | None, top_level_of: int | None = None):
     """Comments that take a place in the thread for this viewer.
 
@@ -74,7 +78,7 @@ def _listed(viewer_id: int | None, top_level_of: int | None = None):
     if top_level_of is not None:
         # Parents of the milestone's published replies: an uncorrelated IN over the milestone's
         # rows. (A correlated EXISTS made PostgreSQL hash every published comment of the site.)
-        reply = Comment.__table__.alias("reply")
+        reply = _REPLY
         parents_with_published_reply = select(reply.c.parent_id).where(
             reply.c.milestone_id == top_level_of,
             reply.c.parent_id.is_not(None),

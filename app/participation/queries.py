@@ -31,6 +31,7 @@ from app.models import (
     utcnow,
 )
 from app.models.participation import TRACE_STATUSES, VISIBLE_STATUSES
+from app.pagination import paginate
 from app.participation import services
 from app.participation.forms import CommentForm
 from app.public.forms import parse_page
@@ -214,19 +215,20 @@ def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -
     viewer_id = who.user.id if who.user is not None else None
     per_page = current_app.config["COMMENTS_PER_PAGE"]
 
+    in_thread = (
+        Comment.milestone_id == milestone.id,
+        Comment.parent_id.is_(None),
+        _listed(viewer_id, milestone.id),
+    )
     top_level = (
         select(Comment)
-        .where(
-            Comment.milestone_id == milestone.id,
-            Comment.parent_id.is_(None),
-            _listed(viewer_id, milestone.id),
-        )
+        .where(*in_thread)
         # selectinload, not a join: the page and its count then read the comment index alone
         # (ix_comment_milestone_thread) and stop after one page, however long the thread.
         .options(selectinload(Comment.author), selectinload(Comment.department))
         .order_by(*SORT_ORDERS[sort]())
     )
-    pagination = db.paginate(top_level, page=page.value, per_page=per_page, error_out=False, count=True)
+    pagination = paginate(top_level, select(func.count(Comment.id)).where(*in_thread), page.value, per_page)
     ids = [comment.id for comment in pagination.items]
 
     replies: dict[int, list[Comment]] = {}

@@ -22,6 +22,7 @@ from app.models import (
     ProgressUpdate,
     Strategy,
 )
+from app.pagination import paginate
 from app.public.forms import MilestoneFilters
 
 # Sub-milestones are loaded this many levels deep, one query per level; effective progress
@@ -233,13 +234,15 @@ def select_milestones(filters: MilestoneFilters):
 
 def milestone_list(filters: MilestoneFilters, page: int, per_page: int) -> Pagination:
     """One page of the milestone list with field, department, parent and sub-milestones loaded."""
-    query = select_milestones(filters).options(
+    selected = select_milestones(filters)
+    query = selected.options(
         joinedload(Milestone.field),
         joinedload(Milestone.department),
         joinedload(Milestone.parent),
         _with_sub_milestones(),
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    count = selected.with_only_columns(func.count(Milestone.id), maintain_column_froms=True).order_by(None)
+    return paginate(query, count, page, per_page)
 
 
 def published_milestone(slug: str) -> Milestone | None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask import g, get_template_attribute
 
 from app.extensions import db as _db
 from app.models import Milestone
@@ -562,8 +563,6 @@ def test_home_and_field_query_counts_do_not_grow(client, db, count_queries):
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_milestone_cards_show_what_the_shared_macros_show(app, client, prefix):
     """The list writes the macros of public/_macros.html out (speed); the markup stays theirs."""
-    from flask import g, get_template_attribute
-
     overdue = make_milestone("Überfällig & neu geplant", progress=75,
                              target_date=today() - timedelta(days=3),
                              original_target_date=today() - timedelta(days=30))

@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dataclass_field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app import progress as rules
@@ -247,9 +247,15 @@ def milestone_list(filters: MilestoneFilters, page: int, per_page: int) -> Pagin
 
 def published_milestone(slug: str) -> Milestone | None:
     """A published milestone with everything its page shows, except updates and history."""
-    return db.session.scalar(
+    return db.session.scalar(_published_milestone_statement(), {"slug": slug})
+
+
+@cache
+def _published_milestone_statement():
+    """Made once: building this statement and its cache key cost more than running it."""
+    return (
         Milestone.select_published()
-        .where(Milestone.slug == slug)
+        .where(Milestone.slug == bindparam("slug"))
         .options(
             joinedload(Milestone.field),
             joinedload(Milestone.parent),

@@ -42,7 +42,36 @@ def _by_target_date():
 
 
 def current_strategy() -> Strategy | None:
-    return db.session.scalar(Strategy.select_current())
+    return db.session.scalar(_statement("current_strategy"))
+
+
+# Statements without arguments, made once: on SQLite building a statement (and its cache key)
+# took longer than running it, and the home page and the lists run several on every view.
+_STATEMENTS = {
+    "current_strategy": lambda: Strategy.select_current(),
+    "money_totals": lambda: select(
+        func.coalesce(func.sum(Milestone.planned), Decimal("0")),
+        func.coalesce(func.sum(Milestone.committed), Decimal("0")),
+        func.coalesce(func.sum(Milestone.spent), Decimal("0")),
+    ).where(Milestone.published.is_(True)),
+    "latest_updates": lambda: (
+        ProgressUpdate.select_published()
+        .options(contains_eager(ProgressUpdate.milestone))
+        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+        .limit(bindparam("limit"))
+    ),
+    "rollup_milestones": lambda: select(
+        Milestone.id, Milestone.parent_id, Milestone.field_id, Milestone.status, Milestone.progress,
+        Milestone.weight, Milestone.published, Milestone.target_date,
+    ).order_by(*_by_target_date()),
+    "fields": lambda: Field.select_ordered(),
+    "departments": lambda: Department.select_ordered(),
+}
+
+
+@cache
+def _statement(name: str):
+    return _STATEMENTS[name]()
 
 
 @dataclass(frozen=True)
@@ -58,14 +87,7 @@ class MoneyTotals:
 
 def published_money_totals() -> MoneyTotals:
     """Planned, committed and spent money summed over all published milestones, in SQL."""
-    zero = Decimal("0")
-    row = db.session.execute(
-        select(
-            func.coalesce(func.sum(Milestone.planned), zero),
-            func.coalesce(func.sum(Milestone.committed), zero),
-            func.coalesce(func.sum(Milestone.spent), zero),
-        ).where(Milestone.published.is_(True))
-    ).one()
+    row = db.session.execute(_statement("money_totals")).one()
     return MoneyTotals(*(Decimal(value) for value in row))
 
 
@@ -80,12 +102,7 @@ def count_overdue() -> int:
 
 def latest_updates(limit: int = LATEST_UPDATES) -> list[ProgressUpdate]:
     """The newest published progress updates of published milestones, with their milestone."""
-    return db.session.scalars(
-        ProgressUpdate.select_published()
-        .options(contains_eager(ProgressUpdate.milestone))
-        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
-        .limit(limit)
-    ).all()
+    return db.session.scalars(_statement("latest_updates"), {"limit": limit}).all()
 
 
 @dataclass
@@ -136,12 +153,7 @@ def rollup_milestones() -> list[RatedMilestone]:
     One query over eight columns: the home page shows only rollups, so the texts of hundreds
     of milestones are not loaded and no ORM objects are built (BENCHMARKS.md).
     """
-    rows = db.session.execute(
-        select(
-            Milestone.id, Milestone.parent_id, Milestone.field_id, Milestone.status, Milestone.progress,
-            Milestone.weight, Milestone.published, Milestone.target_date,
-        ).order_by(*_by_target_date())
-    ).all()
+    rows = db.session.execute(_statement("rollup_milestones")).all()
     nodes = {
         row.id: RatedMilestone(row.id, row.field_id, row.status, row.progress, row.weight, row.published,
                                row.target_date)
@@ -164,7 +176,7 @@ def home_overview() -> HomeOverview:
     for milestone in milestones:
         by_field.setdefault(milestone.field_id, []).append(milestone)
     fields = [
-        FieldOverview(f, by_field.get(f.id, [])) for f in db.session.scalars(Field.select_ordered())
+        FieldOverview(f, by_field.get(f.id, [])) for f in db.session.scalars(_statement("fields"))
     ]
     return HomeOverview(
         strategy=current_strategy(),
@@ -193,8 +205,8 @@ def field_overview(field: Field) -> FieldOverview:
 
 def filter_choices() -> tuple[list[Field], list[Department]]:
     """The fields of action and departments offered in the milestone list's filter form."""
-    fields = db.session.scalars(Field.select_ordered()).all()
-    departments = db.session.scalars(Department.select_ordered()).all()
+    fields = db.session.scalars(_statement("fields")).all()
+    departments = db.session.scalars(_statement("departments")).all()
     return list(fields), list(departments)
 
 

@@ -45,7 +45,7 @@ def current_strategy() -> Strategy | None:
     return db.session.scalar(_statement("current_strategy"))
 
 
-# Statements without arguments, made once: on SQLite building a statement (and its cache key)
+# Statements made once (arguments are bound at execution): on SQLite building a statement (and its cache key)
 # took longer than running it, and the home page and the lists run several on every view.
 _STATEMENTS = {
     "current_strategy": lambda: Strategy.select_current(),
@@ -64,6 +64,11 @@ _STATEMENTS = {
         Milestone.id, Milestone.parent_id, Milestone.field_id, Milestone.status, Milestone.progress,
         Milestone.weight, Milestone.published, Milestone.target_date,
     ).order_by(*_by_target_date()),
+    "history": lambda: (
+        select(MilestoneChange)
+        .where(MilestoneChange.milestone_id == bindparam("milestone_id"))
+        .order_by(MilestoneChange.changed_on.desc(), MilestoneChange.id.desc())
+    ),
     "fields": lambda: Field.select_ordered(),
     "departments": lambda: Department.select_ordered(),
 }
@@ -301,8 +306,4 @@ def milestone_updates(milestone: Milestone, page: int, per_page: int = UPDATES_P
 
 def milestone_history(milestone: Milestone) -> list[MilestoneChange]:
     """Every recorded change of the milestone, newest first."""
-    return db.session.scalars(
-        select(MilestoneChange)
-        .where(MilestoneChange.milestone_id == milestone.id)
-        .order_by(MilestoneChange.changed_on.desc(), MilestoneChange.id.desc())
-    ).all()
+    return db.session.scalars(_statement("history"), {"milestone_id": milestone.id}).all()

@@ -12,14 +12,21 @@ class CountedPagination(SelectPagination):
 
     db.paginate counts over a subquery of the whole select: a proxy of every column of the
     entity, made and cache-keyed again for every page view. A `SELECT count(id) ... WHERE`
-    of the same filters gives the same number.
+    of the same filters gives the same number. Both statements may have bound parameters.
     """
 
+    def _query_items(self) -> list:
+        args = self._query_args
+        select = args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(args["session"].execute(select, args["params"]).unique().scalars())
+
     def _query_count(self) -> int:
-        return self._query_args["session"].execute(self._query_args["count_select"]).scalar()
+        args = self._query_args
+        return args["session"].execute(args["count_select"], args["params"]).scalar()
 
 
-def paginate(select: Select, count_select: Select, page: int, per_page: int) -> Pagination:
-    """One page of `select` (page numbers past the end give no items, no 404)."""
-    return CountedPagination(select=select, count_select=count_select, session=db.session(),
-                             page=page, per_page=per_page, error_out=False, count=True)
+def paginate(select: Select, count_select: Select, page: int, per_page: int, params: dict | None = None) -> Pagination:
+    """One page of `select` (page numbers past the end give no items, no 404); `params` are
+    the values of both statements' bound parameters."""
+    return CountedPagination(select=select, count_select=count_select, params=params or {},
+                             session=db.session(), page=page, per_page=per_page, error_out=False, count=True)

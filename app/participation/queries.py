@@ -203,6 +203,35 @@ def parse_sort(raw: str | None) -> tuple[str, list[str]]:
     return DEFAULT_SORT, [str(_l("Diese Sortierung der Kommentare gibt es nicht; die neuesten stehen oben."))]
 
 
+@cache
+def _thread_statements(sort: str, signed_in: bool):
+    """The statements of a thread page for a sort order and kind of viewer: its top-level
+    comments, their count and their replies, with the milestone, viewer and comment ids bound.
+
+    Made once: building them (and their cache keys) took longer than running them.
+    """
+    viewer = bindparam("viewer_id") if signed_in else None
+    milestone_id = bindparam("milestone_id")
+    in_thread = (Comment.milestone_id == milestone_id, Comment.parent_id.is_(None), _listed(viewer, milestone_id))
+    top_level = (
+        select(Comment)
+        .where(*in_thread)
+        # selectinload, not a join: the page and its count then read the comment index alone
+        # (ix_comment_milestone_thread) and stop after one page, however long the thread.
+        .options(selectinload(Comment.author), selectinload(Comment.department))
+        .order_by(*SORT_ORDERS[sort]())
+    )
+    count = select(func.count(Comment.id)).where(*in_thread)
+    replies = (
+        select(Comment)
+        .where(Comment.parent_id.in_(bindparam("ids", expanding=True)), _listed(viewer))
+        .options(joinedload(Comment.author), joinedload(Comment.department))
+        # Official answers first: they are what most readers look for.
+        .order_by(Comment.is_official.desc(), Comment.created_at, Comment.id)
+    )
+    return top_level, count, replies
+
+
 def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -> Thread:
     """The comment thread of a milestone page as the viewer sees it.
 
@@ -216,31 +245,16 @@ def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -
     viewer_id = who.user.id if who.user is not None else None
     per_page = current_app.config["COMMENTS_PER_PAGE"]
 
-    in_thread = (
-        Comment.milestone_id == milestone.id,
-        Comment.parent_id.is_(None),
-        _listed(viewer_id, milestone.id),
-    )
-    top_level = (
-        select(Comment)
-        .where(*in_thread)
-        # selectinload, not a join: the page and its count then read the comment index alone
-        # (ix_comment_milestone_thread) and stop after one page, however long the thread.
-        .options(selectinload(Comment.author), selectinload(Comment.department))
-        .order_by(*SORT_ORDERS[sort]())
-    )
-    pagination = paginate(top_level, select(func.count(Comment.id)).where(*in_thread), page.value, per_page)
+    top_level, count, replies_of = _thread_statements(sort, viewer_id is not None)
+    bound = {"milestone_id": milestone.id}
+    if viewer_id is not None:
+        bound["viewer_id"] = viewer_id
+    pagination = paginate(top_level, count, page.value, per_page, bound)
     ids = [comment.id for comment in pagination.items]
 
     replies: dict[int, list[Comment]] = {}
     if ids:
-        rows = db.session.scalars(
-            select(Comment)
-            .where(Comment.parent_id.in_(ids), _listed(viewer_id))
-            .options(joinedload(Comment.author), joinedload(Comment.department))
-            # Official answers first: they are what most readers look for.
-            .order_by(Comment.is_official.desc(), Comment.created_at, Comment.id)
-        ).all()
+        rows = db.session.scalars(replies_of, {**bound, "ids": ids}).all()
         for reply in rows:
             replies.setdefault(reply.parent_id, []).append(reply)
 

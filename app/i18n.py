@@ -7,7 +7,8 @@ matches the current language, so links stay in the language of the page.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, g, has_app_context, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -40,7 +41,61 @@ class LocalizedBlueprint(Blueprint):
         self.record(register_english)
 
 
+def current_translations():
+    """Flask-Babel's catalogue for the current locale (get_translations()), found in one lookup.
+
+    get_translations() resolves the request's Babel state, domain and locale through about ten
+    context-local lookups per call, and templates call it for every string. Flask-Babel keeps the
+    locale it chose (or the one force_locale set) and the domain on `g._flask_babel`; the
+    catalogue is remembered there next to the very locale and domain objects it belongs to, so
+    force_locale (a new locale object) gets its own. Outside an app context, or before
+    Flask-Babel chose a locale, it is asked as before.
+    """
+    state = g.get("_flask_babel") if has_app_context() else None
+    remembered = getattr(state, "etappen_translations", None)
+    if (remembered is not None and remembered[0] is getattr(state, "babel_locale", None)
+            and remembered[1] is getattr(state, "babel_domain", None)):
+        return remembered[2]
+    translations = get_translations()
+    if state is not None:
+        locale, domain = getattr(state, "babel_locale", None), getattr(state, "babel_domain", None)
+        if locale is not None and domain is not None:
+            state.etappen_translations = (locale, domain, translations)
+    return translations
+
+
+def current_locale():
+    """Flask-Babel's get_locale(), read from where Flask-Babel keeps it once chosen."""
+    state = g.get("_flask_babel") if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    return locale if locale is not None else get_locale()
+
+
+def gettext(string: str, **variables) -> str:
+    """flask_babel.gettext through current_translations()."""
+    translated = current_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """flask_babel.lazy_gettext through current_translations(), for labels shown on every page."""
+    return LazyString(gettext, string, **variables)
+
+
+def _install_gettext(app: Flask) -> None:
+    """The templates' _(), ngettext() and pgettext() through current_translations()."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app: Flask) -> None:
+    _install_gettext(app)
+
     @app.url_value_preprocessor
     def pop_language(endpoint, values):
         if values is not None and "lang" in values:
@@ -50,8 +105,20 @@ def init_app(app: Flask) -> None:
     def add_language(endpoint, values):
         if "lang" in values or not endpoint:
             return
-        if app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        if expects_language(app, endpoint):
             values["lang"] = current_language()
+
+
+def expects_language(app: Flask, endpoint: str) -> bool:
+    """Whether the endpoint's rules take a language (url_map.is_endpoint_expecting, remembered:
+    it walks the endpoint's rules, and every url_for asks). Flask allows no new rules once
+    requests are served."""
+    known = app.extensions.setdefault("etappen.expects_language", {})
+    try:
+        return known[endpoint]
+    except KeyError:
+        known[endpoint] = expects = app.url_map.is_endpoint_expecting(endpoint, "lang")
+        return expects
 
 
 def current_language() -> str:

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import Flask, Response, request, url_for
-from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
+from app.i18n import lazy_gettext as _l
 from app.settings import get_setting
 
 MAIN_NAVIGATION = (

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from flask import g, get_template_attribute, render_template_string
 
 from app.backend import services
 from app.embed.framing import frame_ancestors, parse_origins
-from app.models import Role
+from app.extensions import db as _db
+from app.models import Milestone, Role
+from app.progress import today
 from tests.builders import make_department, make_field, make_milestone, make_update, make_user
 from tests.builders_backend import login
 from tests.builders_feeds import milestone_data
@@ -144,3 +148,27 @@ def test_widget_query_count_does_not_grow_with_milestones(client, db, site, coun
         make_update(parent)
     db.session.commit()
     assert count() == few
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_widget_items_show_what_the_shared_macros_show(app, client, db, prefix):
+    """milestone_item writes portal_link and the public macros out (speed); the markup stays theirs."""
+    overdue = make_milestone("Überfällig & neu geplant", progress=75, target_date=today() - timedelta(days=3),
+                             original_target_date=today() - timedelta(days=30))
+    undated = make_milestone("Ohne Termin", status="on_hold", progress=5, target_date=None)
+    _db.session.commit()
+    html = client.get(f"{prefix}/einbetten/etappenziele").get_data(as_text=True)
+    with app.test_request_context(f"{prefix}/einbetten/etappenziele"):
+        g.lang = "en" if prefix else "de"
+        macros = {name: get_template_attribute("public/_macros.html", name)
+                  for name in ("status_badges", "progress_bar", "target_date")}
+        for milestone in (_db.session.get(Milestone, overdue.id), _db.session.get(Milestone, undated.id)):
+            link = render_template_string(
+                '{% from "embed/_macros.html" import portal_link %}'
+                '{% call portal_link(url_for("public.milestone", slug=m.slug), german=True) %}{{ m.title }}{% endcall %}',
+                m=milestone,
+            )
+            for shown in (link, macros["status_badges"](milestone),
+                          macros["progress_bar"](milestone.effective_progress), macros["target_date"](milestone)):
+                assert str(shown) in html
+    assert "badge-overdue" in html and 'class="replanned"' in html

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask import g, get_template_attribute
 
 from app.extensions import db as _db
 from app.models import Milestone
@@ -557,3 +558,23 @@ def test_home_and_field_query_counts_do_not_grow(client, db, count_queries):
     add_list_milestones(30, fields, departments)
     assert counted_get(client, count_queries, "/") == home
     assert counted_get(client, count_queries, "/handlungsfelder/feld-a") == field
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_milestone_cards_show_what_the_shared_macros_show(app, client, prefix):
+    """The list writes the macros of public/_macros.html out (speed); the markup stays theirs."""
+    overdue = make_milestone("Überfällig & neu geplant", progress=75,
+                             target_date=today() - timedelta(days=3),
+                             original_target_date=today() - timedelta(days=30))
+    undated = make_milestone("Ohne Termin", status="on_hold", progress=5, target_date=None)
+    _db.session.commit()
+    html = client.get(f"{prefix}/etappenziele").get_data(as_text=True)
+    with app.test_request_context(f"{prefix}/etappenziele"):
+        g.lang = "en" if prefix else "de"
+        macros = {name: get_template_attribute("public/_macros.html", name)
+                  for name in ("milestone_link", "status_badges", "progress_bar", "target_date")}
+        for milestone in (_db.session.get(Milestone, overdue.id), _db.session.get(Milestone, undated.id)):
+            for shown in (macros["milestone_link"](milestone), macros["status_badges"](milestone),
+                          macros["progress_bar"](milestone.effective_progress), macros["target_date"](milestone)):
+                assert str(shown) in html
+    assert "badge-overdue" in html and 'class="replanned"' in html

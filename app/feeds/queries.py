@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
@@ -56,26 +57,49 @@ def updates_window_summary(limit: int, *criteria) -> Summary:
     are all its document depends on: one indexed query over at most `limit` rows, however
     many updates the database holds (the 304 path must not count them all).
     """
-    rows = db.session.execute(
-        ProgressUpdate.select_published()
-        .where(*criteria)
-        .with_only_columns(ProgressUpdate.id, update_time(), Milestone.updated_at)
-        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
-        .limit(limit)
-    ).all()
+    statement = _window_select(*criteria) if criteria else _whole_site(_window_select)
+    rows = db.session.execute(statement, {"limit": limit}).all()
     latest = _newest(*(row[1] for row in rows), *(row[2] for row in rows))
     return Summary(len(rows), latest, tuple(row[0] for row in rows))
 
 
 def latest_updates(limit: int, *criteria) -> list[ProgressUpdate]:
-    """The newest published updates matching `criteria`, with milestone and recorded changes."""
-    return list(db.session.scalars(
+    """The newest published updates matching `criteria`, with milestone and recorded changes.
+
+    Of the milestone an entry shows the title and links to its page: its other columns (and
+    the correlated last-update subquery) are not read, for 50 entries per feed.
+    """
+    statement = _latest_select(*criteria) if criteria else _whole_site(_latest_select)
+    return list(db.session.scalars(statement, {"limit": limit}))
+
+
+def _window_select(*criteria):
+    return (
         ProgressUpdate.select_published()
         .where(*criteria)
-        .options(contains_eager(ProgressUpdate.milestone), selectinload(ProgressUpdate.changes))
+        .with_only_columns(ProgressUpdate.id, update_time(), Milestone.updated_at)
         .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
-        .limit(limit)
-    ))
+        .limit(bindparam("limit"))
+    )
+
+
+def _latest_select(*criteria):
+    return (
+        ProgressUpdate.select_published()
+        .where(*criteria)
+        .options(
+            contains_eager(ProgressUpdate.milestone).load_only(Milestone.id, Milestone.title, Milestone.slug),
+            selectinload(ProgressUpdate.changes),
+        )
+        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
+@cache
+def _whole_site(make):
+    """The statement of the feed of the whole site, made once (building it cost more than running it)."""
+    return make()
 
 
 def _standalone_changes(milestone_id: int):

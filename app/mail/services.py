@@ -8,13 +8,14 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
-from flask import current_app, g, has_app_context, render_template
+from flask import Flask, current_app, g, has_app_context, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 from sqlalchemy import and_, delete, or_, update
+from werkzeug.routing import MapAdapter
 
 from app.extensions import db
-from app.i18n import LANGUAGES, current_language
+from app.i18n import LANGUAGES, current_language, expects_language
 from app.mail.transport import build_message, is_permanent_failure, open_transport
 from app.models import OutboxMail, User, utcnow
 
@@ -29,13 +30,23 @@ def external_url(endpoint: str, **values) -> str:
 
     Mails never use the request's Host header: a forged one must not end up in a reset link.
     """
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-    )
-    if "lang" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+    app = current_app._get_current_object()
+    if "lang" not in values and expects_language(app, endpoint):
         values["lang"] = current_language()
-    return adapter.build(endpoint, values, force_external=True)
+    return _base_url_adapter(app).build(endpoint, values, force_external=True)
+
+
+def _base_url_adapter(app: Flask) -> MapAdapter:
+    """The URL map bound to BASE_URL, made once per BASE_URL (feeds build one URL per entry)."""
+    base_url = app.config["BASE_URL"]
+    adapters = app.extensions.setdefault("etappen.base_url_adapters", {})
+    adapter = adapters.get(base_url)
+    if adapter is None:
+        base = urlsplit(base_url)
+        adapter = adapters[base_url] = app.url_map.bind(
+            base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+        )
+    return adapter
 
 
 @contextmanager

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from app.extensions import db
 from app.models.base import utcnow
@@ -35,13 +36,19 @@ def moderation_mode(milestone: Milestone) -> str:
 
 
 def active_block(user: User, now: datetime | None = None) -> UserBlock | None:
-    now = now or utcnow()
-    return db.session.scalar(
+    return db.session.scalar(_active_block_statement(), {"user_id": user.id, "now": now or utcnow()})
+
+
+@cache
+def _active_block_statement():
+    # Made once: every vote, rating, flag and comment asks, and building the statement took
+    # longer than running it.
+    return (
         select(UserBlock)
         .where(
-            UserBlock.user_id == user.id,
+            UserBlock.user_id == bindparam("user_id"),
             UserBlock.lifted_at.is_(None),
-            or_(UserBlock.until.is_(None), UserBlock.until > now),
+            or_(UserBlock.until.is_(None), UserBlock.until > bindparam("now", type_=UserBlock.until.type)),
         )
         .order_by(UserBlock.created_at.desc())
         .limit(1)

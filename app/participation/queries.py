@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from werkzeug.datastructures import MultiDict
 
 from app.auth.permissions import can_edit_milestone, is_admin
@@ -31,6 +32,7 @@ from app.models import (
     utcnow,
 )
 from app.models.participation import TRACE_STATUSES, VISIBLE_STATUSES
+from app.pagination import paginate
 from app.participation import services
 from app.participation.forms import CommentForm
 from app.page_cache.tags import do_not_store
@@ -62,6 +64,10 @@ SORT_ORDERS = {
 }
 
 
+# Made once: a new alias per page view re-made a proxy of every comment column.
+_REPLY = Comment.__table__.alias("reply")
+
+
 def _listed(viewer_id: int | None, top_level_of: int | None = None):
     """Comments that take a place in the thread for this viewer.
 
@@ -75,7 +81,7 @@ def _listed(viewer_id: int | None, top_level_of: int | None = None):
     if top_level_of is not None:
         # Parents of the milestone's published replies: an uncorrelated IN over the milestone's
         # rows. (A correlated EXISTS made PostgreSQL hash every published comment of the site.)
-        reply = Comment.__table__.alias("reply")
+        reply = _REPLY
         parents_with_published_reply = select(reply.c.parent_id).where(
             reply.c.milestone_id == top_level_of,
             reply.c.parent_id.is_not(None),
@@ -202,6 +208,35 @@ def parse_sort(raw: str | None) -> tuple[str, list[str]]:
     return DEFAULT_SORT, [str(_l("Diese Sortierung der Kommentare gibt es nicht; die neuesten stehen oben."))]
 
 
+@cache
+def _thread_statements(sort: str, signed_in: bool):
+    """The statements of a thread page for a sort order and kind of viewer: its top-level
+    comments, their count and their replies, with the milestone, viewer and comment ids bound.
+
+    Made once: building them (and their cache keys) took longer than running them.
+    """
+    viewer = bindparam("viewer_id") if signed_in else None
+    milestone_id = bindparam("milestone_id")
+    in_thread = (Comment.milestone_id == milestone_id, Comment.parent_id.is_(None), _listed(viewer, milestone_id))
+    top_level = (
+        select(Comment)
+        .where(*in_thread)
+        # selectinload, not a join: the page and its count then read the comment index alone
+        # (ix_comment_milestone_thread) and stop after one page, however long the thread.
+        .options(selectinload(Comment.author), selectinload(Comment.department))
+        .order_by(*SORT_ORDERS[sort]())
+    )
+    count = select(func.count(Comment.id)).where(*in_thread)
+    replies = (
+        select(Comment)
+        .where(Comment.parent_id.in_(bindparam("ids", expanding=True)), _listed(viewer))
+        .options(joinedload(Comment.author), joinedload(Comment.department))
+        # Official answers first: they are what most readers look for.
+        .order_by(Comment.is_official.desc(), Comment.created_at, Comment.id)
+    )
+    return top_level, count, replies
+
+
 def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -> Thread:
     """The comment thread of a milestone page as the viewer sees it.
 
@@ -215,30 +250,16 @@ def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -
     viewer_id = who.user.id if who.user is not None else None
     per_page = current_app.config["COMMENTS_PER_PAGE"]
 
-    top_level = (
-        select(Comment)
-        .where(
-            Comment.milestone_id == milestone.id,
-            Comment.parent_id.is_(None),
-            _listed(viewer_id, milestone.id),
-        )
-        # selectinload, not a join: the page and its count then read the comment index alone
-        # (ix_comment_milestone_thread) and stop after one page, however long the thread.
-        .options(selectinload(Comment.author), selectinload(Comment.department))
-        .order_by(*SORT_ORDERS[sort]())
-    )
-    pagination = db.paginate(top_level, page=page.value, per_page=per_page, error_out=False, count=True)
+    top_level, count, replies_of = _thread_statements(sort, viewer_id is not None)
+    bound = {"milestone_id": milestone.id}
+    if viewer_id is not None:
+        bound["viewer_id"] = viewer_id
+    pagination = paginate(top_level, count, page.value, per_page, bound)
     ids = [comment.id for comment in pagination.items]
 
     replies: dict[int, list[Comment]] = {}
     if ids:
-        rows = db.session.scalars(
-            select(Comment)
-            .where(Comment.parent_id.in_(ids), _listed(viewer_id))
-            .options(joinedload(Comment.author), joinedload(Comment.department))
-            # Official answers first: they are what most readers look for.
-            .order_by(Comment.is_official.desc(), Comment.created_at, Comment.id)
-        ).all()
+        rows = db.session.scalars(replies_of, {**bound, "ids": ids}).all()
         for reply in rows:
             replies.setdefault(reply.parent_id, []).append(reply)
 
@@ -325,6 +346,23 @@ def comment_by_id(comment_id: int) -> Comment | None:
 
 def published_milestone(slug: str) -> Milestone | None:
     return db.session.scalar(Milestone.select_published().where(Milestone.slug == slug))
+
+
+def milestone_to_support(slug: str) -> Milestone | None:
+    """A published milestone with the columns a support vote reads: id, slug, published.
+
+    Without the other columns and the correlated `last_update_on` subquery of a full load.
+    """
+    return db.session.scalar(_milestone_to_support_statement(), {"slug": slug})
+
+
+@cache
+def _milestone_to_support_statement():
+    # Made once: building it (with its loader option) took longer than running it on SQLite.
+    return (
+        Milestone.select_published().where(Milestone.slug == bindparam("slug"))
+        .options(load_only(Milestone.id, Milestone.slug, Milestone.published, raiseload=True))
+    )
 
 
 # --- the backend list of unanswered comments ------------------------------------------------

@@ -413,7 +413,9 @@ def close_comments(slug: str):
 @_limits("vote")
 @login_required
 def support(slug: str):
-    milestone = _milestone_or_404(slug)
+    milestone = queries.milestone_to_support(slug)
+    if milestone is None:
+        abort(404)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
     try:

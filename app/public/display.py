@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
-
 from app.formatting import date_format, money, percent, status_label
+from app.i18n import lazy_gettext as _l
 from app.models import ChangeKind
 from app.progress import MilestoneStatus
 

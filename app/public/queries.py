@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dataclass_field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app import progress as rules
@@ -24,6 +24,7 @@ from app.models import (
     StrategyBudgetYear,
 )
 from app.models.milestones import SUB_MILESTONE_DEPTH  # noqa: F401 (calendar and API import it from here)
+from app.pagination import paginate
 from app.public.forms import MilestoneFilters
 
 LATEST_UPDATES = 5
@@ -40,7 +41,41 @@ def _by_target_date():
 
 
 def current_strategy() -> Strategy | None:
-    return db.session.scalar(Strategy.select_current())
+    return db.session.scalar(_statement("current_strategy"))
+
+
+# Statements made once (arguments are bound at execution): on SQLite building a statement (and its cache key)
+# took longer than running it, and the home page and the lists run several on every view.
+_STATEMENTS = {
+    "current_strategy": lambda: Strategy.select_current(),
+    "money_totals": lambda: select(
+        func.coalesce(func.sum(Milestone.planned), Decimal("0")),
+        func.coalesce(func.sum(Milestone.committed), Decimal("0")),
+        func.coalesce(func.sum(Milestone.spent), Decimal("0")),
+    ).where(Milestone.published.is_(True)),
+    "latest_updates": lambda: (
+        ProgressUpdate.select_published()
+        .options(contains_eager(ProgressUpdate.milestone))
+        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
+        .limit(bindparam("limit"))
+    ),
+    "rollup_milestones": lambda: select(
+        Milestone.id, Milestone.parent_id, Milestone.field_id, Milestone.status, Milestone.progress,
+        Milestone.weight, Milestone.published, Milestone.target_date,
+    ).order_by(*_by_target_date()),
+    "history": lambda: (
+        select(MilestoneChange)
+        .where(MilestoneChange.milestone_id == bindparam("milestone_id"))
+        .order_by(MilestoneChange.changed_on.desc(), MilestoneChange.id.desc())
+    ),
+    "fields": lambda: Field.select_ordered(),
+    "departments": lambda: Department.select_ordered(),
+}
+
+
+@cache
+def _statement(name: str):
+    return _STATEMENTS[name]()
 
 
 @dataclass(frozen=True)
@@ -56,14 +91,7 @@ class MoneyTotals:
 
 def published_money_totals() -> MoneyTotals:
     """Planned, committed and spent money summed over all published milestones, in SQL."""
-    zero = Decimal("0")
-    row = db.session.execute(
-        select(
-            func.coalesce(func.sum(Milestone.planned), zero),
-            func.coalesce(func.sum(Milestone.committed), zero),
-            func.coalesce(func.sum(Milestone.spent), zero),
-        ).where(Milestone.published.is_(True))
-    ).one()
+    row = db.session.execute(_statement("money_totals")).one()
     return MoneyTotals(*(Decimal(value) for value in row))
 
 
@@ -134,12 +162,7 @@ def count_overdue() -> int:
 
 def latest_updates(limit: int = LATEST_UPDATES) -> list[ProgressUpdate]:
     """The newest published progress updates of published milestones, with their milestone."""
-    return db.session.scalars(
-        ProgressUpdate.select_published()
-        .options(contains_eager(ProgressUpdate.milestone))
-        .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())
-        .limit(limit)
-    ).all()
+    return db.session.scalars(_statement("latest_updates"), {"limit": limit}).all()
 
 
 @dataclass
@@ -193,12 +216,7 @@ def rollup_milestones() -> list[RatedMilestone]:
     One query over eight columns: the home page shows only rollups, so the texts of hundreds
     of milestones are not loaded and no ORM objects are built (BENCHMARKS.md).
     """
-    rows = db.session.execute(
-        select(
-            Milestone.id, Milestone.parent_id, Milestone.field_id, Milestone.status, Milestone.progress,
-            Milestone.weight, Milestone.published, Milestone.target_date,
-        ).order_by(*_by_target_date())
-    ).all()
+    rows = db.session.execute(_statement("rollup_milestones")).all()
     nodes = {
         row.id: RatedMilestone(row.id, row.field_id, row.status, row.progress, row.weight, row.published,
                                row.target_date)
@@ -221,7 +239,7 @@ def home_overview() -> HomeOverview:
     for milestone in milestones:
         by_field.setdefault(milestone.field_id, []).append(milestone)
     fields = [
-        FieldOverview(f, by_field.get(f.id, [])) for f in db.session.scalars(Field.select_ordered())
+        FieldOverview(f, by_field.get(f.id, [])) for f in db.session.scalars(_statement("fields"))
     ]
     strategy = current_strategy()
     return HomeOverview(
@@ -252,8 +270,8 @@ def field_overview(field: Field) -> FieldOverview:
 
 def filter_choices() -> tuple[list[Field], list[Department]]:
     """The fields of action and departments offered in the milestone list's filter form."""
-    fields = db.session.scalars(Field.select_ordered()).all()
-    departments = db.session.scalars(Department.select_ordered()).all()
+    fields = db.session.scalars(_statement("fields")).all()
+    departments = db.session.scalars(_statement("departments")).all()
     return list(fields), list(departments)
 
 
@@ -293,20 +311,28 @@ def select_milestones(filters: MilestoneFilters):
 
 def milestone_list(filters: MilestoneFilters, page: int, per_page: int) -> Pagination:
     """One page of the milestone list with field, department, parent and sub-milestones loaded."""
-    query = select_milestones(filters).options(
+    selected = select_milestones(filters)
+    query = selected.options(
         joinedload(Milestone.field),
         joinedload(Milestone.department),
         joinedload(Milestone.parent),
         _with_sub_milestones(),
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    count = selected.with_only_columns(func.count(Milestone.id), maintain_column_froms=True).order_by(None)
+    return paginate(query, count, page, per_page)
 
 
 def published_milestone(slug: str) -> Milestone | None:
     """A published milestone with everything its page shows, except updates and history."""
-    return db.session.scalar(
+    return db.session.scalar(_published_milestone_statement(), {"slug": slug})
+
+
+@cache
+def _published_milestone_statement():
+    """Made once: building this statement and its cache key cost more than running it."""
+    return (
         Milestone.select_published()
-        .where(Milestone.slug == slug)
+        .where(Milestone.slug == bindparam("slug"))
         .options(
             joinedload(Milestone.field),
             joinedload(Milestone.parent),
@@ -340,8 +366,4 @@ def milestone_updates(milestone: Milestone, page: int, per_page: int = UPDATES_P
 
 def milestone_history(milestone: Milestone) -> list[MilestoneChange]:
     """Every recorded change of the milestone, newest first."""
-    return db.session.scalars(
-        select(MilestoneChange)
-        .where(MilestoneChange.milestone_id == milestone.id)
-        .order_by(MilestoneChange.changed_on.desc(), MilestoneChange.id.desc())
-    ).all()
+    return db.session.scalars(_statement("history"), {"milestone_id": milestone.id}).all()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -473,7 +474,6 @@ def test_settings_theme_logo_and_text_pages_show_at_once(app, visitor, town):
 
 
 def test_embedding_origins_from_the_settings_reach_cached_widgets_at_once(app, visitor, town):
-    from dataclasses import replace
     widget = f"/einbetten/etappenziel/{town['a'].slug}"
     visitor.warm(widget)
     assert "https://www.beispiel.de" not in visitor.get(widget).headers["Content-Security-Policy"]

@@ -13,6 +13,7 @@ from app.backend.services import ValidationFailed
 from app.extensions import db as _db
 from app.models import AuditEntry, ContentPage, Role, Setting
 from app.models.branding import SiteLogo
+from app.moderation.policy import auto_hide_threshold
 from app.settings import get_setting
 from tests.builders import make_milestone, make_update, days_ago, make_user
 from tests.builders_backend import login, make_admin, make_editor
@@ -333,7 +334,6 @@ def test_guest_comments_flags_and_origins_are_admin_settings(admin_client, admin
     form = admin_client.get("/verwaltung/einstellungen").get_data(as_text=True)
     assert "https://www.musterstadt.de\nhttps://intranet.musterstadt.de:8443</textarea>" in form
     with admin_client.application.app_context():
-        from app.moderation.policy import auto_hide_threshold
         assert auto_hide_threshold() == 0
 
 

@@ -152,6 +152,8 @@ class Config:
     REGISTER_LIMIT_PER_ADDRESS = env_str("REGISTER_LIMIT_PER_ADDRESS", "3 per hour;10 per day")
     SUBSCRIBE_LIMIT_PER_IP = env_str("SUBSCRIBE_LIMIT_PER_IP", "10 per hour;50 per day")
     # Per account when signed in, else per e-mail address entered.
+    CONTACT_LIMIT_PER_IP = env_str("CONTACT_LIMIT_PER_IP", "5 per hour;20 per day")
+    CONTACT_LIMIT_PER_ADDRESS = env_str("CONTACT_LIMIT_PER_ADDRESS", "3 per hour;10 per day")
     SUBSCRIBE_LIMIT_PER_ADDRESS = env_str("SUBSCRIBE_LIMIT_PER_ADDRESS", "3 per hour;10 per day")
     CONFIRM_MAIL_LIMIT_PER_ACCOUNT = env_str("CONFIRM_MAIL_LIMIT_PER_ACCOUNT", "3 per hour;10 per day")
 

@@ -30,6 +30,7 @@ from app.theme import bp as theme_bp
 from app.transfer.routes import bp as transfer_bp
 from app.api.routes import bp as api_bp
 from app.calendar.routes import bp as calendar_bp
+from app.contact.routes import bp as contact_bp
 from app.embed.routes import bp as embed_bp
 from app.feeds.routes import bp as feeds_bp
 from app.seo.routes import bp as seo_bp
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_public_bp)
     app.register_blueprint(citizens_bp, url_prefix="/konto")
     app.register_blueprint(subscriptions_bp)
+    app.register_blueprint(contact_bp)
     app.register_blueprint(ops_bp)
 
 

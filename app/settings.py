@@ -19,6 +19,7 @@ DEFAULTS_FROM_CONFIG = {
     "contact_address": "CONTACT_ADDRESS",
     "contact_email": "CONTACT_EMAIL",
     "contact_phone": "CONTACT_PHONE",
+    "embed_allowed_origins": "EMBED_ALLOWED_ORIGINS",
 }
 
 

@@ -431,6 +431,16 @@ def test_settings_theme_logo_and_text_pages_show_at_once(app, visitor, town):
     assert "Rathausplatz 1" in visitor.get("/impressum").get_data(as_text=True)
 
 
+def test_embedding_origins_from_the_settings_reach_cached_widgets_at_once(app, visitor, town):
+    widget = f"/einbetten/etappenziel/{town['a'].slug}"
+    visitor.warm(widget)
+    assert "https://www.beispiel.de" not in visitor.get(widget).headers["Content-Security-Policy"]
+    current = settings_services.current_settings()
+    settings_services.update_settings(town["admin"], replace(current, embed_allowed_origins=["https://www.beispiel.de"]))
+    commit()
+    assert "frame-ancestors 'self' https://www.beispiel.de" in visitor.get(widget).headers["Content-Security-Policy"]
+
+
 def test_a_csv_import_shows_on_the_lists(app, visitor, town):
     visitor.warm("/etappenziele", "/")
     exported = transfer.export_csv(town["admin"], "de").decode("utf-8-sig")

@@ -13,6 +13,7 @@ from app.backend.services import ValidationFailed
 from app.extensions import db as _db
 from app.models import AuditEntry, ContentPage, Role, Setting
 from app.models.branding import SiteLogo
+from app.moderation.policy import auto_hide_threshold
 from app.settings import get_setting
 from tests.builders import make_milestone, make_update, days_ago, make_user
 from tests.builders_backend import login, make_admin, make_editor
@@ -27,6 +28,8 @@ VALID = {
     "stale_after_days": "30",
     "moderation_mode": "pre",
     "comments_open": "y",
+    "auto_hide_flags": "3",
+    "embed_allowed_origins": "",
 }
 
 
@@ -121,6 +124,7 @@ def test_values_persist_and_show_up(admin_client, admin):
             municipality_name="Beispielhausen", primary_color="#1a5fb4", accent_color="#a51d2d",
             contact_address="Rathausplatz 1\n12345 Beispielhausen", contact_email="digital@beispielhausen.de",
             contact_phone="+49 123 456-0", stale_after_days=30, moderation_mode="pre", comments_open=True,
+            guest_comments=False, auto_hide_flags=3, embed_allowed_origins=[],
         )
     home = admin_client.get("/").get_data(as_text=True)
     assert '<span class="brand-name">Beispielhausen</span>' in home
@@ -310,3 +314,71 @@ def test_expired_form_keeps_the_input_and_saves_nothing(db):
         assert stored_settings() == {}
         db.session.remove()
         db.drop_all()
+
+
+# --- settings that only the environment set before (issue 13) ---------------------------------------
+
+
+def test_guest_comments_flags_and_origins_are_admin_settings(admin_client, admin):
+    data = {**VALID, "guest_comments": "y", "auto_hide_flags": "0",
+            "embed_allowed_origins": "https://WWW.Musterstadt.de/\r\nhttps://intranet.musterstadt.de:8443, https://www.musterstadt.de"}
+    assert admin_client.post("/verwaltung/einstellungen", data=data).status_code == 303
+
+    stored = stored_settings()
+    assert stored["guest_comments"] is True and stored["auto_hide_flags"] == 0
+    assert stored["embed_allowed_origins"] == ["https://www.musterstadt.de", "https://intranet.musterstadt.de:8443"]
+    entry = _db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "setting"))
+    assert entry.before["guest_comments"] is False and entry.after["guest_comments"] is True
+    assert entry.before["auto_hide_flags"] == 3 and entry.after["auto_hide_flags"] == 0
+    assert entry.after["embed_allowed_origins"] == stored["embed_allowed_origins"]
+    form = admin_client.get("/verwaltung/einstellungen").get_data(as_text=True)
+    assert "https://www.musterstadt.de\nhttps://intranet.musterstadt.de:8443</textarea>" in form
+    with admin_client.application.app_context():
+        assert auto_hide_threshold() == 0
+
+
+@pytest.mark.parametrize("value", ["-1", "101", "drei"])
+def test_flag_threshold_outside_range_is_refused(admin_client, value):
+    response = admin_client.post("/verwaltung/einstellungen", data={**VALID, "auto_hide_flags": value})
+    assert response.status_code == 422
+    assert stored_settings() == {}
+
+
+@pytest.mark.parametrize("origin", ["http://www.musterstadt.de", "https://www.musterstadt.de/seite",
+                                    "https://*.musterstadt.de", "www.musterstadt.de", "https://", "*",
+                                    "https://www.musterstadt.de?x=1", "'self'"])
+def test_bad_embedding_origins_are_refused_with_the_entry_named(admin_client, origin):
+    response = admin_client.post("/verwaltung/einstellungen",
+                                 data={**VALID, "embed_allowed_origins": f"https://ok.de\n{origin}"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "ist keine gültige Adresse" in page
+    assert stored_settings() == {}
+
+
+def test_environment_gives_the_defaults(app, db):
+    app.config.update(GUEST_COMMENTS=True, AUTO_HIDE_FLAGS=5, EMBED_ALLOWED_ORIGINS=["https://a.example"])
+    with app.test_request_context():
+        current = services.current_settings()
+    assert (current.guest_comments, current.auto_hide_flags, current.embed_allowed_origins) == (
+        True, 5, ["https://a.example"])
+
+
+def test_stored_origins_frame_the_widgets_and_show_on_the_snippet_page(admin_client, admin):
+    make_milestone("Widget", slug="widget-ziel")
+    _db.session.commit()
+    admin_client.post("/verwaltung/einstellungen", data={**VALID, "embed_allowed_origins": "https://www.beispiel.de"})
+    widget = admin_client.get("/einbetten/etappenziel/widget-ziel")
+    assert "frame-ancestors 'self' https://www.beispiel.de" in widget.headers["Content-Security-Policy"]
+    page = admin_client.get("/verwaltung/einbetten").get_data(as_text=True)
+    assert "<code>https://www.beispiel.de</code>" in page
+
+
+def test_guest_comment_switch_in_the_settings_opens_the_guest_form(admin_client, app):
+    make_milestone("Gastziel", slug="gastziel")
+    _db.session.commit()
+    anonymous = app.test_client()
+    assert anonymous.get("/etappenziele/gastziel/gastkommentar").status_code == 404
+    admin_client.post("/verwaltung/einstellungen", data={**VALID, "guest_comments": "y"})
+    assert anonymous.get("/etappenziele/gastziel/gastkommentar").status_code == 200
+    assert "/etappenziele/gastziel/gastkommentar" in anonymous.get("/etappenziele/gastziel").get_data(as_text=True)

@@ -4,11 +4,15 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy import func, select
+
 from app.extensions import db
-from app.models import utcnow
+from app.moderation import services as moderation
+from app.models import AnswerStatus, Comment, CommentStatus, OutboxMail, utcnow
+from app.participation import services
 from app.participation.routes import UNANSWERED_PER_PAGE
 from tests.builders import make_department, make_milestone
-from tests.builders_participation import make_admin, make_citizen, make_comment, sign_in
+from tests.builders_participation import make_admin, make_citizen, make_comment, make_editor, make_moderator, sign_in
 
 
 def rows(html: str) -> list[str]:
@@ -55,3 +59,70 @@ def test_long_list_is_paginated_oldest_first_with_whole_counts(client, db, count
     with count_queries() as counter:
         client.get("/verwaltung/unbeantwortet")
     assert counter.count == few
+
+
+# --- the answer loop: a follow-up after the official answer waits again (issue 13, item 3) -------
+
+
+def _answered_thread():
+    amt = make_department(name="Bürgeramt")
+    milestone = make_milestone(title="Bürgerkonto", department=amt)
+    citizen = make_citizen()
+    editor = make_editor(amt)
+    admin = make_admin()
+    db.session.commit()
+    question = services.post_comment(citizen, milestone, "Frage Q 001: Wann kommt das Konto?")
+    services.post_comment(editor, milestone, "Im Frühjahr.", parent=question)
+    return milestone, question, citizen, editor, admin
+
+
+def test_follow_up_to_an_official_answer_puts_the_question_back_on_the_list(client, db):
+    milestone, question, citizen, editor, admin = _answered_thread()
+    db.session.expire_all()
+    assert db.session.get(Comment, question.id).answer_status == AnswerStatus.ANSWERED
+    sign_in(client, admin)
+    assert rows(client.get("/verwaltung/unbeantwortet").get_data(as_text=True)) == []
+
+    mails_before = db.session.scalar(select(func.count(OutboxMail.id)))
+    services.post_comment(citizen, milestone, "Und wann genau im Frühjahr?", parent=db.session.get(Comment, question.id))
+    assert db.session.scalar(select(func.count(OutboxMail.id))) > mails_before  # the department hears of it
+
+    db.session.expire_all()
+    reopened = db.session.get(Comment, question.id)
+    assert reopened.answer_status == AnswerStatus.OPEN and reopened.answered_at is None
+    assert rows(client.get("/verwaltung/unbeantwortet").get_data(as_text=True)) == ["Q 001"]
+
+    # The next official answer takes it off the list again.
+    services.post_comment(editor, milestone, "Im April.", parent=reopened)
+    db.session.expire_all()
+    assert db.session.get(Comment, question.id).answer_status == AnswerStatus.ANSWERED
+    assert rows(client.get("/verwaltung/unbeantwortet").get_data(as_text=True)) == []
+
+
+def test_staff_replies_and_not_needed_threads_stay_off_the_list(db):
+    milestone, question, citizen, editor, admin = _answered_thread()
+    services.post_comment(admin, milestone, "Ergänzung der Administration.", parent=db.session.get(Comment, question.id))
+    db.session.expire_all()
+    assert db.session.get(Comment, question.id).answer_status == AnswerStatus.ANSWERED
+
+    thanks = services.post_comment(citizen, milestone, "Frage Q 002: Nur ein Dank.")
+    services.mark_no_answer_needed(editor, thanks)
+    db.session.commit()
+    services.post_comment(citizen, milestone, "Noch ein Dank.", parent=db.session.get(Comment, thanks.id))
+    db.session.expire_all()
+    assert db.session.get(Comment, thanks.id).answer_status == AnswerStatus.NOT_NEEDED
+
+
+def test_follow_up_waiting_for_pre_moderation_reopens_when_published(db):
+    milestone, question, citizen, editor, admin = _answered_thread()
+    moderator = make_moderator()
+    milestone.moderation_mode = "pre"
+    db.session.commit()
+    follow_up = services.post_comment(citizen, milestone, "Rückfrage", parent=db.session.get(Comment, question.id))
+    db.session.expire_all()
+    assert db.session.get(Comment, follow_up.id).status == CommentStatus.PENDING
+    assert db.session.get(Comment, question.id).answer_status == AnswerStatus.ANSWERED  # not yet public
+
+    moderation.decide(moderator, follow_up.id, None, "approve")
+    db.session.expire_all()
+    assert db.session.get(Comment, question.id).answer_status == AnswerStatus.OPEN

@@ -11,6 +11,19 @@ from app.admin_settings.services import PageText, SiteSettings
 from app.backend.forms import BackendForm
 
 
+class LinesField(TextAreaField):
+    """A list of strings, one a line (commas also separate)."""
+
+    def _value(self) -> str:
+        if isinstance(self.data, (list, tuple)):
+            return "\n".join(self.data)
+        return self.data or ""
+
+    def process_formdata(self, valuelist) -> None:
+        text = valuelist[0] if valuelist else ""
+        self.data = [part.strip() for part in text.replace(",", "\n").splitlines() if part.strip()]
+
+
 class SettingsForm(BackendForm):
     municipality_name = StringField(_l("Name der Kommune"))
     primary_color = StringField(_l("Hauptfarbe"), render_kw={"autocomplete": "off", "spellcheck": "false"})
@@ -33,6 +46,17 @@ class SettingsForm(BackendForm):
         validate_choice=False,
     )
     comments_open = BooleanField(_l("Kommentare auf der ganzen Website erlauben"))
+    guest_comments = BooleanField(_l("Kommentare von Gästen ohne Konto erlauben"))
+    auto_hide_flags = IntegerField(
+        _l("Kommentar nach … Meldungen vorläufig ausblenden"),
+        [InputRequired(_l("Bitte geben Sie eine Zahl von Meldungen ein."))],
+        invalid_value_message=_l("Bitte geben Sie eine ganze Zahl ein."),
+        render_kw={"inputmode": "numeric"},
+    )
+    embed_allowed_origins = LinesField(
+        _l("Websites, die die Widgets einbetten dürfen"),
+        render_kw={"rows": 4, "autocomplete": "off", "spellcheck": "false"},
+    )
     submit = SubmitField(_l("Einstellungen speichern"))
 
     def to_data(self) -> SiteSettings:
@@ -46,6 +70,9 @@ class SettingsForm(BackendForm):
             stale_after_days=self.stale_after_days.data,
             moderation_mode=self.moderation_mode.data or "",
             comments_open=bool(self.comments_open.data),
+            guest_comments=bool(self.guest_comments.data),
+            auto_hide_flags=self.auto_hide_flags.data,
+            embed_allowed_origins=list(self.embed_allowed_origins.data or []),
         )
 
 

@@ -1,7 +1,7 @@
 """Site settings an administrator changes: typed values, their rules, the logo and the text pages.
 
 Values live in the Setting table with defaults from config (app/settings.py). Deployment
-settings (secrets, mail server, base URL, embed origins) stay in config and are not here.
+settings (secrets, mail server, base URL, rate limits) stay in config and are not here.
 Functions check permissions themselves, raise ValidationFailed with messages per field,
 record the change in the audit log and leave the commit to the caller.
 """
@@ -22,6 +22,7 @@ from app import audit
 from app.auth.permissions import is_admin, require
 from app.backend.photos import PhotoError, process_photo
 from app.backend.services import ValidationFailed
+from app.embed.framing import ORIGIN
 from app.extensions import db
 from app.models import ContentPage, User
 from app.models.branding import SiteLogo
@@ -35,6 +36,8 @@ STALE_DAYS_RANGE = (1, 3650)
 NAME_MAX = 100
 ADDRESS_MAX = 500
 PHONE_MAX = 40
+AUTO_HIDE_RANGE = (0, 100)  # 0: flags never hide a comment on their own
+ORIGINS_MAX = 20
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 _HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -54,6 +57,9 @@ class SiteSettings:
     stale_after_days: int
     moderation_mode: str
     comments_open: bool
+    guest_comments: bool
+    auto_hide_flags: int
+    embed_allowed_origins: list[str]
 
 
 SETTING_KEYS = tuple(f.name for f in fields(SiteSettings))
@@ -61,7 +67,9 @@ SETTING_KEYS = tuple(f.name for f in fields(SiteSettings))
 
 def current_settings() -> SiteSettings:
     """The stored values, else the defaults from config."""
-    return SiteSettings(**{key: get_setting(key) for key in SETTING_KEYS})
+    values = {key: get_setting(key) for key in SETTING_KEYS}
+    values["embed_allowed_origins"] = list(values["embed_allowed_origins"] or [])
+    return SiteSettings(**values)
 
 
 # ----------------------------------------------------------------------------- colours
@@ -112,6 +120,31 @@ def _check_color(text: str) -> tuple[str | None, object | None]:
     return color, None
 
 
+# ----------------------------------------------------------------------------- embedding
+
+
+def _check_origins(entries) -> tuple[list[str], object | None]:
+    """Origins "https://host[:port]" in lower case without duplicates, or the first bad entry."""
+    clean: list[str] = []
+    for raw in entries or []:
+        origin = str(raw).strip().lower()
+        if not origin:
+            continue
+        # framing.ORIGIN also accepts http:// (local tests); the admin may only allow https sites.
+        if not origin.startswith("https://") or not ORIGIN.fullmatch(origin.rstrip("/")):
+            return [], _l(
+                "„%(entry)s“ ist keine gültige Adresse. Bitte nur https://, den Namen der Website und "
+                "wenn nötig den Port angeben, ohne Pfad und ohne Platzhalter, zum Beispiel "
+                "https://www.musterstadt.de.", entry=str(raw).strip()[:100],
+            )
+        origin = origin.rstrip("/")
+        if origin not in clean:
+            clean.append(origin)
+    if len(clean) > ORIGINS_MAX:
+        return [], _l("Höchstens %(max)d Websites.", max=ORIGINS_MAX)
+    return clean, None
+
+
 # ----------------------------------------------------------------------------- settings
 
 
@@ -152,12 +185,22 @@ def validate(data: SiteSettings) -> SiteSettings:
         errors["moderation_mode"] = _l("Bitte wählen Sie Vorab- oder Nachmoderation.")
     if not isinstance(data.comments_open, bool):
         errors["comments_open"] = _l("Bitte wählen Sie, ob Kommentare möglich sind.")
+    if not isinstance(data.guest_comments, bool):
+        errors["guest_comments"] = _l("Bitte wählen Sie, ob Gäste kommentieren dürfen.")
+    flags = data.auto_hide_flags
+    low, high = AUTO_HIDE_RANGE
+    if not isinstance(flags, int) or isinstance(flags, bool) or not low <= flags <= high:
+        errors["auto_hide_flags"] = _l("Bitte eine ganze Zahl von %(low)d bis %(high)d.", low=low, high=high)
+    origins, error = _check_origins(data.embed_allowed_origins)
+    if error:
+        errors["embed_allowed_origins"] = error
     if errors:
         raise ValidationFailed(errors)
     return SiteSettings(
         municipality_name=name, primary_color=primary, accent_color=accent,
         contact_address=address, contact_email=email, contact_phone=phone,
         stale_after_days=days, moderation_mode=data.moderation_mode, comments_open=data.comments_open,
+        guest_comments=data.guest_comments, auto_hide_flags=flags, embed_allowed_origins=origins,
     )
 
 

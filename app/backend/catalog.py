@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -36,7 +37,7 @@ STRATEGY_AUDIT_FIELDS = (
     "council_decision_reference", "council_decision_url", "document_url", "lead_role",
 )
 FIELD_AUDIT_FIELDS = ("name", "slug", "description", "position")
-DEPARTMENT_AUDIT_FIELDS = ("name", "slug", "description")
+DEPARTMENT_AUDIT_FIELDS = ("name", "slug", "description", "contact_email")
 FUNDING_SOURCE_AUDIT_FIELDS = ("name", "is_grant", "description")
 CHAMPION_AUDIT_FIELDS = ("name", "role", "department_id", "quote", "photo_mimetype", "photo_consent_on")
 
@@ -120,11 +121,19 @@ def save_field(actor: User, obj: Field | None, name: str, slug: str, description
     )
 
 
-def save_department(actor: User, obj: Department | None, name: str, slug: str, description: str) -> Department:
+def save_department(
+    actor: User, obj: Department | None, name: str, slug: str, description: str, contact_email: str = "",
+) -> Department:
     require_role(actor, Role.ADMIN)
+    email = (contact_email or "").strip()
+    if email:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValidationFailed({"contact_email": _l("Bitte geben Sie eine gültige E-Mail-Adresse ein.")}) from None
     return _save_named(
         actor, Department, obj, "department", DEPARTMENT_AUDIT_FIELDS,
-        dict(name=name.strip(), slug=slug, description=description),
+        dict(name=name.strip(), slug=slug, description=description, contact_email=email or None),
     )
 
 

@@ -398,6 +398,12 @@ class DepartmentForm(BackendForm):
     name = StringField(_l("Name"), [DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)])
     slug = StringField(_l("Adresse (Slug)"), [Optional(), Length(max=200)])
     description = TextAreaField(_l("Kurzbeschreibung"))
+    contact_email = StringField(
+        _l("E-Mail-Adresse für das Kontaktformular"), [Optional(), Length(max=254)],
+        description=_l("Nachrichten aus dem Kontaktformular gehen an diese Adresse. Sie wird nie öffentlich gezeigt. "
+                       "Leer: Das Formular verweist auf den allgemeinen Kontakt."),
+        render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
+    )
     submit = SubmitField(_l("Speichern"))
 
 

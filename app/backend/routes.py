@@ -288,6 +288,7 @@ def _department_page(obj: Department | None):
         form, "backend/simple_form.html",
         save=lambda: catalog.save_department(
             current_user, obj, form.name.data, (form.slug.data or "").strip(), form.description.data or "",
+            form.contact_email.data or "",
         ),
         done=lambda o: url_for(".departments"),
         message=_("Die Organisationseinheit wurde gespeichert."),

@@ -1,7 +1,7 @@
 """Which sites may show the widgets in a frame: 'self' and the configured origins.
 
 Only well-formed origins (scheme, host and optional port) reach the Content-Security-Policy;
-anything else in EMBED_ALLOWED_ORIGINS is ignored and listed on the snippet page, so a
+anything else in the setting (default: EMBED_ALLOWED_ORIGINS) is ignored and listed on the snippet page, so a
 typo can never widen the policy or break the header.
 """
 from __future__ import annotations

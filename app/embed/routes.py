@@ -1,12 +1,13 @@
 """Widget pages without site chrome for iframes, and the admin page with their snippets."""
 from __future__ import annotations
 
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 
 from app.auth.decorators import admin_required
 from app.embed import framing, services
 from app.i18n import LocalizedBlueprint
 from app.public import forms, queries
+from app.settings import get_setting
 
 bp = LocalizedBlueprint("embed", __name__)
 
@@ -18,7 +19,7 @@ WIDGET_PER_PAGE = 10
 @bp.before_request
 def allow_framing_by_configured_sites():
     if request.endpoint in WIDGETS:
-        g.frame_ancestors = framing.frame_ancestors(current_app.config["EMBED_ALLOWED_ORIGINS"])
+        g.frame_ancestors = framing.frame_ancestors(get_setting("embed_allowed_origins") or [])
 
 
 @bp.get("/einbetten/handlungsfeld/<slug>")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import select
@@ -70,7 +69,7 @@ def snippet_page(args: MultiDict) -> SnippetPage:
     if slug and (chosen is None or chosen.slug != slug):
         notices.append(_("Das gewählte Etappenziel gibt es nicht oder es ist nicht veröffentlicht."))
     return SnippetPage(
-        origins=parse_origins(current_app.config["EMBED_ALLOWED_ORIGINS"]),
+        origins=parse_origins(get_setting("embed_allowed_origins") or []),
         fields=fields,
         departments=departments,
         milestones=milestones,

@@ -117,6 +117,8 @@ class Department(Base):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Where the contact form writes to; staff-only, never shown on public pages or in open data.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
 
     champions: Mapped[list[Champion]] = relationship(back_populates="department")
     old_slugs: Mapped[list[DepartmentSlug]] = relationship(

@@ -229,6 +229,9 @@ def _decide(
     first_publication = comment.published_at is None
     target = TARGET_STATUS[chosen]
     decision = _apply(moderator, comment, chosen, target, reason)
+    if target == S.PUBLISHED and first_publication:
+        # A follow-up that waited for moderation reopens its question once it is public.
+        participation.reopen_after_follow_up(comment)
     db.session.commit()
     mails: list[OutboxMail | None] = []
     if target in REMOVED and chosen != A.SPAM:

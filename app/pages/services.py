@@ -103,6 +103,8 @@ DEFAULTS: dict[str, tuple[str, tuple[Block, ...]]] = {
             N_("Bestätigen Sie ein Abonnement nicht innerhalb von 48 Stunden, löschen wir es mit Ihrer Adresse."),
             N_("Jede Benachrichtigung enthält einen Link, mit dem Sie das Abonnement mit einem Klick beenden. Ihre Adresse wird dann gelöscht."),
         ),
+        h2(N_("Kontaktformulare und Meldungen von Barrieren")),
+        p(N_("Nachrichten aus den Kontaktformularen und Meldungen von Barrieren schicken wir per E-Mail an die zuständige Stelle der Verwaltung. Ihren Namen, Ihre E-Mail-Adresse und Ihren Text speichert das Portal dafür nur im Postausgang; die Stelle, die Ihnen antwortet, behält die E-Mail in ihrem Postfach.")),
         h2(N_("E-Mails und Links in E-Mails")),
         ul(
             N_("Jede E-Mail des Portals liegt bis zum Versand im Postausgang der Datenbank. 30 Tage nach dem Versand löschen wir sie dort."),

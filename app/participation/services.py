@@ -273,6 +273,7 @@ def post_comment(user: User, milestone: Milestone, body: str, parent: Comment | 
         return stored
     if official and parent is not None:
         _mark_answered(parent.id, now)
+    reopen_after_follow_up(comment)
     if status == CommentStatus.PENDING and policy.moderation_mode(milestone) != "pre":
         _log_system(comment, ModerationAction.HOLD, CommentStatus.PENDING, None,
                     "Treffer der Prüfliste")
@@ -316,6 +317,24 @@ def _mark_answered(comment_id: int, when) -> None:
         update(Comment)
         .where(Comment.id == comment_id, Comment.answer_status != AnswerStatus.ANSWERED.value)
         .values(answer_status=AnswerStatus.ANSWERED.value, answered_at=when)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def reopen_after_follow_up(reply: Comment) -> None:
+    """A citizen's published reply to an answered question: the question waits for staff again.
+
+    The department was mailed about the reply; the unanswered list is where it acts on it, and
+    the next official answer marks the question answered again.
+    """
+    if reply.parent_id is None or reply.is_official or reply.status != CommentStatus.PUBLISHED.value:
+        return
+    if reply.author is not None and reply.author.is_staff:
+        return
+    db.session.execute(
+        update(Comment)
+        .where(Comment.id == reply.parent_id, Comment.answer_status == AnswerStatus.ANSWERED.value)
+        .values(answer_status=AnswerStatus.OPEN.value, answered_at=None)
         .execution_options(synchronize_session=False)
     )
 

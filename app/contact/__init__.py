@@ -1,0 +1,1 @@
+"""Contact forms: writing to a department, reporting a barrier."""

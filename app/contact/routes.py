@@ -1,0 +1,142 @@
+"""Contact forms: a message to the department responsible for a milestone, a barrier report."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from app.contact import services
+from app.contact.forms import BarrierForm, ContactForm
+from app.extensions import limiter
+from app.i18n import LocalizedBlueprint, current_language
+from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
+from app.public import queries
+
+bp = LocalizedBlueprint("contact", __name__)
+
+THROTTLE_TEXT = _l(
+    "Von Ihrem Anschluss oder für diese E-Mail-Adresse kamen in kurzer Zeit viele Nachrichten. "
+    "Bitte warten Sie etwas und versuchen Sie es dann erneut."
+)
+FORM_ENDPOINTS = {"contact.milestone", "contact.department", "contact.barrier"}
+bp.register_error_handler(CSRFError, keep_input_after_csrf_error(FORM_ENDPOINTS))
+
+
+def _config(key: str):
+    return lambda: current_app.config[key]
+
+
+def _ip_key() -> str:
+    # ProxyFix (PROXY_FIX_COUNT) has already put the client's address here. Nothing is stored.
+    return "ip:" + (request.remote_addr or "unknown")
+
+
+def _person_key() -> str:
+    """The signed-in account, else the address entered, hashed (the limiter stores no addresses)."""
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
+    email = (request.form.get("email") or "").strip().lower()
+    return "address:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
+
+
+def _limits(view):
+    """All contact forms count together: per IP address and per account or sender address."""
+    per_person = limiter.shared_limit(_config("CONTACT_LIMIT_PER_ADDRESS"), scope="contact-address",
+                                      key_func=_person_key, methods=["POST"])
+    per_ip = limiter.shared_limit(_config("CONTACT_LIMIT_PER_IP"), scope="contact-ip",
+                                  key_func=_ip_key, methods=["POST"])
+    return per_person(per_ip(view))
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    kept = (request.form.get("message") or request.form.get("description") or "").strip()
+    return render_template("contact/throttled.html", text=THROTTLE_TEXT, kept=kept), 429
+
+
+@bp.after_request
+def private_pages(response):
+    """Forms carry a CSRF token and what was typed: no shared cache keeps them."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _status() -> int:
+    return 400 if csrf_failed() else 422
+
+
+def _contact_page(recipient: services.Recipient):
+    form = ContactForm()
+    status = 200
+    if recipient.reachable and form.is_submitted():
+        if form.validate_on_submit():
+            try:
+                services.write_to_department(recipient, form.name.data, form.email.data, form.message.data)
+            except services.InvalidInput as error:
+                for name, message in error.errors.items():
+                    getattr(form, name).errors = [*getattr(form, name).errors, str(message)]
+            else:
+                return redirect(url_for(".sent"), 303)
+        status = _status()
+    elif form.is_submitted():
+        status = 409
+    return render_template("contact/form.html", form=form, recipient=recipient,
+                           general_contact=services.general_contact()), status
+
+
+@bp.route("/etappenziele/<slug>/kontakt", methods=["GET", "POST"])
+@_limits
+def milestone(slug: str):
+    found = queries.published_milestone(slug)
+    if found is None:
+        abort(404)
+    recipient = services.recipient_for_milestone(found)
+    if recipient is None:
+        abort(404)
+    return _contact_page(recipient)
+
+
+@bp.route("/organisationseinheiten/<slug>/kontakt", methods=["GET", "POST"])
+@_limits
+def department(slug: str):
+    found = services.department_by_slug(slug)
+    if found is None:
+        abort(404)
+    return _contact_page(services.recipient_for_department(found))
+
+
+@bp.get("/kontakt/gesendet")
+def sent():
+    return render_template("contact/sent.html")
+
+
+@bp.route("/barriere-melden", methods=["GET", "POST"])
+@_limits
+def barrier():
+    form = BarrierForm()
+    if request.method == "GET" and request.args.get("seite"):
+        form.page_url.data = request.args["seite"][:services.URL_MAX]
+    general = services.general_contact()
+    status = 200
+    if general and form.is_submitted():
+        if form.validate_on_submit():
+            try:
+                services.report_barrier(form.page_url.data, form.description.data, form.email.data,
+                                        current_language())
+            except services.InvalidInput as error:
+                for name, message in error.errors.items():
+                    getattr(form, name).errors = [*getattr(form, name).errors, str(message)]
+            else:
+                return redirect(url_for(".barrier_sent", bestaetigung=1 if form.email.data else None), 303)
+        status = _status()
+    elif form.is_submitted():
+        status = 409
+    return render_template("contact/barrier.html", form=form, general_contact=general), status
+
+
+@bp.get("/barriere-melden/gesendet")
+def barrier_sent():
+    return render_template("contact/barrier_sent.html", receipt=bool(request.args.get("bestaetigung")))

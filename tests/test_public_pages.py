@@ -131,6 +131,17 @@ def test_home_shows_strategy_progress_money_fields_and_news(client, site):
     assert "Geheimer Entwurf" not in page
 
 
+@pytest.mark.parametrize("url, about", [("/", "Über die Digitalstrategie"), ("/en/", "About the digital strategy")])
+def test_home_shows_the_state_before_the_strategy_text(client, site, url, about):
+    """Issue 13: on a phone the overall progress came after two screens of the strategy's text."""
+    html = client.get(url).get_data(as_text=True)
+    progress = html.index('id="progress-heading"')
+    assert html.index('class="overall-figure"') < html.index("Wir machen die Verwaltung")
+    assert progress < html.index('id="status-heading"') < html.index('id="strategy-heading"')
+    assert progress < html.index("Stabsstelle Digitales")
+    assert f'<h2 id="strategy-heading">{about}</h2>' in html
+
+
 def test_home_status_chart_has_a_text_alternative(client, site):
     html = client.get("/").get_data(as_text=True)
     svg = re.search(r"<svg class=\"status-chart\".*?</svg>", html, re.S).group(0)

@@ -110,3 +110,54 @@ def test_menu_page_is_accessible_at_phone_width_open_and_closed(server, page, as
     page.set_viewport_size(PHONE)
     page.locator("nav.main-nav summary").click()
     assert_accessible(page, 390)
+
+
+# --- tables on narrow screens (issue 13, item 4) ----------------------------------------------------
+
+REGION_STATE = """(caption) => {
+  const region = document.getElementById(caption).closest('[role=region]');
+  const hint = region.querySelector('.scroll-hint');
+  return {
+    scrolls: region.scrollWidth > region.clientWidth + 1,
+    hint: hint && getComputedStyle(hint).visibility === 'visible' && hint.offsetHeight > 0 ? hint.innerText.trim() : null,
+    shadows: getComputedStyle(region).backgroundImage.split('gradient').length - 1,
+    focusable: region.tabIndex === 0,
+    label: region.getAttribute('aria-labelledby'),
+  };
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("lang, hint", [
+    ("de", "Breite Tabelle: seitlich wischen oder scrollen, um alle Spalten zu sehen."),
+    ("en", "Wide table: swipe or scroll sideways to see all columns."),
+])
+def test_history_table_on_a_phone_says_that_it_scrolls(server, page, width, lang, hint):
+    """The history table was cut off on the right with no sign that it scrolls."""
+    page.set_viewport_size({"width": width, "height": 844})
+    prefix = "" if lang == "de" else "/en"
+    page.goto(server.absolute(f"{prefix}/etappenziele/{server.data.milestone_slug}"))
+    state = page.evaluate(REGION_STATE, "history-caption")
+    assert state["scrolls"], "the history table fits; the test needs a table that is cut off"
+    assert state["hint"] == hint
+    assert state["shadows"] == 4
+    assert state["focusable"] and state["label"] == "history-caption"
+    # The region scrolls by keyboard, and the hint stays in view while it does.
+    page.locator("#history-caption").locator("xpath=ancestor::*[@role='region']").focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+    assert page.locator("#verlauf .scroll-hint").bounding_box()["x"] >= 0
+
+
+def test_tables_that_fit_show_no_hint(server, page):
+    page.set_viewport_size(DESKTOP)
+    page.goto(server.absolute(f"/etappenziele/{server.data.milestone_slug}"))
+    for caption in ("history-caption", "money-caption"):
+        state = page.evaluate(REGION_STATE, caption)
+        assert not state["scrolls"] and state["hint"] is None, caption
+
+
+def test_milestone_page_with_wide_tables_is_accessible_on_a_phone(server, page, assert_accessible):
+    page.goto(server.absolute(f"/etappenziele/{server.data.milestone_slug}"))
+    assert_accessible(page, (390, 320))

@@ -6,6 +6,9 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 HOST := 127.0.0.1
 PORT ?= 5000
+# Absolute links (mails, feeds, API, sitemap, embed snippets) name the address `make run`
+# serves, unless the caller set BASE_URL.
+RUN_BASE_URL := $(or $(BASE_URL),http://$(HOST):$(PORT))
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
@@ -96,7 +99,7 @@ translations: $(REQ_STAMP)
 run: $(REQ_STAMP) compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	BASE_URL="$(RUN_BASE_URL)" $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(TEST_REQ_STAMP) $(NODE_STAMP) $(CHROMIUM) $(NGINX) java compile-translations
 	$(PY) -m pytest -n 2 --dist loadfile --durations=10 $(PYTEST_ARGS)

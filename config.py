@@ -42,6 +42,9 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
 class Config:
     PRODUCTION = False  # ETAPPEN_CONFIG=production
     SECRET_KEY = env_str("SECRET_KEY")
@@ -57,8 +60,9 @@ class Config:
     POSTGRES_OPTIONS = os.environ.get("POSTGRES_OPTIONS", "-c jit=off")
     SQLALCHEMY_RECORD_QUERIES = False
 
-    # Public base URL, used for absolute links in mails and feeds sent outside a request.
-    BASE_URL = env_str("BASE_URL", "http://127.0.0.1:5000")
+    # Public base URL, used for absolute links in mails, feeds, the API, the sitemap and embed
+    # snippets. Production must set it to the public address (a warning at start otherwise).
+    BASE_URL = env_str("BASE_URL", DEFAULT_BASE_URL)
     PROXY_FIX_COUNT = env_int("PROXY_FIX_COUNT", 0)
     # Flask's own check of the Host (and, behind ProxyFix, X-Forwarded-Host) header: comma-separated
     # host names, ".example.de" for a domain and its subdomains. Empty: not checked. Other hosts get 400.

@@ -1,6 +1,8 @@
 """Application factory."""
 from __future__ import annotations
 
+# Not "import logging": importing the submodule app.logging rebinds that name in this package.
+from logging import getLogger
 import sqlite3
 
 from flask import Flask, g, render_template, request, session
@@ -40,7 +42,14 @@ from app.moderation.public_routes import bp as moderation_public_bp
 from app.citizens.routes import bp as citizens_bp
 from app.subscriptions.routes import bp as subscriptions_bp
 from app.ops.routes import bp as ops_bp
-from config import CONFIGS, INSTANCE_DIR, config_name
+from config import CONFIGS, DEFAULT_BASE_URL, INSTANCE_DIR, config_name
+
+log = getLogger(__name__)
+
+BASE_URL_WARNING = (
+    "BASE_URL is still the default " + DEFAULT_BASE_URL + ": links in mails, feeds, the API, "
+    "the sitemap and embed snippets point there. Set BASE_URL to the public address."
+)
 
 
 def create_app(config: str | type | None = None, **overrides) -> Flask:
@@ -61,6 +70,8 @@ def create_app(config: str | type | None = None, **overrides) -> Flask:
     _postgres_session_options(app)
 
     app_logging.init_app(app)
+    if app.config.get("PRODUCTION") and app.config.get("BASE_URL", "").rstrip("/") == DEFAULT_BASE_URL:
+        log.warning(BASE_URL_WARNING)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(INSTANCE_DIR.parent / "migrations"))
     csrf.init_app(app)

@@ -23,6 +23,7 @@ FOOTER_NAVIGATION = (
     ("pages.privacy", _l("Datenschutz")),
     ("pages.imprint", _l("Impressum")),
     ("feeds.index", _l("Feeds und offene Daten")),
+    ("pages.comment_rules", _l("Kommentarregeln")),
     ("moderation_public.transparency", _l("Transparenzbericht zur Moderation")),
 )
 

@@ -20,6 +20,7 @@ PAGES = {
     "/barrierefreiheit": "barrierefreiheit",
     "/leichte-sprache": "leichte-sprache",
     "/gebaerdensprache": "gebaerdensprache",
+    "/kommentarregeln": "kommentarregeln",
 }
 
 

@@ -839,3 +839,47 @@ def test_the_unanswered_list_and_the_form_pages_link_to_permalinks(client, scene
     sign_in(client, citizen)
     for path in ("antworten", "melden"):
         assert f'href="/kommentare/{comment.id}"' in text_of(client.get(f"/kommentare/{comment.id}/{path}"))
+
+
+# --- pre-moderation: the button says where the text goes (issue 13, item 6) -------------------------
+
+
+SEND_FOR_REVIEW = ">Zur Prüfung senden</button>"
+
+
+@pytest.mark.parametrize("site_mode, milestone_mode, to_review", [
+    ("pre", None, True),
+    ("post", "pre", True),
+    ("post", None, False),
+    ("pre", "post", False),
+])
+def test_comment_buttons_under_pre_moderation_say_send_for_review(client, scene, site_mode, milestone_mode, to_review):
+    milestone, citizen, _ = scene
+    set_setting("moderation_mode", site_mode)
+    milestone.moderation_mode = milestone_mode
+    top = make_comment(milestone, make_citizen(), "Die Frage")
+    _db.session.commit()
+    sign_in(client, citizen)
+    pages = [
+        thread_html(client.get(page_url(milestone))),
+        text_of(client.get(f"/etappenziele/{milestone.slug}/kommentieren")),
+        text_of(client.get(f"/kommentare/{top.id}/antworten")),
+        # A form sent back with an error keeps the label.
+        text_of(post_comment(client, milestone, "")),
+    ]
+    for html in pages:
+        assert (SEND_FOR_REVIEW in html) is to_review
+        assert ("veröffentlichen</button>" in html) is not to_review
+    english = text_of(client.get(f"/en/etappenziele/{milestone.slug}/kommentieren"))
+    assert (">Send for review</button>" in english) is to_review
+
+
+def test_staff_answers_under_pre_moderation_are_published_and_say_so(client, scene):
+    milestone, citizen, department = scene
+    set_setting("moderation_mode", "pre")
+    top = make_comment(milestone, citizen, "Frage an die Stadt")
+    editor = make_editor(department)
+    _db.session.commit()
+    sign_in(client, editor)
+    html = text_of(client.get(f"/kommentare/{top.id}/antworten"))
+    assert ">Antwort veröffentlichen</button>" in html and SEND_FOR_REVIEW not in html

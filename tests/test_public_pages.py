@@ -132,6 +132,17 @@ def test_home_shows_strategy_progress_money_fields_and_news(client, site):
     assert "Geheimer Entwurf" not in page
 
 
+@pytest.mark.parametrize("url, about", [("/", "Über die Digitalstrategie"), ("/en/", "About the digital strategy")])
+def test_home_shows_the_state_before_the_strategy_text(client, site, url, about):
+    """Issue 13: on a phone the overall progress came after two screens of the strategy's text."""
+    html = client.get(url).get_data(as_text=True)
+    progress = html.index('id="progress-heading"')
+    assert html.index('class="overall-figure"') < html.index("Wir machen die Verwaltung")
+    assert progress < html.index('id="status-heading"') < html.index('id="strategy-heading"')
+    assert progress < html.index("Stabsstelle Digitales")
+    assert f'<h2 id="strategy-heading">{about}</h2>' in html
+
+
 def test_home_status_chart_has_a_text_alternative(client, site):
     html = client.get("/").get_data(as_text=True)
     svg = re.search(r"<svg class=\"status-chart\".*?</svg>", html, re.S).group(0)
@@ -578,3 +589,41 @@ def test_milestone_cards_show_what_the_shared_macros_show(app, client, prefix):
                           macros["progress_bar"](milestone.effective_progress), macros["target_date"](milestone)):
                 assert str(shown) in html
     assert "badge-overdue" in html and 'class="replanned"' in html
+
+
+# --- milestone page: jump links near the top (issue 13, item 3) -----------------------------------
+
+
+def jump_links(html: str) -> list[tuple[str, str]]:
+    toc = re.search(r'<nav class="page-toc"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    return re.findall(r'<a href="#([^"]+)">([^<]+)</a>', toc)
+
+
+@pytest.mark.parametrize("prefix, labels", [
+    ("", ["Finanzierung", "Fortschrittsmeldungen (1)", "Verlauf", "Kommentare (2)"]),
+    ("/en", ["Financing", "Progress updates (1)", "History", "Comments (2)"]),
+])
+def test_milestone_page_has_jump_links_with_counts_near_the_top(client, site, prefix, labels):
+    """Issue 13: the page was ~7,300 px long on a phone and the comments began 8 screens down."""
+    milestone = _db.session.scalar(_db.select(Milestone).filter_by(slug="buergerbuero-oeffnungszeiten"))
+    milestone.comment_count = 2
+    _db.session.commit()
+    html = client.get(f"{prefix}/etappenziele/buergerbuero-oeffnungszeiten").get_data(as_text=True)
+    links = jump_links(html)
+    assert [label for _, label in links] == labels
+    for target, _ in links:
+        assert len(re.findall(rf'\bid="{target}"', html)) == 1, target
+    assert html.index('class="page-toc"') < html.index('id="state-heading"')
+    label = "Auf dieser Seite" if not prefix else "On this page"
+    assert f'<nav class="page-toc" aria-label="{label}">' in html
+
+
+def test_milestone_jump_links_name_sub_milestones_only_when_there_are_some(client, db):
+    parent = make_milestone("Oberziel", slug="oberziel")
+    make_milestone("Unterziel", slug="unterziel", parent=parent)
+    _db.session.commit()
+    parent_html = client.get("/etappenziele/oberziel").get_data(as_text=True)
+    assert ("teilziele", "Teilziele (1)") in jump_links(parent_html)
+    assert 'id="teilziele"' in parent_html
+    child_html = client.get("/etappenziele/unterziel").get_data(as_text=True)
+    assert "teilziele" not in [target for target, _ in jump_links(child_html)]

@@ -40,6 +40,7 @@ PAGES = [
     PageCase("accessibility", "pages.accessibility"),
     PageCase("easy-language", "pages.easy_language"),
     PageCase("sign-language", "pages.sign_language"),
+    PageCase("comment-rules", "pages.comment_rules"),
     PageCase("unknown-milestone", "public.milestone", {"slug": "gibt-es-nicht"}, status=404),
     PageCase("not-found", path="/diese-seite-gibt-es-nicht", status=404),
 ]

@@ -291,7 +291,8 @@ class PageText:
     video_url: str = ""
 
 
-LEGAL_PAGES = ("impressum", "datenschutz", "barrierefreiheit", "leichte-sprache", "gebaerdensprache")
+LEGAL_PAGES = ("impressum", "datenschutz", "barrierefreiheit", "leichte-sprache", "gebaerdensprache",
+               "kommentarregeln")
 VIDEO_PAGES = frozenset({"gebaerdensprache"})
 
 

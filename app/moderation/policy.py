@@ -74,11 +74,16 @@ def matches_hold_list(text: str) -> bool:
     return False
 
 
+def goes_to_review(milestone: Milestone, *, is_staff: bool = False) -> bool:
+    """Every new comment of this writer on this milestone waits for review (pre-moderation)."""
+    return not is_staff and moderation_mode(milestone) == "pre"
+
+
 def initial_status(milestone: Milestone, text: str, *, is_guest: bool = False, is_staff: bool = False) -> CommentStatus:
     """Status of a new (or edited) comment: published at once, or into the queue."""
     if is_staff:
         return CommentStatus.PUBLISHED
-    if is_guest or moderation_mode(milestone) == "pre" or matches_hold_list(text):
+    if is_guest or goes_to_review(milestone) or matches_hold_list(text):
         return CommentStatus.PENDING
     return CommentStatus.PUBLISHED
 

@@ -1,4 +1,5 @@
-"""Text pages provided by the operator: imprint, privacy, accessibility, easy and sign language."""
+"""Text pages provided by the operator: imprint, privacy, accessibility, easy and sign language,
+comment rules."""
 from __future__ import annotations
 
 from flask import render_template
@@ -31,6 +32,11 @@ def accessibility():
 @bp.get("/leichte-sprache")
 def easy_language():
     return render_page("leichte-sprache")
+
+
+@bp.get("/kommentarregeln")
+def comment_rules():
+    return render_page("kommentarregeln")
 
 
 @bp.get("/gebaerdensprache")

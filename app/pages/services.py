@@ -155,6 +155,22 @@ DEFAULTS: dict[str, tuple[str, tuple[Block, ...]]] = {
         p(N_("Sie haben eine Frage? Dann schreiben Sie an die Adresse im Impressum.")),
         link("pages.imprint", N_("Zum Impressum")),
     )),
+    # The rules that moderation decisions refer to (comment form, flag form, removed comments).
+    "kommentarregeln": (N_("Kommentarregeln"), (
+        p(N_("Kommentare zu den Etappenzielen sind willkommen: Fragen, Hinweise, Lob und Kritik. Damit die Diskussion für alle nützlich bleibt, gelten diese Regeln.")),
+        h2(N_("Was nicht erlaubt ist")),
+        ul(
+            N_("Beleidigungen, Drohungen, Hetze und Diskriminierung"),
+            N_("Persönliche Daten, eigene oder die anderer Menschen, zum Beispiel Anschrift, Telefonnummer oder E-Mail-Adresse"),
+            N_("Werbung, Spam und Links ohne Bezug zum Thema"),
+            N_("Rechtswidrige Inhalte, auch Texte oder Bilder, an denen andere die Rechte haben"),
+            N_("Beiträge ohne Bezug zum Etappenziel"),
+        ),
+        h2(N_("Wie die Moderation entscheidet")),
+        p(N_("Die Moderation prüft gemeldete Kommentare und entfernt sie, wenn sie gegen diese Regeln verstoßen. An der Stelle eines entfernten Kommentars steht, dass und warum er entfernt wurde. Wer den Kommentar geschrieben hat, kann einmal Einspruch einlegen; dann wird die Entscheidung noch einmal geprüft.")),
+        p(N_("Kommentare können auch vor der Veröffentlichung geprüft werden, etwa bei bestimmten Wörtern oder wenn %(name)s für ein Etappenziel die Vorabmoderation eingeschaltet hat.")),
+        link("moderation_public.transparency", N_("Zahlen zur Moderation im Transparenzbericht")),
+    )),
     "gebaerdensprache": (N_("Gebärdensprache"), (
         p(N_("Auf dieser Seite stellt %(name)s Informationen zum Portal in Deutscher Gebärdensprache (DGS) bereit.")),
         p(N_("Das Video in Deutscher Gebärdensprache ist noch nicht verfügbar.")),

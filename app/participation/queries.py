@@ -32,6 +32,7 @@ from app.models import (
     utcnow,
 )
 from app.models.participation import TRACE_STATUSES, VISIBLE_STATUSES
+from app.moderation import policy
 from app.pagination import paginate
 from app.participation import services
 from app.participation.forms import CommentForm
@@ -103,6 +104,7 @@ class Participant:
     closed: str | None = None         # why no new comments can be written
     can_answer: bool = False          # editors of the department and admins
     can_close: bool = False           # admins
+    to_review: bool = False           # a new comment waits for review (pre-moderation)
 
     @property
     def can_comment(self) -> bool:
@@ -196,6 +198,7 @@ def participant(user: User | None, milestone: Milestone) -> Participant:
             result.refusal = str(refusal)
         result.can_answer = can_edit_milestone(user, milestone)
         result.can_close = is_admin(user)
+        result.to_review = policy.goes_to_review(milestone, is_staff=user.is_staff)
     return result
 
 

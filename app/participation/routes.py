@@ -227,7 +227,8 @@ def new_comment(slug: str):
                                             form_id=form.submission_id)
         except services.ParticipationError as error:
             form.form_errors.append(str(error))
-            return _form_page("participation/comment_form.html", form, _status_of(error), milestone=milestone)
+            return _form_page("participation/comment_form.html", form, _status_of(error), milestone=milestone,
+                              to_review=queries.participant(current_user, milestone).to_review)
         # A new comment is the newest: it is on the first page.
         return _back_to_comment(comment, flash_text=_published_text(comment), page=1)
     return _form_page("participation/comment_form.html", form, milestone=milestone,

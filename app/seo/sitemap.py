@@ -28,6 +28,7 @@ MAIN_PAGES = (
     "strategy.progress_rules",
     "feeds.index",
     "moderation_public.transparency",
+    "pages.comment_rules",
     "pages.easy_language",
     "pages.sign_language",
     "pages.accessibility",

@@ -33,6 +33,10 @@ class Strategy(Base):
     title: Mapped[str] = mapped_column(String(200))
     intro: Mapped[str] = mapped_column(Text, default="")
     intro_html: Mapped[str] = mapped_column(Text, default="")
+    # English texts are optional; /en/ pages fall back to the German ones (app/content_language.py).
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    intro_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    intro_en_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     period_from: Mapped[int] = mapped_column(Integer)
     period_to: Mapped[int] = mapped_column(Integer)
     council_decision_on: Mapped[date | None] = mapped_column(Date)
@@ -83,6 +87,8 @@ class Field(Base):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    name_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    description_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     milestones: Mapped[list[Milestone]] = relationship(back_populates="field")
@@ -155,6 +161,8 @@ class Champion(Base):
         ForeignKey("department.id", ondelete="SET NULL")
     )
     quote: Mapped[str] = mapped_column(Text, default="")
+    role_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    quote_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     photo_mimetype: Mapped[str | None] = mapped_column(String(50))
     photo_consent_on: Mapped[date | None] = mapped_column(Date)

@@ -1,0 +1,101 @@
+"""English texts of the strategy: optional *_en columns, shown under /en/, German fallback marked."""
+from __future__ import annotations
+
+import re
+
+from flask import g
+
+from app.i18n import localized, localized_text
+from tests.builders import make_champion, make_field, make_milestone, make_strategy, make_update
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_localized_text_prefers_english_and_marks_the_german_fallback(app, db):
+    milestone = make_milestone("Online-Antrag", title_en="Online application", summary="Kurz")
+    with app.test_request_context("/en/"):
+        g.lang = "en"
+        title = localized_text(milestone, "title")
+        assert (title.text, title.lang, str(title.attr)) == ("Online application", None, "")
+        summary = localized_text(milestone, "summary")
+        assert (summary.text, summary.lang, str(summary.attr)) == ("Kurz", "de", ' lang="de"')
+        assert summary.german_only
+        g.lang = "de"
+        assert localized(milestone, "title") == "Online-Antrag"
+        assert localized_text(milestone, "summary").lang is None
+    assert localized(milestone, "title", "en") == "Online application"
+
+
+def test_localized_html_uses_the_english_html_twin(app, db):
+    milestone = make_milestone(description="**fett**", description_en="**bold**")
+    shown = localized_text(milestone, "description_html", "en")
+    assert "<strong>bold</strong>" in shown.__html__()
+    assert localized_text(make_milestone(description="<b>x</b>"), "description_html", "en").lang == "de"
+
+
+def test_english_columns_default_to_empty(app, db):
+    field = make_field()
+    champion = make_champion()
+    strategy = make_strategy()
+    update = make_update(make_milestone(field=field))
+    assert (field.name_en, field.description_en) == ("", "")
+    assert (champion.role_en, champion.quote_en) == ("", "")
+    assert (strategy.title_en, strategy.intro_en, strategy.intro_en_html) == ("", "", "")
+    assert (update.title_en, update.body_en, update.body_en_html) == ("", "", "")
+
+
+def test_english_milestone_page_shows_english_and_marks_german_fallback(client, db):
+    field = make_field("Bürgerservice", name_en="Citizen services")
+    milestone = make_milestone(
+        "Online-Antrag", field=field, title_en="Online application",
+        summary="Anträge im Netz stellen", description="Die **lange** Beschreibung",
+    )
+    make_update(milestone, title="Start", title_en="Launch", body="Los geht's", body_en="Off we go")
+    make_update(milestone, title="Nur deutsch", body="Text")
+    db.session.commit()
+
+    page = text(client.get(f"/en/etappenziele/{milestone.slug}"))
+    assert "<h1>Online application</h1>" in page
+    assert '<p class="lead" lang="de">Anträge im Netz stellen</p>' in page
+    assert '<div class="rich-text" lang="de"><p>Die <strong>lange</strong>' in page
+    assert "This text is only available in German." in page
+    assert ">Citizen services</a>" in page
+    assert re.search(r'<h3 id="update-\d+">Launch</h3>', page)
+    assert "Off we go" in page
+    assert re.search(r'<h3 id="update-\d+" lang="de">Nur deutsch</h3>', page)
+    assert "<title>Online application" in page
+
+    german = text(client.get(f"/etappenziele/{milestone.slug}"))
+    assert "<h1>Online-Antrag</h1>" in german
+    assert "Online application" not in german and "Launch" not in german
+
+
+def test_english_page_without_fallback_has_no_note(client, db):
+    milestone = make_milestone("Online-Antrag", title_en="Online application", field=make_field(name_en="Services"))
+    db.session.commit()
+    page = text(client.get(f"/en/etappenziele/{milestone.slug}"))
+    assert "only available in German" not in page
+
+
+def test_english_home_and_field_pages(client, db):
+    make_strategy(title="Digitalstrategie", title_en="Digital strategy", intro="Deutsch", intro_html="<p>Deutsch</p>")
+    field = make_field("Verwaltung", name_en="Administration", description="Beschreibung")
+    make_milestone(field=field)
+    db.session.commit()
+    home = text(client.get("/en/"))
+    assert "<h1>Digital strategy</h1>" in home
+    assert '<div class="rich-text lead" lang="de"><p>Deutsch</p></div>' in home
+    assert "Administration" in home
+    page = text(client.get(f"/en/handlungsfelder/{field.slug}"))
+    assert "<h1>Administration</h1>" in page
+    assert '<p class="lead" lang="de">Beschreibung</p>' in page
+
+
+def test_english_champion_role(client, db):
+    make_champion(name="Erika Muster", role="Leitung", role_en="Head of office", quote="Ja", quote_en="Yes")
+    db.session.commit()
+    page = text(client.get("/en/helden-der-digitalisierung"))
+    assert "Head of office" in page and "Erika Muster" in page
+    assert "<p>Yes</p>" in page

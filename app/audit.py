@@ -124,6 +124,13 @@ FIELD_LABELS = {
     "title_de": _l("Titel (deutsch)"),
     "body_de": _l("Text (deutsch)"),
     "title_en": _l("Titel (englisch)"),
+    "summary_en": _l("Kurzbeschreibung (englisch)"),
+    "description_en": _l("Beschreibung (englisch)"),
+    "contact_role_en": _l("Ansprechfunktion (englisch)"),
+    "name_en": _l("Name (englisch)"),
+    "role_en": _l("Funktion (englisch)"),
+    "quote_en": _l("Kurzes Zitat (englisch)"),
+    "intro_en": _l("Einleitung (englisch)"),
     "body_en": _l("Text (englisch)"),
     "video_url": _l("Link zum Video"),
 }

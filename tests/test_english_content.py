@@ -99,3 +99,50 @@ def test_english_champion_role(client, db):
     page = text(client.get("/en/helden-der-digitalisierung"))
     assert "Head of office" in page and "Erika Muster" in page
     assert "<p>Yes</p>" in page
+
+
+# --- API ---------------------------------------------------------------------------------
+
+
+def test_api_serves_english_texts_with_lang_en(client, db):
+    field = make_field("Verwaltung", name_en="Administration")
+    milestone = make_milestone("Online-Antrag", title_en="Online application", summary="Nur deutsch", field=field)
+    make_update(milestone, title="Start", title_en="Launch", body="Los", body_en="Go")
+    make_strategy(title="Digitalstrategie", title_en="Digital strategy")
+    db.session.commit()
+
+    listed = client.get("/api/v1/milestones?lang=en").get_json()
+    item = listed["data"][0]
+    assert (item["title"], item["summary"], item["field"]["name"]) == ("Online application", "Nur deutsch", "Administration")
+    assert "lang=en" in listed["links"]["self"]
+    assert "/en/" in item["url"]
+    detail = client.get(f"/api/v1/milestones/{milestone.id}?lang=en").get_json()["data"]
+    assert detail["title"] == "Online application"
+    updates = client.get("/api/v1/progress-updates?lang=en").get_json()["data"]
+    assert (updates[0]["title"], updates[0]["body"]) == ("Launch", "Go")
+    assert client.get("/api/v1/strategy?lang=en").get_json()["data"]["title"] == "Digital strategy"
+    assert client.get("/api/v1/fields?lang=en").get_json()["data"][0]["name"] == "Administration"
+    assert "lang=en" in client.get("/api/v1/?lang=en").get_json()["data"]["milestones"]
+
+    german = client.get("/api/v1/milestones").get_json()["data"][0]
+    assert german["title"] == "Online-Antrag" and german["field"]["name"] == "Verwaltung"
+    assert client.get("/api/v1/milestones?lang=de").get_json()["data"][0]["title"] == "Online-Antrag"
+    # Accept-Language does not choose the language of the data.
+    assert client.get("/api/v1/milestones", headers={"Accept-Language": "en"}).get_json()["data"][0]["title"] == "Online-Antrag"
+
+
+def test_api_refuses_unknown_language(client, db):
+    for query in ("lang=fr", "lang=EN", "lang=en&lang=de"):
+        response = client.get(f"/api/v1/milestones?{query}")
+        assert response.status_code == 400, query
+        error = response.get_json()["error"]
+        assert error["parameter"] == "lang" and error["code"] == "invalid_parameter"
+    assert "de, en" in client.get("/api/v1/strategy?lang=fr").get_json()["error"]["message"]
+
+
+def test_openapi_describes_lang_parameter(client, db):
+    document = client.get("/api/v1/openapi.json").get_json()
+    for path, item in document["paths"].items():
+        lang = [p for p in item["get"]["parameters"] if p["name"] == "lang"]
+        assert lang and lang[0]["schema"]["enum"] == ["de", "en"], path
+        assert "400" in item["get"]["responses"], path

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import feedparser
 from flask import g
 
 from app.i18n import localized, localized_text
@@ -146,3 +147,28 @@ def test_openapi_describes_lang_parameter(client, db):
         lang = [p for p in item["get"]["parameters"] if p["name"] == "lang"]
         assert lang and lang[0]["schema"]["enum"] == ["de", "en"], path
         assert "400" in item["get"]["responses"], path
+
+
+# --- feeds -------------------------------------------------------------------------------
+
+
+def test_english_feeds_carry_english_texts_and_mark_german_bodies(client, db):
+    field = make_field("Verwaltung", name_en="Administration")
+    milestone = make_milestone("Online-Antrag", title_en="Online application", field=field)
+    make_update(milestone, title="Start", title_en="Launch", body="Los", body_en="Go")
+    make_update(milestone, title="Nur deutsch", body="Deutscher Text")
+    db.session.commit()
+
+    feed = feedparser.parse(client.get("/en/feeds/fortschritt.atom").data)
+    titles = {entry.title for entry in feed.entries}
+    assert titles == {"Online application: Launch", "Online application: Nur deutsch"}
+    contents = {entry.title: entry.content[0].value for entry in feed.entries}
+    assert "<p>Go</p>" in contents["Online application: Launch"]
+    assert re.search(r'<div lang="de"><p>Deutscher Text</p>\s*</div>', contents["Online application: Nur deutsch"])
+    milestone_feed = feedparser.parse(client.get(f"/en/feeds/etappenziele/{milestone.slug}.rss").data)
+    assert "Online application" in milestone_feed.feed.title
+    field_feed = feedparser.parse(client.get(f"/en/feeds/handlungsfelder/{field.slug}.atom").data)
+    assert "Administration" in field_feed.feed.title
+
+    german = feedparser.parse(client.get("/feeds/fortschritt.atom").data)
+    assert {entry.title for entry in german.entries} == {"Online-Antrag: Start", "Online-Antrag: Nur deutsch"}

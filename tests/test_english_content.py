@@ -5,8 +5,11 @@ import re
 
 import feedparser
 from flask import g
+from sqlalchemy import select
 
+from app.demo import loader
 from app.i18n import localized, localized_text
+from app.models import Field, Milestone, ProgressUpdate, Strategy
 from tests.builders import make_champion, make_field, make_milestone, make_strategy, make_update
 
 
@@ -172,3 +175,27 @@ def test_english_feeds_carry_english_texts_and_mark_german_bodies(client, db):
 
     german = feedparser.parse(client.get("/feeds/fortschritt.atom").data)
     assert {entry.title for entry in german.entries} == {"Online-Antrag: Start", "Online-Antrag: Nur deutsch"}
+
+
+# --- demo --------------------------------------------------------------------------------
+
+
+def test_demo_ships_english_for_strategy_fields_and_some_milestones(client, db):
+    loader.load()
+    db.session.commit()
+    strategy = db.session.scalar(select(Strategy))
+    assert strategy.title_en and "<strong>" in strategy.intro_en_html
+    assert all(field.name_en and field.description_en for field in db.session.scalars(select(Field)))
+    all_milestones = list(db.session.scalars(select(Milestone)))
+    english = [m for m in all_milestones if m.title_en]
+    assert 0 < len(english) < len(all_milestones)
+    assert db.session.scalar(select(ProgressUpdate).where(ProgressUpdate.body_en_html != ""))
+
+    page = text(client.get("/en/etappenziele/online-terminvergabe"))
+    assert "<h1>Online appointments for the citizens&#39; office</h1>" in page
+    assert "This text is only available in German." not in page
+    fallback = text(client.get("/en/etappenziele/verwaltungsleistungen-online"))
+    assert "<h1>The 30 most used administrative services fully online</h1>" in fallback
+    assert '<p class="lead" lang="de">' in fallback and "This text is only available in German." in fallback
+    german = next(m for m in all_milestones if not m.title_en and m.published)
+    assert f'<h1 lang="de">{german.title}</h1>' in text(client.get(f"/en/etappenziele/{german.slug}"))

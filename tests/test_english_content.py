@@ -199,3 +199,20 @@ def test_demo_ships_english_for_strategy_fields_and_some_milestones(client, db):
     assert '<p class="lead" lang="de">' in fallback and "This text is only available in German." in fallback
     german = next(m for m in all_milestones if not m.title_en and m.published)
     assert f'<h1 lang="de">{german.title}</h1>' in text(client.get(f"/en/etappenziele/{german.slug}"))
+
+
+def test_calendar_embed_and_feed_list_use_english_titles(client, db):
+    field = make_field("Verwaltung", name_en="Administration")
+    milestone = make_milestone("Online-Antrag", title_en="Online application", field=field, summary="Kurz",
+                               summary_en="Short")
+    db.session.commit()
+    calendar = client.get("/en/kalender/etappenziele.ics").get_data(as_text=True)
+    assert "SUMMARY:Online application" in calendar and "CATEGORIES:Administration" in calendar
+    assert "DESCRIPTION:Short" in calendar
+    assert "SUMMARY:Online-Antrag" in client.get("/kalender/etappenziele.ics").get_data(as_text=True)
+    feeds = text(client.get("/en/feeds"))
+    assert "<span>Online application</span>" in feeds and "<span>Administration</span>" in feeds
+    embed = text(client.get(f"/en/einbetten/etappenziel/{milestone.slug}"))
+    assert "<h1>Online application</h1>" in embed and "<title>Online application" in embed
+    listed = text(client.get("/en/einbetten/etappenziele"))
+    assert "Online application" in listed and "Online-Antrag" not in listed

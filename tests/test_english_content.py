@@ -216,3 +216,11 @@ def test_calendar_embed_and_feed_list_use_english_titles(client, db):
     assert "<h1>Online application</h1>" in embed and "<title>Online application" in embed
     listed = text(client.get("/en/einbetten/etappenziele"))
     assert "Online application" in listed and "Online-Antrag" not in listed
+
+
+def test_search_finds_english_words(client, db):
+    make_milestone("Online-Antrag", title_en="Online application for parking permits")
+    make_milestone("Schulnetz")
+    db.session.commit()
+    page = text(client.get("/en/etappenziele?q=parking"))
+    assert "Online application for parking permits" in page and "Schulnetz" not in page

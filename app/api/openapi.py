@@ -200,7 +200,7 @@ FILTER_PARAMETERS = [
     query("overdue", {"type": "boolean", "default": False},
           "true: only milestones whose target date has passed and that are neither completed nor cancelled."),
     query("q", {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": NO_CONTROL_CHARACTERS},
-          "Words that must all occur in title, summary or description (case-insensitive)."),
+          "Words that must all occur in title, summary or description, German or English (case-insensitive)."),
     query("sort", {"type": "string", "enum": list(SORT_OPTIONS), "default": "target_date"},
           "Order: target_date (earliest first), progress (highest first), last_update (newest first), title."),
 ]

@@ -341,5 +341,8 @@ Milestone.last_update_on = column_property(
 @event.listens_for(Milestone, "before_insert")
 @event.listens_for(Milestone, "before_update")
 def _refresh_search_text(mapper, connection, target: Milestone) -> None:
-    target.search_text = search_key(target.title, target.summary, target.description)
+    # English texts too, so that a search on the English pages finds what they show.
+    target.search_text = search_key(
+        target.title, target.summary, target.description, target.title_en, target.summary_en, target.description_en
+    )
     target.sort_title = sort_key(target.title)[:200]

@@ -131,6 +131,7 @@ FIELD_LABELS = {
     "role_en": _l("Funktion (englisch)"),
     "quote_en": _l("Kurzes Zitat (englisch)"),
     "intro_en": _l("Einleitung (englisch)"),
+    "lead_role_en": _l("Verantwortliche Funktion (englisch)"),
     "body_en": _l("Text (englisch)"),
     "video_url": _l("Link zum Video"),
 }

@@ -84,12 +84,14 @@ def test_english_page_without_fallback_has_no_note(client, db):
 
 
 def test_english_home_and_field_pages(client, db):
-    make_strategy(title="Digitalstrategie", title_en="Digital strategy", intro="Deutsch", intro_html="<p>Deutsch</p>")
+    make_strategy(title="Digitalstrategie", title_en="Digital strategy", intro="Deutsch", intro_html="<p>Deutsch</p>",
+                  lead_role="Bürgermeisterin", lead_role_en="Mayor")
     field = make_field("Verwaltung", name_en="Administration", description="Beschreibung")
     make_milestone(field=field)
     db.session.commit()
     home = text(client.get("/en/"))
     assert "<h1>Digital strategy</h1>" in home
+    assert "<dd>Mayor</dd>" in home
     assert '<div class="rich-text lead" lang="de"><p>Deutsch</p></div>' in home
     assert "Administration" in home
     page = text(client.get(f"/en/handlungsfelder/{field.slug}"))

@@ -60,10 +60,12 @@ def test_strategy_field_and_champion_forms_save_english_texts(db, client):
     login(client, admin)
     assert client.post("/verwaltung/strategie", data={
         "title": "Digitalstrategie", "title_en": "Digital strategy", "intro": "Hallo", "intro_en": "Hello",
+        "lead_role": "Bürgermeisterin", "lead_role_en": "Mayor",
         "period_from": "2024", "period_to": "2030",
     }).status_code == 302
     strategy = db.session.scalar(select(Strategy))
     assert strategy.title_en == "Digital strategy" and strategy.intro_en_html.strip() == "<p>Hello</p>"
+    assert strategy.lead_role_en == "Mayor"
 
     page = text(client.get("/verwaltung/handlungsfelder/neu"))
     assert 'name="name_en"' in page and 'lang="en"' in page

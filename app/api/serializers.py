@@ -80,7 +80,7 @@ def strategy(row: Strategy | None, rollup: rules.Rollup, overdue_count: int, tot
             "url": (row.council_decision_url or None) if row else None,
         },
         "document_url": (row.document_url or None) if row else None,
-        "lead_role": row.lead_role if row else "",
+        "lead_role": localized(row, "lead_role") if row else "",
         "budget_years": [{"year": b.year, "amount": money(b.amount)} for b in row.budget_years] if row else [],
         "progress": rollup_progress(rollup),
         "milestone_count": len(rollup),

@@ -34,7 +34,7 @@ from app.sanitize import markdown_to_html
 STRATEGY_AUDIT_FIELDS = (
     "title", "intro", "period_from", "period_to", "council_decision_on",
     "council_decision_reference", "council_decision_url", "document_url", "lead_role",
-    "title_en", "intro_en",
+    "title_en", "intro_en", "lead_role_en",
 )
 FIELD_AUDIT_FIELDS = ("name", "slug", "description", "position", "name_en", "description_en")
 DEPARTMENT_AUDIT_FIELDS = ("name", "slug", "description")
@@ -62,6 +62,7 @@ class StrategyData:
     lead_role: str = ""
     title_en: str = ""
     intro_en: str = ""
+    lead_role_en: str = ""
     budget_years: dict[int, Decimal] = field(default_factory=dict)
 
 
@@ -102,6 +103,7 @@ def save_strategy(actor: User, data: StrategyData) -> Strategy:
     for name in STRATEGY_AUDIT_FIELDS:
         setattr(strategy, name, getattr(data, name))
     strategy.title_en = data.title_en.strip()
+    strategy.lead_role_en = data.lead_role_en.strip()
     strategy.intro_html = markdown_to_html(data.intro, top_level=2)
     strategy.intro_en_html = markdown_to_html(data.intro_en, top_level=2) if data.intro_en.strip() else ""
     existing = {b.year: b for b in strategy.budget_years}

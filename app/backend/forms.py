@@ -360,6 +360,7 @@ class StrategyForm(BackendForm):
     intro = TextAreaField(_l("Einleitung (Markdown)"))
     title_en = StringField(_l("Titel (englisch, freiwillig)"), [Length(max=200)])
     intro_en = TextAreaField(_l("Einleitung (englisch, Markdown, freiwillig)"))
+    lead_role_en = StringField(_l("Verantwortliche Funktion (englisch, freiwillig)"), [Length(max=200)])
     period_from = _int(_l("Zeitraum von (Jahr)"), InputRequired(INVALID_NUMBER), NumberRange(2000, 2100))
     period_to = _int(_l("Zeitraum bis (Jahr)"), InputRequired(INVALID_NUMBER), NumberRange(2000, 2100))
     council_decision_on = _date(_l("Ratsbeschluss vom"))
@@ -391,6 +392,7 @@ class StrategyForm(BackendForm):
             intro=self.intro.data or "",
             title_en=self.title_en.data or "",
             intro_en=self.intro_en.data or "",
+            lead_role_en=self.lead_role_en.data or "",
             period_from=self.period_from.data,
             period_to=self.period_to.data,
             council_decision_on=self.council_decision_on.data,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 STRATEGY = {
     "title_en": "Musterstadt digital – the digital strategy of the town of Musterstadt",
+    "lead_role_en": "Digitalization unit in the mayor's office",
     "intro_en": """\
 In Musterstadt, going digital is not a job for the IT department alone. It changes how we
 handle applications, how our children learn, how we talk with you and how we run roads,

@@ -167,6 +167,7 @@ def _add_strategy(on: date, decision_on: date) -> None:
         intro_html=markdown_to_html(s["intro"], top_level=2),
         title_en=english.STRATEGY["title_en"],
         intro_en=english.STRATEGY["intro_en"],
+        lead_role_en=english.STRATEGY["lead_role_en"],
         intro_en_html=markdown_to_html(english.STRATEGY["intro_en"], top_level=2),
         period_from=on.year + s["period_from"],
         period_to=on.year + s["period_to"],

@@ -37,6 +37,7 @@ class Strategy(Base):
     title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     intro_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     intro_en_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lead_role_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     period_from: Mapped[int] = mapped_column(Integer)
     period_to: Mapped[int] = mapped_column(Integer)
     council_decision_on: Mapped[date | None] = mapped_column(Date)

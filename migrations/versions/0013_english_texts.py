@@ -19,7 +19,12 @@ depends_on = None
 
 # table -> [(column, type)]
 COLUMNS = {
-    "strategy": [("title_en", sa.String(200)), ("intro_en", sa.Text()), ("intro_en_html", sa.Text())],
+    "strategy": [
+        ("title_en", sa.String(200)),
+        ("intro_en", sa.Text()),
+        ("intro_en_html", sa.Text()),
+        ("lead_role_en", sa.String(200)),
+    ],
     "field": [("name_en", sa.String(200)), ("description_en", sa.Text())],
     "champion": [("role_en", sa.String(200)), ("quote_en", sa.Text())],
     "milestone": [

@@ -6,9 +6,12 @@ matches the current language, so links stay in the language of the page.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Flask, g, has_app_context, request, url_for
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
+from markupsafe import Markup, escape
 
 LANGUAGES = ("de", "en")
 DEFAULT_LANGUAGE = "de"
@@ -95,6 +98,7 @@ def _install_gettext(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     _install_gettext(app)
+    app.jinja_env.globals["localized"] = localized_text
 
     @app.url_value_preprocessor
     def pop_language(endpoint, values):
@@ -142,8 +146,66 @@ def alternate_url(lang: str) -> str:
     return url_for(request.endpoint, lang=lang, **args)
 
 
+def english_attribute(attribute: str) -> str:
+    """The English twin of a text column: title -> title_en, description_html -> description_en_html."""
+    if attribute.endswith("_html"):
+        return attribute[: -len("_html")] + "_en_html"
+    return attribute + "_en"
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    """A municipal text in the reader's language, or the German one with lang="de" when there is none."""
+
+    text: str
+    lang: str | None = None
+    is_html: bool = False
+
+    @property
+    def attr(self) -> Markup:
+        """ lang="de" for the element holding a German fallback, else nothing."""
+        return Markup(' lang="%s"') % self.lang if self.lang else Markup("")
+
+    @property
+    def german_only(self) -> bool:
+        return self.lang is not None
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __html__(self) -> Markup:
+        return Markup(self.text) if self.is_html else escape(self.text)
+
+
+def localized_text(obj: object, attribute: str, lang: str | None = None) -> LocalizedText:
+    """obj.attribute in the language (default: the page's); English falls back to German, marked.
+
+    HTML attributes (…_html) are sanitized at write time, so they are printed as they are.
+    """
+    lang = lang or current_language()
+    german = getattr(obj, attribute) or ""
+    is_html = attribute.endswith("_html")
+    if lang == DEFAULT_LANGUAGE:
+        return LocalizedText(german, None, is_html)
+    english = (getattr(obj, english_attribute(attribute), "") or "").strip()
+    if english:
+        return LocalizedText(getattr(obj, english_attribute(attribute)), None, is_html)
+    return LocalizedText(german, "de" if german.strip() else None, is_html)
+
+
+def localized(obj: object, attribute: str, lang: str | None = None) -> str:
+    """The plain text of localized_text(), for feeds, the API and page titles."""
+    return localized_text(obj, attribute, lang).text
+
+
 def language_name(code: str) -> str:
     return {"de": "Deutsch", "en": "English"}[code]
 
 
-__all__ = ["LocalizedBlueprint", "init_app", "select_locale", "alternate_url", "get_locale"]
+__all__ = [
+    "LocalizedBlueprint", "LocalizedText", "init_app", "select_locale", "alternate_url", "get_locale",
+    "localized", "localized_text",
+]

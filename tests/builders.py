@@ -77,6 +77,8 @@ def make_milestone(title: str | None = None, **kw) -> Milestone:
     values.setdefault("original_target_date", values.get("target_date"))
     if "description" in values:
         values["description_html"] = markdown_to_html(values["description"])
+    if "description_en" in values:
+        values["description_en_html"] = markdown_to_html(values["description_en"])
     milestone = Milestone(**values)
     db.session.add(milestone)
     db.session.flush()
@@ -95,6 +97,8 @@ def make_update(milestone: Milestone, **kw) -> ProgressUpdate:
     )
     values.update(kw)
     values["body_html"] = markdown_to_html(values["body"])
+    if "body_en" in values:
+        values["body_en_html"] = markdown_to_html(values["body_en"])
     update = ProgressUpdate(**values)
     db.session.add(update)
     db.session.flush()

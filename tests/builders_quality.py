@@ -53,13 +53,14 @@ def build_quality_site() -> QualitySite:
         council_decision_url="https://www.musterstadt.example/ratsinfo/2024-117",
         document_url="https://www.musterstadt.example/digitalstrategie.pdf",
         lead_role="Leitung Stabsstelle Digitalisierung",
+        title_en="Digital strategy of Musterstadt 2024–2030",
     )
     for year, amount in ((2024, "250000.00"), (2025, "480000.50"), (2026, "390000.00")):
         db.session.add(StrategyBudgetYear(strategy=strategy, year=year, amount=Decimal(amount)))
 
     service = make_field("Bürgerservice online", slug="buergerservice-online",
                          description="Verwaltungsleistungen rund um die Uhr im Netz.", position=1)
-    schools = make_field("Digitale Schulen", slug="digitale-schulen",
+    schools = make_field("Digitale Schulen", slug="digitale-schulen", name_en="Digital schools",
                          description="Ausstattung und Netz für alle Schulen.", position=2)
     citizen_office = make_department("Bürgeramt", slug="buergeramt",
                                      description="Melde-, Pass- und Ausweiswesen.")
@@ -89,7 +90,8 @@ def build_quality_site() -> QualitySite:
     featured.champions = [champion]
     make_funding(featured, "80000.00", grant)
     make_funding(featured, "40000.00", own_budget)
-    first = make_update(featured, reported_on=days_ago(200), title="Projektstart", body="Die Ausschreibung ist **abgeschlossen**.")
+    first = make_update(featured, reported_on=days_ago(200), title="Projektstart", body="Die Ausschreibung ist **abgeschlossen**.",
+                        title_en="Project start", body_en="The tender is **closed**.")
     replanned = make_update(featured, reported_on=days_ago(20), title="Neuer Zieltermin",
                             body="Die Schnittstelle des Landes kommt später.\n\n1. Test\n2. Start")
     db.session.add_all([
@@ -107,6 +109,7 @@ def build_quality_site() -> QualitySite:
 
     parent = make_milestone(
         "WLAN in allen Schulen", slug="wlan-in-allen-schulen", field=schools, department=schools_office,
+        title_en="Wi-Fi in all schools",
         summary="Jede Schule bekommt flächendeckendes WLAN.", status="in_progress", progress=0,
         target_date=today() + timedelta(days=300), planned=Decimal("300000.00"), spent=Decimal("330000.00"),
     )

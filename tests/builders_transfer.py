@@ -59,6 +59,8 @@ def make_rich_milestones(scene: Scene) -> list[Milestone]:
         start_date=date(2024, 1, 15), original_target_date=date(2025, 6, 30),
         target_date=date(2026, 12, 31), planned=Decimal("1234567.89"), committed=Decimal("0.10"),
         spent=Decimal("1500000.00"), budget_year=2025, published=True,
+        title_en="Portal online", summary_en="=1+1; \"less\" paper", description_en="Line one\nLine two; semicolon",
+        contact_role_en="@Head of citizen services",
     )
     parent.participating_departments = [scene.it, scene.buergeramt]
     parent.champions = [champion]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
+from app.i18n import localized
 from app.mail.services import external_url
 from app.models import Milestone
 from app.transfer.csvformat import BOM, DELIMITER, CellFormat, neutralise
@@ -35,8 +36,8 @@ def row(milestone: Milestone) -> list[str]:
     return [
         str(milestone.id),
         milestone.slug,
-        milestone.title,
-        milestone.summary,
+        localized(milestone, "title"),
+        localized(milestone, "summary"),
         milestone.field.slug,
         milestone.department.slug if milestone.department else "",
         parent.slug if parent else "",

@@ -200,10 +200,16 @@ FILTER_PARAMETERS = [
     query("overdue", {"type": "boolean", "default": False},
           "true: only milestones whose target date has passed and that are neither completed nor cancelled."),
     query("q", {"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": NO_CONTROL_CHARACTERS},
-          "Words that must all occur in title, summary or description (case-insensitive)."),
+          "Words that must all occur in title, summary or description, German or English (case-insensitive)."),
     query("sort", {"type": "string", "enum": list(SORT_OPTIONS), "default": "target_date"},
           "Order: target_date (earliest first), progress (highest first), last_update (newest first), title."),
 ]
+LANG_PARAMETER = query(
+    "lang", {"type": "string", "enum": ["de", "en"], "default": "de"},
+    "Language of the texts (titles, summaries, descriptions, names of fields of action, roles). "
+    "en: the English text where the municipality wrote one, else the German text. "
+    "Department and funding source names are always German. Any other value is a 400.",
+)
 CORS_HEADER = {
     "Access-Control-Allow-Origin": {
         "required": True, "schema": {"type": "string", "const": "*"},
@@ -231,10 +237,10 @@ NOT_FOUND = error("There is no published milestone with this id.")
 
 def operation(operation_id: str, summary: str, ok: dict, parameters: list | None = None,
               errors: dict | None = None) -> dict:
-    responses = {"200": ok, "304": NOT_MODIFIED}
+    responses = {"200": ok, "304": NOT_MODIFIED, "400": BAD_REQUEST}
     responses.update(errors or {})
     return {"get": {
-        "operationId": operation_id, "summary": summary, "parameters": parameters or [],
+        "operationId": operation_id, "summary": summary, "parameters": [*(parameters or []), LANG_PARAMETER],
         "responses": responses,
     }}
 

@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.models import Department, Field
 from app.public.forms import MAX_PAGE, MAX_QUERY_LENGTH, SORT_OPTIONS, STATUS_VALUES, MilestoneFilters
+from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from app.routing import MAX_ID
 
 DEFAULT_PER_PAGE = 20
@@ -112,6 +113,11 @@ def parse_milestone_filters(args: MultiDict, fields: list[Field], departments: l
         q=" ".join(q.split()),
         sort=sort,
     )
+
+
+def parse_language(args: MultiDict) -> str:
+    """The language of the texts asked for with ?lang= (German when absent)."""
+    return _choice(args, "lang", LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def parse_milestone_id(args: MultiDict) -> int | None:

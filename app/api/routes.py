@@ -1,7 +1,7 @@
 """The read-only JSON API (/api/v1): open to every origin for GET, no cookies, JSON errors."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -14,6 +14,12 @@ bp = Blueprint("api", __name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FILTER_PARAMETERS = ("field", "status", "department", "overdue", "q", "sort")
+
+
+@bp.before_request
+def choose_language() -> None:
+    """Texts (and error messages) in the language of ?lang=, never of Accept-Language."""
+    g.lang = params.parse_language(request.args)
 
 
 @bp.after_request
@@ -85,18 +91,23 @@ def paginated(endpoint: str, pagination, items: list, keep: dict) -> Response:
 
 
 def kept(names: tuple[str, ...]) -> dict:
-    return {name: request.args[name] for name in names if name in request.args}
+    """The parameters to keep in links; lang always, so that a client stays in its language."""
+    return {name: request.args[name] for name in (*names, "lang") if name in request.args}
+
+
+def api_url(endpoint: str) -> str:
+    return external_url(endpoint, **kept(()))
 
 
 @bp.get("/")
 def index():
     return answer({
-        "strategy": external_url("api.strategy"),
-        "fields": external_url("api.fields"),
-        "departments": external_url("api.departments"),
-        "milestones": external_url("api.milestones"),
-        "milestones_csv": external_url("api.milestones_csv"),
-        "progress_updates": external_url("api.progress_updates"),
+        "strategy": api_url("api.strategy"),
+        "fields": api_url("api.fields"),
+        "departments": api_url("api.departments"),
+        "milestones": api_url("api.milestones"),
+        "milestones_csv": api_url("api.milestones_csv"),
+        "progress_updates": api_url("api.progress_updates"),
         "openapi": external_url("api.openapi"),
     })
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from app import progress as rules
 from app.feeds.ids import as_utc
+from app.i18n import localized
 from app.mail.services import external_url
 from app.models import (
     Champion,
@@ -41,7 +42,7 @@ def percent(value: float | None) -> float | None:
 
 
 def field_ref(field: Field) -> dict:
-    return {"id": field.id, "slug": field.slug, "name": field.name}
+    return {"id": field.id, "slug": field.slug, "name": localized(field, "name")}
 
 
 def department_ref(department: Department | None) -> dict | None:
@@ -53,7 +54,7 @@ def department_ref(department: Department | None) -> dict | None:
 def milestone_ref(milestone: Milestone | None) -> dict | None:
     if milestone is None or not milestone.published:
         return None
-    return {"id": milestone.id, "slug": milestone.slug, "title": milestone.title,
+    return {"id": milestone.id, "slug": milestone.slug, "title": localized(milestone, "title"),
             "api_url": external_url("api.milestone", milestone_id=milestone.id)}
 
 
@@ -68,9 +69,9 @@ def rollup_progress(rollup: rules.Rollup) -> float | None:
 
 def strategy(row: Strategy | None, rollup: rules.Rollup, overdue_count: int, totals) -> dict:
     return {
-        "title": row.title if row else None,
-        "intro": row.intro if row else "",
-        "intro_html": row.intro_html if row else "",
+        "title": localized(row, "title") if row else None,
+        "intro": localized(row, "intro") if row else "",
+        "intro_html": localized(row, "intro_html") if row else "",
         "period_from": row.period_from if row else None,
         "period_to": row.period_to if row else None,
         "council_decision": {
@@ -79,7 +80,7 @@ def strategy(row: Strategy | None, rollup: rules.Rollup, overdue_count: int, tot
             "url": (row.council_decision_url or None) if row else None,
         },
         "document_url": (row.document_url or None) if row else None,
-        "lead_role": row.lead_role if row else "",
+        "lead_role": localized(row, "lead_role") if row else "",
         "budget_years": [{"year": b.year, "amount": money(b.amount)} for b in row.budget_years] if row else [],
         "progress": rollup_progress(rollup),
         "milestone_count": len(rollup),
@@ -93,7 +94,7 @@ def strategy(row: Strategy | None, rollup: rules.Rollup, overdue_count: int, tot
 def field(row: Field, rollup: rules.Rollup) -> dict:
     return {
         **field_ref(row),
-        "description": row.description,
+        "description": localized(row, "description"),
         "position": row.position,
         "progress": rollup_progress(rollup),
         "milestone_count": len(rollup),
@@ -119,8 +120,8 @@ def milestone(row: Milestone) -> dict:
     return {
         "id": row.id,
         "slug": row.slug,
-        "title": row.title,
-        "summary": row.summary,
+        "title": localized(row, "title"),
+        "summary": localized(row, "summary"),
         "field": field_ref(row.field),
         "department": department_ref(row.department),
         "parent": milestone_ref(row.parent),
@@ -166,18 +167,18 @@ def funding(row: MilestoneFunding) -> dict:
 
 
 def champion(row: Champion) -> dict:
-    return {"id": row.id, "name": row.name, "role": row.role}
+    return {"id": row.id, "name": row.name, "role": localized(row, "role")}
 
 
 def milestone_detail(row: Milestone, history: list[MilestoneChange]) -> dict:
     """Everything the public milestone page shows, with its history and financing."""
     return {
         **milestone(row),
-        "description": row.description,
-        "description_html": row.description_html,
+        "description": localized(row, "description"),
+        "description_html": localized(row, "description_html"),
         "easy_summary": row.easy_summary,
         "progress_method": row.progress_method,
-        "contact_role": row.contact_role,
+        "contact_role": localized(row, "contact_role"),
         "participating_departments": [department_ref(d) for d in row.participating_departments],
         "champions": [champion(c) for c in row.champions],
         "children": [milestone_ref(child) for child in row.published_children],
@@ -192,9 +193,9 @@ def progress_update(row: ProgressUpdate) -> dict:
         "id": row.id,
         "milestone": milestone_ref(row.milestone),
         "reported_on": day(row.reported_on),
-        "title": row.title,
-        "body": row.body,
-        "body_html": row.body_html,
+        "title": localized(row, "title"),
+        "body": localized(row, "body"),
+        "body_html": localized(row, "body_html"),
         "author_role": row.author_role,
         "published_at": timestamp(row.published_at or row.created_at),
         "edited_at": timestamp(row.edited_at),

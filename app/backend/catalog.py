@@ -35,11 +35,14 @@ from app.sanitize import markdown_to_html
 STRATEGY_AUDIT_FIELDS = (
     "title", "intro", "period_from", "period_to", "council_decision_on",
     "council_decision_reference", "council_decision_url", "document_url", "lead_role",
+    "title_en", "intro_en", "lead_role_en",
 )
-FIELD_AUDIT_FIELDS = ("name", "slug", "description", "position")
+FIELD_AUDIT_FIELDS = ("name", "slug", "description", "position", "name_en", "description_en")
 DEPARTMENT_AUDIT_FIELDS = ("name", "slug", "description", "contact_email")
 FUNDING_SOURCE_AUDIT_FIELDS = ("name", "is_grant", "description")
-CHAMPION_AUDIT_FIELDS = ("name", "role", "department_id", "quote", "photo_mimetype", "photo_consent_on")
+CHAMPION_AUDIT_FIELDS = (
+    "name", "role", "department_id", "quote", "photo_mimetype", "photo_consent_on", "role_en", "quote_en",
+)
 
 PHOTO_ERRORS = {
     "not_an_image": _l("Die Datei ist kein Bild im Format PNG, JPEG oder WebP. Bitte wählen Sie ein solches Foto."),
@@ -58,6 +61,9 @@ class StrategyData:
     council_decision_url: str = ""
     document_url: str = ""
     lead_role: str = ""
+    title_en: str = ""
+    intro_en: str = ""
+    lead_role_en: str = ""
     budget_years: dict[int, Decimal] = field(default_factory=dict)
 
 
@@ -70,6 +76,8 @@ class ChampionData:
     photo_consent_on: date | None = None
     photo_upload: bytes | None = None
     remove_photo: bool = False
+    role_en: str = ""
+    quote_en: str = ""
 
 
 def current_strategy() -> Strategy | None:
@@ -95,7 +103,10 @@ def save_strategy(actor: User, data: StrategyData) -> Strategy:
     before = None if is_new else strategy_snapshot(strategy)
     for name in STRATEGY_AUDIT_FIELDS:
         setattr(strategy, name, getattr(data, name))
+    strategy.title_en = data.title_en.strip()
+    strategy.lead_role_en = data.lead_role_en.strip()
     strategy.intro_html = markdown_to_html(data.intro, top_level=2)
+    strategy.intro_en_html = markdown_to_html(data.intro_en, top_level=2) if data.intro_en.strip() else ""
     existing = {b.year: b for b in strategy.budget_years}
     for year, row in existing.items():
         if year not in data.budget_years:
@@ -113,11 +124,15 @@ def save_strategy(actor: User, data: StrategyData) -> Strategy:
     return strategy
 
 
-def save_field(actor: User, obj: Field | None, name: str, slug: str, description: str, position: int) -> Field:
+def save_field(
+    actor: User, obj: Field | None, name: str, slug: str, description: str, position: int,
+    name_en: str = "", description_en: str = "",
+) -> Field:
     require_role(actor, Role.ADMIN)
     return _save_named(
         actor, Field, obj, "field", FIELD_AUDIT_FIELDS,
-        dict(name=name.strip(), slug=slug, description=description, position=position),
+        dict(name=name.strip(), slug=slug, description=description, position=position,
+             name_en=(name_en or "").strip(), description_en=description_en or ""),
     )
 
 
@@ -178,6 +193,8 @@ def save_champion(actor: User, champion: Champion | None, data: ChampionData) ->
     champion.role = data.role.strip()
     champion.department_id = data.department_id
     champion.quote = data.quote
+    champion.role_en = data.role_en.strip()
+    champion.quote_en = data.quote_en
     champion.photo_consent_on = data.photo_consent_on
     if photo is not None:
         champion.photo, champion.photo_mimetype = photo.data, photo.mimetype

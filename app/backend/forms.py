@@ -186,6 +186,10 @@ class MilestoneForm(BackendForm):
     summary = TextAreaField(_l("Kurzbeschreibung"))
     description = TextAreaField(_l("Beschreibung (Markdown)"))
     easy_summary = TextAreaField(_l("Zusammenfassung in Leichter Sprache"))
+    title_en = StringField(_l("Titel (englisch, freiwillig)"), [Length(max=200)])
+    summary_en = TextAreaField(_l("Kurzbeschreibung (englisch, freiwillig)"))
+    description_en = TextAreaField(_l("Beschreibung (englisch, Markdown, freiwillig)"))
+    contact_role_en = StringField(_l("Ansprechfunktion (englisch, freiwillig)"), [Length(max=200)])
     field_id = _select(_l("Handlungsfeld"), DataRequired(_l("Bitte wählen Sie ein Handlungsfeld.")))
     parent_id = _select(_l("Oberziel"))
     weight = _int(_l("Gewicht"), InputRequired(INVALID_NUMBER), NumberRange(1, 100), default=1)
@@ -254,6 +258,10 @@ class MilestoneForm(BackendForm):
             summary=self.summary.data or "",
             description=self.description.data or "",
             easy_summary=self.easy_summary.data or "",
+            title_en=self.title_en.data or "",
+            summary_en=self.summary_en.data or "",
+            description_en=self.description_en.data or "",
+            contact_role_en=self.contact_role_en.data or "",
             field_id=self.field_id.data,
             parent_id=self.parent_id.data,
             weight=self.weight.data or 1,
@@ -287,6 +295,8 @@ class ProgressUpdateTextForm(BackendForm):
 
     title = StringField(_l("Titel der Meldung"), [DataRequired(_l("Bitte geben Sie einen Titel ein.")), Length(max=200)])
     body = TextAreaField(_l("Text (Markdown)"))
+    title_en = StringField(_l("Titel der Meldung (englisch, freiwillig)"), [Length(max=200)])
+    body_en = TextAreaField(_l("Text (englisch, Markdown, freiwillig)"))
     reported_on = _date(_l("Datum der Meldung"), DataRequired(INVALID_DATE), default=today)
     author_role = StringField(
         _l("Ihre Funktion (wird öffentlich angezeigt)"),
@@ -300,6 +310,8 @@ class ProgressUpdateTextForm(BackendForm):
         return ProgressData(
             title=self.title.data or "",
             body=self.body.data or "",
+            title_en=self.title_en.data or "",
+            body_en=self.body_en.data or "",
             reported_on=self.reported_on.data,
             author_role=self.author_role.data or "",
             published=bool(self.published.data),
@@ -345,6 +357,9 @@ class BudgetYearForm(PlainForm):
 class StrategyForm(BackendForm):
     title = StringField(_l("Titel"), [DataRequired(_l("Bitte geben Sie einen Titel ein.")), Length(max=200)])
     intro = TextAreaField(_l("Einleitung (Markdown)"))
+    title_en = StringField(_l("Titel (englisch, freiwillig)"), [Length(max=200)])
+    intro_en = TextAreaField(_l("Einleitung (englisch, Markdown, freiwillig)"))
+    lead_role_en = StringField(_l("Verantwortliche Funktion (englisch, freiwillig)"), [Length(max=200)])
     period_from = _int(_l("Zeitraum von (Jahr)"), InputRequired(INVALID_NUMBER), NumberRange(2000, 2100))
     period_to = _int(_l("Zeitraum bis (Jahr)"), InputRequired(INVALID_NUMBER), NumberRange(2000, 2100))
     council_decision_on = _date(_l("Ratsbeschluss vom"))
@@ -374,6 +389,9 @@ class StrategyForm(BackendForm):
         return StrategyData(
             title=self.title.data or "",
             intro=self.intro.data or "",
+            title_en=self.title_en.data or "",
+            intro_en=self.intro_en.data or "",
+            lead_role_en=self.lead_role_en.data or "",
             period_from=self.period_from.data,
             period_to=self.period_to.data,
             council_decision_on=self.council_decision_on.data,
@@ -390,6 +408,8 @@ class FieldForm(BackendForm):
     name = StringField(_l("Name"), [DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)])
     slug = StringField(_l("Adresse (Slug)"), [Optional(), Length(max=200)])
     description = TextAreaField(_l("Beschreibung"))
+    name_en = StringField(_l("Name (englisch, freiwillig)"), [Length(max=200)])
+    description_en = TextAreaField(_l("Beschreibung (englisch, freiwillig)"))
     position = _int(_l("Position in Listen"), Optional(), NumberRange(0, 1000), default=0)
     submit = SubmitField(_l("Speichern"))
 
@@ -419,6 +439,8 @@ class ChampionForm(BackendForm):
     role = StringField(_l("Funktion"), [DataRequired(_l("Bitte geben Sie die Funktion an.")), Length(max=200)])
     department_id = _select(_l("Organisationseinheit"))
     quote = TextAreaField(_l("Kurzes Zitat"))
+    role_en = StringField(_l("Funktion (englisch, freiwillig)"), [Length(max=200)])
+    quote_en = TextAreaField(_l("Kurzes Zitat (englisch, freiwillig)"))
     photo_consent_on = _date(_l("Einwilligung zum Foto erteilt am"))
     photo = FileField(_l("Foto (PNG, JPEG oder WebP)"))
     remove_photo = BooleanField(_l("Foto entfernen"))
@@ -438,6 +460,8 @@ class ChampionForm(BackendForm):
             role=self.role.data or "",
             department_id=self.department_id.data,
             quote=self.quote.data or "",
+            role_en=self.role_en.data or "",
+            quote_en=self.quote_en.data or "",
             photo_consent_on=self.photo_consent_on.data,
             photo_upload=content or None,
             remove_photo=bool(self.remove_photo.data),

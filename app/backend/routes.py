@@ -255,6 +255,7 @@ def _field_page(obj: Field | None):
         save=lambda: catalog.save_field(
             current_user, obj, form.name.data, (form.slug.data or "").strip(),
             form.description.data or "", form.position.data or 0,
+            form.name_en.data or "", form.description_en.data or "",
         ),
         done=lambda o: url_for(".fields"),
         message=_("Das Handlungsfeld wurde gespeichert."),

@@ -57,6 +57,10 @@ class MilestoneData:
     summary: str = ""
     description: str = ""
     easy_summary: str = ""
+    title_en: str = ""
+    summary_en: str = ""
+    description_en: str = ""
+    contact_role_en: str = ""
     parent_id: int | None = None
     weight: int = 1
     status: str = MilestoneStatus.PLANNED.value
@@ -85,6 +89,8 @@ class ProgressData:
     reported_on: date
     author_role: str
     body: str = ""
+    title_en: str = ""
+    body_en: str = ""
     published: bool = True
     new_status: str | None = None
     new_progress: int | None = None
@@ -97,9 +103,11 @@ MILESTONE_AUDIT_FIELDS = (
     "title", "slug", "summary", "description", "easy_summary", "field_id", "parent_id",
     "weight", "status", "progress", "progress_method", "start_date", "original_target_date",
     "target_date", "completed_on", "department_id", "contact_role", "planned", "committed",
-    "spent", "budget_year", "published",
+    "spent", "budget_year", "published", "title_en", "summary_en", "description_en", "contact_role_en",
 )
-PROGRESS_UPDATE_AUDIT_FIELDS = ("milestone_id", "reported_on", "title", "body", "author_role", "published")
+PROGRESS_UPDATE_AUDIT_FIELDS = (
+    "milestone_id", "reported_on", "title", "body", "author_role", "published", "title_en", "body_en",
+)
 
 STATUS_VALUES = frozenset(s.value for s in MilestoneStatus)
 REASON_REQUIRED = _l("Bitte begründen Sie die Neuplanung des Zieldatums.")
@@ -191,6 +199,9 @@ def report_progress(actor: User, milestone: Milestone, data: ProgressData) -> Pr
         title=data.title.strip(),
         body=data.body,
         body_html=markdown_to_html(data.body, top_level=4),
+        title_en=data.title_en.strip(),
+        body_en=data.body_en,
+        body_en_html=_english_html(data.body_en, top_level=4),
         author_id=actor.id,
         author_role=data.author_role.strip(),
         published=data.published,
@@ -225,6 +236,9 @@ def edit_progress_update(actor: User, update: ProgressUpdate, data: ProgressData
     update.title = data.title.strip()
     update.body = data.body
     update.body_html = markdown_to_html(data.body, top_level=4)
+    update.title_en = data.title_en.strip()
+    update.body_en = data.body_en
+    update.body_en_html = _english_html(data.body_en, top_level=4)
     update.reported_on = data.reported_on
     update.author_role = data.author_role.strip()
     update.published = data.published
@@ -313,6 +327,11 @@ def _assign(milestone: Milestone, data: MilestoneData, is_new: bool) -> None:
     milestone.description = data.description
     milestone.description_html = markdown_to_html(data.description)
     milestone.easy_summary = data.easy_summary
+    milestone.title_en = data.title_en.strip()
+    milestone.summary_en = data.summary_en
+    milestone.description_en = data.description_en
+    milestone.description_en_html = _english_html(data.description_en)
+    milestone.contact_role_en = data.contact_role_en.strip()
     milestone.field_id = data.field_id
     milestone.parent_id = data.parent_id
     milestone.weight = data.weight
@@ -336,6 +355,11 @@ def _assign(milestone: Milestone, data: MilestoneData, is_new: bool) -> None:
     milestone.champions = _by_ids(Champion, data.champion_ids)
     _set_fundings(milestone, data.fundings)
     _normalise_completion(milestone, on=today(), completed_on=data.completed_on)
+
+
+def _english_html(text: str, top_level: int = 3) -> str:
+    """The sanitized HTML of an optional English text; empty when there is none (German is shown)."""
+    return markdown_to_html(text, top_level=top_level) if (text or "").strip() else ""
 
 
 def _set_slug(milestone: Milestone, wanted: str, is_new: bool) -> None:

@@ -12,6 +12,7 @@ from icalendar import Calendar, Event
 
 from app.feeds.ids import as_utc, calendar_uid
 from app.formatting import date_format, percent, status_label
+from app.i18n import localized
 from app.mail.services import external_url
 from app.models import Milestone
 from app.progress import MilestoneStatus
@@ -23,17 +24,18 @@ def event(milestone: Milestone, replannings: int) -> Event:
     changed = as_utc(milestone.updated_at or milestone.created_at)
     item = Event()
     item.add("uid", calendar_uid(milestone.id))
-    item.add("summary", milestone.title)
+    item.add("summary", localized(milestone, "title"))
     item.add("dtstart", milestone.target_date)
     item.add("dtend", milestone.target_date + timedelta(days=1))
     item.add("dtstamp", changed)
     item.add("last-modified", changed)
     item.add("sequence", replannings)
     item.add("url", external_url("public.milestone", slug=milestone.slug))
-    item.add("categories", [milestone.field.name])
+    item.add("categories", [localized(milestone.field, "name")])
     item.add("transp", "TRANSPARENT")
     item.add("status", "CANCELLED" if milestone.status == MilestoneStatus.CANCELLED else "CONFIRMED")
-    lines = [milestone.summary] if milestone.summary else []
+    summary = localized(milestone, "summary")
+    lines = [summary] if summary else []
     lines.append(_("Status: %(status)s, Fortschritt: %(progress)s",
                    status=status_label(milestone.status), progress=percent(milestone.effective_progress)))
     if milestone.is_replanned:

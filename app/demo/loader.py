@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import delete, exists, or_, select, update
 
 from app.auth.services import find_user_by_email
-from app.demo import data, pages, participation
+from app.demo import data, english, pages, participation
 from app.demo.milestones import MILESTONES
 from app.demo.spec import MilestoneSpec, Replan, Update
 from app.extensions import db
@@ -100,13 +100,14 @@ def load(on: date | None = None) -> Summary:
                        *data.STRATEGY["council_decision_month_day"])
     _add_strategy(on, decision_on)
     fields = _add_all(Field, [
-        dict(slug=f["slug"], name=f["name"], description=f["description"], position=i)
+        dict(slug=f["slug"], name=f["name"], description=f["description"], position=i,
+             **english.FIELDS.get(f["slug"], {}))
         for i, f in enumerate(data.FIELDS, start=1)
     ])
     departments = _add_all(Department, data.DEPARTMENTS)
     champions = {
         key: Champion(name=c["name"], role=c["role"], quote=c["quote"],
-                      department=departments[c["department"]])
+                      department=departments[c["department"]], **english.CHAMPIONS.get(key, {}))
         for key, c in data.CHAMPIONS.items()
     }
     sources = {key: FundingSource(**s) for key, s in data.FUNDING_SOURCES.items()}
@@ -164,6 +165,10 @@ def _add_strategy(on: date, decision_on: date) -> None:
         title=s["title"],
         intro=s["intro"],
         intro_html=markdown_to_html(s["intro"], top_level=2),
+        title_en=english.STRATEGY["title_en"],
+        intro_en=english.STRATEGY["intro_en"],
+        lead_role_en=english.STRATEGY["lead_role_en"],
+        intro_en_html=markdown_to_html(english.STRATEGY["intro_en"], top_level=2),
         period_from=on.year + s["period_from"],
         period_to=on.year + s["period_to"],
         council_decision_on=decision_on,
@@ -249,12 +254,22 @@ def _build_milestone(
         created_at=created_at,
         updated_at=created_at,
     )
+    _add_english(milestone, english.MILESTONES.get(spec.slug, {}), "description")
     updates = 0
     for event in history:
         _replay(milestone, event, refs)
         milestone.updated_at = refs.moment(event.day)
         updates += isinstance(event, Update)
     return milestone, updates
+
+
+def _add_english(obj: Milestone | ProgressUpdate, texts: dict[str, str], markdown: str,
+                 top_level: int = 3) -> None:
+    """Set the English texts given, with the sanitized HTML of the Markdown one."""
+    for name, value in texts.items():
+        setattr(obj, name, value)
+    if texts.get(f"{markdown}_en"):
+        setattr(obj, f"{markdown}_en_html", markdown_to_html(texts[f"{markdown}_en"], top_level=top_level))
 
 
 def _replay(milestone: Milestone, event: Update | Replan, refs: _Refs) -> None:
@@ -276,6 +291,7 @@ def _replay(milestone: Milestone, event: Update | Replan, refs: _Refs) -> None:
                        else moment + timedelta(days=event.edited_after_days)),
             created_at=moment,
         )
+        _add_english(report, english.UPDATES.get((milestone.slug, event.day), {}), "body", top_level=4)
         db.session.add(report)
         new_values = _new_values(event, refs)
     else:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from app.feeds import queries
 from app.feeds.ids import as_utc, tag_uri
 from app.feeds.queries import Summary
+from app.i18n import localized
 from app.mail.services import external_url
 from app.models import Comment, Department, Field, Milestone, MilestoneChange, ProgressUpdate
 from app.public.display import change_label, change_value
@@ -59,7 +60,8 @@ def update_entry(update: ProgressUpdate, with_milestone: bool) -> Entry:
     page = milestone_page(milestone)
     return Entry(
         id=tag_uri("progress-update", update.id),
-        title=f"{milestone.title}: {update.title}" if with_milestone else update.title,
+        title=(f"{localized(milestone, 'title')}: {localized(update, 'title')}" if with_milestone
+               else localized(update, "title")),
         link=milestone_page(milestone, UPDATE_ANCHOR.format(id=update.id)),
         published=published,
         updated=updated,
@@ -195,16 +197,17 @@ class FieldUpdatesFeed(UpdatesFeed):
         return {"slug": self.field.slug}
 
     def key(self) -> tuple:
-        return (self.field.id, self.field.name)
+        return (self.field.id, localized(self.field, "name"))
 
     def criteria(self) -> tuple:
         return (Milestone.field_id == self.field.id,)
 
     def title(self) -> str:
-        return _("Fortschrittsmeldungen im Handlungsfeld „%(name)s“", name=self.field.name)
+        return _("Fortschrittsmeldungen im Handlungsfeld „%(name)s“", name=localized(self.field, "name"))
 
     def description(self) -> str:
-        return _("Neue Fortschrittsmeldungen zu den Etappenzielen des Handlungsfelds „%(name)s“.", name=self.field.name)
+        return _("Neue Fortschrittsmeldungen zu den Etappenzielen des Handlungsfelds „%(name)s“.",
+                 name=localized(self.field, "name"))
 
     def link(self) -> str:
         return external_url("public.field", slug=self.field.slug)
@@ -249,7 +252,7 @@ class _OneMilestoneFeed(Feed):
         return {"slug": self.milestone.slug}
 
     def key(self) -> tuple:
-        return (self.milestone.id, self.milestone.title)
+        return (self.milestone.id, localized(self.milestone, "title"))
 
     def link(self) -> str:
         return milestone_page(self.milestone)
@@ -262,11 +265,11 @@ class MilestoneFeed(_OneMilestoneFeed):
     endpoint = "feeds.milestone"
 
     def title(self) -> str:
-        return _("Etappenziel „%(title)s“: Meldungen und Änderungen", title=self.milestone.title)
+        return _("Etappenziel „%(title)s“: Meldungen und Änderungen", title=localized(self.milestone, "title"))
 
     def description(self) -> str:
         return _("Fortschrittsmeldungen, Statusänderungen und Neuplanungen des Etappenziels „%(title)s“.",
-                 title=self.milestone.title)
+                 title=localized(self.milestone, "title"))
 
     def summary(self) -> Summary:
         updates = queries.updates_summary(ProgressUpdate.milestone_id == self.milestone.id)
@@ -293,11 +296,11 @@ class CommentsFeed(_OneMilestoneFeed):
     endpoint = "feeds.comments"
 
     def title(self) -> str:
-        return _("Kommentare zum Etappenziel „%(title)s“", title=self.milestone.title)
+        return _("Kommentare zum Etappenziel „%(title)s“", title=localized(self.milestone, "title"))
 
     def description(self) -> str:
         return _("Veröffentlichte Kommentare und Antworten der Verwaltung zum Etappenziel „%(title)s“.",
-                 title=self.milestone.title)
+                 title=localized(self.milestone, "title"))
 
     def summary(self) -> Summary:
         return queries.comments_summary(self.milestone.id)

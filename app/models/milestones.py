@@ -79,6 +79,13 @@ class Milestone(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
     easy_summary: Mapped[str] = mapped_column(Text, default="")
+    # English texts are optional; /en/ pages fall back to the German ones (app/content_language.py).
+    # The easy-language summary has none: Leichte Sprache is a German format.
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    summary_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    description_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    description_en_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    contact_role_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     field_id: Mapped[int] = mapped_column(ForeignKey("field.id", ondelete="RESTRICT"), index=True)
     parent_id: Mapped[int | None] = mapped_column(
         ForeignKey("milestone.id", ondelete="RESTRICT"), index=True
@@ -251,6 +258,9 @@ class ProgressUpdate(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    body_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    body_en_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     author_role: Mapped[str] = mapped_column(String(200), default="")
     published: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -331,5 +341,8 @@ Milestone.last_update_on = column_property(
 @event.listens_for(Milestone, "before_insert")
 @event.listens_for(Milestone, "before_update")
 def _refresh_search_text(mapper, connection, target: Milestone) -> None:
-    target.search_text = search_key(target.title, target.summary, target.description)
+    # English texts too, so that a search on the English pages finds what they show.
+    target.search_text = search_key(
+        target.title, target.summary, target.description, target.title_en, target.summary_en, target.description_en
+    )
     target.sort_title = sort_key(target.title)[:200]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app import progress as rules
+from app.i18n import localized
 
 WIDTH = 1000
 LABEL_X = 8
@@ -220,7 +221,7 @@ def layout_roadmap(
             Row(
                 milestone=m,
                 level=level,
-                label=shorten(m.title, TITLE_CHARS - 2 * min(level, MAX_INDENT_LEVEL)),
+                label=shorten(localized(m, "title"), TITLE_CHARS - 2 * min(level, MAX_INDENT_LEVEL)),
                 progress=rules.effective_progress(m),
                 overdue=rules.is_overdue(m, on),
             )

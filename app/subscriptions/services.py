@@ -44,6 +44,11 @@ class Target:
         return self.milestone.title if self.milestone is not None else self.field.name
 
     @property
+    def title_en(self) -> str:
+        """The English title, for localized_text() on the /en/ pages (empty: there is none)."""
+        return self.milestone.title_en if self.milestone is not None else self.field.name_en
+
+    @property
     def is_milestone(self) -> bool:
         return self.milestone is not None
 

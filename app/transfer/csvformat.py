@@ -84,6 +84,11 @@ MILESTONE_COLUMNS = (
     Column("budget_year", _l("Haushaltsjahr"), "year"),
     Column("fundings", _l("Finanzierungsquellen"), "fundings"),
     Column("published", _l("Veröffentlicht"), "bool"),
+    # Optional English texts; files without these columns leave them as they are.
+    Column("title_en", _l("Titel (englisch)"), "line"),
+    Column("summary_en", _l("Kurzbeschreibung (englisch)"), "text"),
+    Column("description_en", _l("Beschreibung (englisch, Markdown)"), "text"),
+    Column("contact_role_en", _l("Ansprechfunktion (englisch)"), "line"),
 )
 
 # Optional columns: a progress update (Fortschrittsmeldung) per row. Empty in an export.
@@ -96,6 +101,8 @@ UPDATE_COLUMNS = (
     Column("new_progress", _l("Neuer Fortschritt"), "percent"),
     Column("new_target_date", _l("Neues Zieldatum"), "date"),
     Column("reason", _l("Grund der Neuplanung"), "text"),
+    Column("update_title_en", _l("Titel der Meldung (englisch)"), "line"),
+    Column("update_body_en", _l("Text der Meldung (englisch, Markdown)"), "text"),
 )
 
 COLUMNS = MILESTONE_COLUMNS + UPDATE_COLUMNS

@@ -51,6 +51,8 @@ ATTRIBUTES = {
     "participating_departments": "participating_department_ids", "contact_role": "contact_role",
     "champions": "champion_ids", "planned": "planned", "committed": "committed", "spent": "spent",
     "budget_year": "budget_year", "fundings": "fundings", "published": "published",
+    "title_en": "title_en", "summary_en": "summary_en", "description_en": "description_en",
+    "contact_role_en": "contact_role_en",
 }
 # Service error keys (form field names) -> column key, for row messages.
 ERROR_COLUMNS = {value: key for key, value in ATTRIBUTES.items()} | {
@@ -58,7 +60,7 @@ ERROR_COLUMNS = {value: key for key, value in ATTRIBUTES.items()} | {
     "new_status": "new_status", "new_progress": "new_progress", "new_target_date": "new_target_date",
 }
 UPDATE_KEYS = ("update_title", "update_date", "update_body", "update_author_role", "new_status",
-               "new_progress", "new_target_date")
+               "new_progress", "new_target_date", "update_title_en", "update_body_en")
 
 
 # ----------------------------------------------------------------------------- report
@@ -212,6 +214,10 @@ def data_from_milestone(milestone: Milestone) -> MilestoneData:
         fundings=sorted((FundingRow(f.source_id, f.amount) for f in milestone.fundings),
                         key=lambda row: row.source_id),
         published=milestone.published,
+        title_en=milestone.title_en,
+        summary_en=milestone.summary_en,
+        description_en=milestone.description_en,
+        contact_role_en=milestone.contact_role_en,
     )
 
 
@@ -422,6 +428,8 @@ class Planner:
             reported_on=parsed.get("update_date") or today(),
             author_role=role,
             body=parsed.get("update_body") or "",
+            title_en=parsed.get("update_title_en") or "",
+            body_en=parsed.get("update_body_en") or "",
             new_status=parsed.get("new_status"),
             new_progress=parsed.get("new_progress"),
             new_target_date=parsed.get("new_target_date"),

@@ -85,6 +85,10 @@ def milestone_cells(milestone: Milestone, fmt: CellFormat) -> list[str]:
         "budget_year": fmt.integer(milestone.budget_year),
         "fundings": fmt.fundings(sorted((f.source_id, f.amount) for f in milestone.fundings)),
         "published": fmt.boolean(milestone.published),
+        "title_en": milestone.title_en,
+        "summary_en": milestone.summary_en,
+        "description_en": milestone.description_en,
+        "contact_role_en": milestone.contact_role_en,
     }
     return [values.get(key, "") for key in csvformat.HEADER]
 

@@ -150,12 +150,13 @@ def test_milestone_form_errors_and_preview(server, page, documents):
     page.goto(server.url_for("backend.milestone_edit", milestone_id=server.data.milestone_id))
     page.fill("#description", "# Vorschau\n\nMit *Betonung*.")
     check_page(page, submit(page, "#preview"), documents, "milestone-preview")
-    assert page.locator(".preview-body h2").inner_text() == "Vorschau"
+    # Milestone descriptions start at h3 under the page's h2 (headings in order, issue 13).
+    assert page.locator(".preview-body h3").inner_text() == "Vorschau"
 
     page.fill("#planned", "viel Geld")
     page.fill("#target_date", (today() + timedelta(days=400)).isoformat())
     page.fill("#title", "")
-    check_page(page, submit(page, FORM_SUBMIT), documents, "milestone-errors")
+    check_page(page, submit(page, FORM_SUBMIT), documents, "milestone-errors", status=422)
     assert page.locator(".error-summary li").count() == 3
     assert page.locator("#planned").input_value() == "viel Geld"
     # The summary's links lead to the fields.
@@ -168,7 +169,7 @@ def test_progress_form_errors(server, page, documents):
     page.goto(server.url_for("backend.progress_update_new", milestone_id=server.data.milestone_id))
     page.fill("#title", "Neuer Termin")
     page.fill("#new_target_date", (today() + timedelta(days=500)).isoformat())
-    check_page(page, submit(page, FORM_SUBMIT), documents, "progress-errors")
+    check_page(page, submit(page, FORM_SUBMIT), documents, "progress-errors", status=422)
     assert page.locator(".error-summary a[href='#reason']").count() == 1
 
 
@@ -181,7 +182,7 @@ def test_champion_upload_error(server, page, documents, tmp_path):
     page.fill("#role", "Leitung")
     page.fill("#photo_consent_on", "2025-02-01")
     page.set_input_files("#photo", str(fake))
-    check_page(page, submit(page, FORM_SUBMIT), documents, "champion-errors-en")
+    check_page(page, submit(page, FORM_SUBMIT), documents, "champion-errors-en", status=422)
     assert page.locator(".error-summary a[href='#photo']").count() == 1
 
 

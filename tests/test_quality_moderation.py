@@ -165,7 +165,7 @@ def test_decision_without_reason_shows_error(server, page, documents):
     sign_in(page, server)
     page.goto(server.url_for("moderation.item", comment_id=server.data.flagged_id))
     response = submit(page, "form.decision-form button[value=reject]")
-    check_page(page, response, documents, "item-reason-missing", status=400)
+    check_page(page, response, documents, "item-reason-missing", status=422)
     assert page.locator("#reason-error").count() == 1
     assert page.locator("#reason[aria-invalid=true]").count() == 1
 
@@ -175,10 +175,10 @@ def test_invalid_pattern_and_empty_template(server, page, documents):
     page.goto(server.url_for("moderation.hold_list", lang="en"))
     page.fill("#pattern", "(unclosed")
     page.check("#is_regex")
-    check_page(page, submit(page, "main form.backend-form input[name=submit]"), documents, "hold-list-error-en", status=400)
+    check_page(page, submit(page, "main form.backend-form input[name=submit]"), documents, "hold-list-error-en", status=422)
     assert page.locator(".error-summary a[href='#pattern']").count() == 1
     page.goto(server.url_for("moderation.reasons"))
-    check_page(page, submit(page, "main form.backend-form input[name=submit]"), documents, "reasons-error", status=400)
+    check_page(page, submit(page, "main form.backend-form input[name=submit]"), documents, "reasons-error", status=422)
     assert page.locator(".error-summary li").count() == 2
 
 
@@ -186,7 +186,7 @@ def test_bulk_without_selection_and_conflict(server, page, documents):
     sign_in(page, server)
     page.goto(server.url_for("moderation.queue"))
     page.select_option("#bulk_action", "approve")
-    check_page(page, submit(page, "#bulk-form input[name=submit]"), documents, "bulk-error")
+    check_page(page, submit(page, "#bulk-form input[name=submit]"), documents, "bulk-error", status=422)
     assert "Bitte wählen Sie mindestens einen Kommentar aus." in page.locator(".error-summary").inner_text()
 
     # A stale page: someone else decided meanwhile.

@@ -6,11 +6,9 @@ ordinary page views never do.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 
 from flask import (
-    current_app,
     flash,
     make_response,
     redirect,
@@ -31,6 +29,7 @@ from app.extensions import limiter
 from app.i18n import LocalizedBlueprint, current_language
 from app.models import utcnow
 from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
+from app.rate_limits import address_key, config_value, ip_key
 
 bp = LocalizedBlueprint("citizens", __name__)
 
@@ -58,23 +57,8 @@ KEEP_INPUT_ENDPOINTS = frozenset({"citizens.register", "citizens.profile", "citi
 # --- rate limits (Flask-Limiter; values from config; nothing of it is stored with content) ------
 
 
-def _config(key: str):
-    return lambda: current_app.config[key]
-
-
-def _ip_key() -> str:
-    # ProxyFix (PROXY_FIX_COUNT) has already put the client's address here.
-    return "ip:" + (request.remote_addr or "unknown")
-
-
-def _address_key() -> str:
-    """The address a form is about, hashed: the limiter's store holds no e-mail addresses."""
-    email = (request.form.get("email") or "").strip().lower()
-    return "address:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
-
-
 def _account_key() -> str:
-    return f"account:{current_user.id}" if current_user.is_authenticated else _ip_key()
+    return f"account:{current_user.id}" if current_user.is_authenticated else ip_key()
 
 
 def _failed(response) -> bool:
@@ -85,7 +69,7 @@ def _failed(response) -> bool:
 @bp.errorhandler(429)
 def too_many_requests(error):
     text = THROTTLE_TEXTS.get(request.endpoint or "", THROTTLE_DEFAULT)
-    return render_template("citizens/throttled.html", text=text), 429
+    return render_template("throttled.html", text=text), 429
 
 
 # Forms with input are shown again with it and a message; buttons get the error page.
@@ -110,8 +94,8 @@ def _form_page(template: str, status: int = 200, **context):
 
 
 @bp.route("/registrieren", methods=["GET", "POST"])
-@limiter.limit(_config("REGISTER_LIMIT_PER_IP"), methods=["POST"], key_func=_ip_key)
-@limiter.limit(_config("REGISTER_LIMIT_PER_ADDRESS"), methods=["POST"], key_func=_address_key)
+@limiter.limit(config_value("REGISTER_LIMIT_PER_IP"), methods=["POST"], key_func=ip_key)
+@limiter.limit(config_value("REGISTER_LIMIT_PER_ADDRESS"), methods=["POST"], key_func=address_key)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for(".profile"), 303)
@@ -184,7 +168,7 @@ def profile():
 
 
 @bp.post("/profil/bestaetigungslink")
-@limiter.limit(_config("CONFIRM_MAIL_LIMIT_PER_ACCOUNT"), key_func=_account_key)
+@limiter.limit(config_value("CONFIRM_MAIL_LIMIT_PER_ACCOUNT"), key_func=_account_key)
 @login_required
 def resend_confirmation():
     if not forms.ActionForm().validate_on_submit():
@@ -220,7 +204,7 @@ def my_data():
 
 
 @bp.route("/loeschen", methods=["GET", "POST"])
-@limiter.limit(_config("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key, deduct_when=_failed)
+@limiter.limit(config_value("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key, deduct_when=_failed)
 @login_required
 def delete():
     user = current_user._get_current_object()

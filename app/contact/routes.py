@@ -1,11 +1,9 @@
 """Contact forms: a message to the department responsible for a milestone, a barrier report."""
 from __future__ import annotations
 
-import hashlib
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.contact import services
@@ -14,6 +12,7 @@ from app.extensions import limiter
 from app.i18n import LocalizedBlueprint, current_language
 from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
 from app.public import queries
+from app.rate_limits import config_value, ip_key, person_key
 
 bp = LocalizedBlueprint("contact", __name__)
 
@@ -25,36 +24,19 @@ FORM_ENDPOINTS = {"contact.milestone", "contact.department", "contact.barrier"}
 bp.register_error_handler(CSRFError, keep_input_after_csrf_error(FORM_ENDPOINTS))
 
 
-def _config(key: str):
-    return lambda: current_app.config[key]
-
-
-def _ip_key() -> str:
-    # ProxyFix (PROXY_FIX_COUNT) has already put the client's address here. Nothing is stored.
-    return "ip:" + (request.remote_addr or "unknown")
-
-
-def _person_key() -> str:
-    """The signed-in account, else the address entered, hashed (the limiter stores no addresses)."""
-    if current_user.is_authenticated:
-        return f"account:{current_user.id}"
-    email = (request.form.get("email") or "").strip().lower()
-    return "address:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
-
-
 def _limits(view):
     """All contact forms count together: per IP address and per account or sender address."""
-    per_person = limiter.shared_limit(_config("CONTACT_LIMIT_PER_ADDRESS"), scope="contact-address",
-                                      key_func=_person_key, methods=["POST"])
-    per_ip = limiter.shared_limit(_config("CONTACT_LIMIT_PER_IP"), scope="contact-ip",
-                                  key_func=_ip_key, methods=["POST"])
+    per_person = limiter.shared_limit(config_value("CONTACT_LIMIT_PER_ADDRESS"), scope="contact-address",
+                                      key_func=person_key, methods=["POST"])
+    per_ip = limiter.shared_limit(config_value("CONTACT_LIMIT_PER_IP"), scope="contact-ip",
+                                  key_func=ip_key, methods=["POST"])
     return per_person(per_ip(view))
 
 
 @bp.errorhandler(429)
 def too_many_requests(error):
     kept = (request.form.get("message") or request.form.get("description") or "").strip()
-    return render_template("contact/throttled.html", text=THROTTLE_TEXT, kept=kept), 429
+    return render_template("throttled.html", text=THROTTLE_TEXT, kept=kept), 429
 
 
 @bp.after_request

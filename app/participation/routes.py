@@ -7,7 +7,6 @@ so that reading it sets no cookie; the guest comment form has its own page.
 """
 from __future__ import annotations
 
-import hashlib
 
 from flask import (
     abort,
@@ -31,6 +30,7 @@ from app.moderation import policy
 from app.participation import forms, queries, services
 from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
 from app.settings import get_setting
+from app.rate_limits import config_value, ip_key, person_key
 
 bp = LocalizedBlueprint("participation", __name__)
 
@@ -67,33 +67,16 @@ KEEP_INPUT_ENDPOINTS = frozenset({
 # --- rate limits: per account and per IP address, values from config ----------------------------
 
 
-def _ip_key() -> str:
-    # ProxyFix (PROXY_FIX_COUNT) has already put the client's address here. Nothing is stored.
-    return "ip:" + (request.remote_addr or "unknown")
-
-
-def _account_key() -> str:
-    if current_user.is_authenticated:
-        return f"account:{current_user.id}"
-    # Guests: the address they give, hashed, so the limiter's store holds no e-mail addresses.
-    email = (request.form.get("email") or "").strip().lower()
-    return "guest:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
-
-
-def _config(key: str):
-    return lambda: current_app.config[key]
-
-
 def _limits(kind: str):
     """Two shared limits (account, IP) per kind: all comment forms count together, and so on."""
     upper = kind.upper()
     per_account = limiter.shared_limit(
-        _config(f"{upper}_LIMIT_PER_ACCOUNT"), scope=f"participation-{kind}-account",
-        key_func=_account_key, methods=["POST"],
+        config_value(f"{upper}_LIMIT_PER_ACCOUNT"), scope=f"participation-{kind}-account",
+        key_func=person_key, methods=["POST"],
     )
     per_ip = limiter.shared_limit(
-        _config(f"{upper}_LIMIT_PER_IP"), scope=f"participation-{kind}-ip",
-        key_func=_ip_key, methods=["POST"],
+        config_value(f"{upper}_LIMIT_PER_IP"), scope=f"participation-{kind}-ip",
+        key_func=ip_key, methods=["POST"],
     )
 
     def decorator(view):
@@ -110,7 +93,7 @@ def too_many_requests(error):
     )
     # The typed text is not lost: the page shows it for copying.
     kept = request.form.get("body", "").strip() if request.method == "POST" else ""
-    return render_template("participation/throttled.html", text=THROTTLE_TEXTS[kind], kept=kept), 429
+    return render_template("throttled.html", text=THROTTLE_TEXTS[kind], kept=kept), 429
 
 
 # Text forms are shown again with the input and a message; buttons get the error page.

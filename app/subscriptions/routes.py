@@ -8,11 +8,9 @@ programs send the one-click POST of RFC 8058 without either.
 """
 from __future__ import annotations
 
-import hashlib
 
 from flask import (
     abort,
-    current_app,
     make_response,
     redirect,
     render_template,
@@ -30,6 +28,7 @@ from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
 from app.participation.forms import ActionForm
 from app.subscriptions import services
 from app.subscriptions.forms import SubscribeForm
+from app.rate_limits import config_value, ip_key, person_key
 
 bp = LocalizedBlueprint("subscriptions", __name__)
 
@@ -42,26 +41,9 @@ THROTTLE_TEXT = _l(
 )
 
 
-def _config(key: str):
-    return lambda: current_app.config[key]
-
-
-def _ip_key() -> str:
-    # ProxyFix (PROXY_FIX_COUNT) has already put the client's address here.
-    return "ip:" + (request.remote_addr or "unknown")
-
-
-def _person_key() -> str:
-    """The signed-in account, else the address entered, hashed (the limiter stores no addresses)."""
-    if current_user.is_authenticated:
-        return f"account:{current_user.id}"
-    email = (request.form.get("email") or "").strip().lower()
-    return "address:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
-
-
 @bp.errorhandler(429)
 def too_many_requests(error):
-    return render_template("subscriptions/throttled.html", text=THROTTLE_TEXT), 429
+    return render_template("throttled.html", text=THROTTLE_TEXT), 429
 
 
 # The form is shown again with the address and a message; the confirm button gets the error page.
@@ -96,8 +78,8 @@ def _target_or_abort() -> services.Target:
 
 
 @bp.route("/abonnieren", methods=["GET", "POST"])
-@limiter.limit(_config("SUBSCRIBE_LIMIT_PER_IP"), methods=["POST"], key_func=_ip_key)
-@limiter.limit(_config("SUBSCRIBE_LIMIT_PER_ADDRESS"), methods=["POST"], key_func=_person_key)
+@limiter.limit(config_value("SUBSCRIBE_LIMIT_PER_IP"), methods=["POST"], key_func=ip_key)
+@limiter.limit(config_value("SUBSCRIBE_LIMIT_PER_ADDRESS"), methods=["POST"], key_func=person_key)
 def subscribe():
     target = _target_or_abort()
     form = SubscribeForm()

@@ -9,10 +9,11 @@ server runs the work once it has written the response (`call_on_close`); outside
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from functools import partial
 
-from flask import Flask, current_app, g, has_request_context
+from flask import Flask, current_app, g, has_request_context, request
 
 from app.extensions import db
 from app.i18n import current_language
@@ -40,7 +41,14 @@ def init_app(app: Flask) -> None:
     def run_after_response(response):
         work = g.pop(_PENDING, None)
         if work:
-            response.call_on_close(partial(_run, current_app._get_current_object(), work, current_language()))
+            run = partial(_run, current_app._get_current_object(), work, current_language())
+            if request.environ.get("SERVER_SOFTWARE", "").startswith("Werkzeug/"):
+                # Werkzeug's development server (`make run`, the browser tests) closes a response
+                # only after it drained the socket, which on a kept-alive connection waits for the
+                # browser's next request: the work would wait with it. A thread starts it now.
+                threading.Thread(target=run, name="after-response", daemon=True).start()
+            else:
+                response.call_on_close(run)
         return response
 
 

@@ -29,4 +29,5 @@ def paginate(select: Select, count_select: Select, page: int, per_page: int, par
     """One page of `select` (page numbers past the end give no items, no 404); `params` are
     the values of both statements' bound parameters."""
     return CountedPagination(select=select, count_select=count_select, params=params or {},
-                             session=db.session(), page=page, per_page=per_page, error_out=False, count=True)
+                             session=db.session(), page=page, per_page=per_page, max_per_page=None,
+                             error_out=False, count=True)

@@ -105,3 +105,45 @@ def test_a_vote_through_one_server_shows_on_the_next_request_to_the_other(tmp_pa
         anonymous(a, "/etappenziele/wlan")
         assert hits(b) == hits_before + 1
         assert supporters(anonymous(a, "/etappenziele/buergerkonto").text) == after
+
+
+def test_a_stale_local_copy_gives_way_to_the_newer_page_another_server_stored_in_redis():
+    """With Redis, each process keeps its own copies too: a copy whose tags moved is replaced by
+    what another server stored meanwhile, without rendering again."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from app.page_cache import tags as tagging
+    from app.page_cache.middleware import PageCacheMiddleware
+    from app.page_cache.stores import LayeredPages, MemoryPages, RedisPages, RedisTags
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    shown = {"body": b"v1", "renders": 0}
+
+    def page(environ, start_response):
+        tagging.current().tags.add("milestone:1")
+        shown["renders"] += 1
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [shown["body"]]
+
+    def server():
+        return PageCacheMiddleware(
+            page, pages=LayeredPages(MemoryPages(1 << 20), RedisPages(client, "t:")), tags=RedisTags(client, "t:"),
+            base_url=f"http://{HOST}", session_cookies=("session",), key_prefix="", today=date.today,
+            timezone=ZoneInfo("Europe/Berlin"), log_hits=False)
+
+    def get(middleware) -> bytes:
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/seite", "QUERY_STRING": "", "HTTP_HOST": HOST}
+        return b"".join(middleware(environ, lambda status, headers, exc_info=None: None))
+
+    try:
+        a, b = server(), server()
+        assert get(a) == b"v1" and get(a) == b"v1" and shown["renders"] == 1
+        RedisTags(client, "t:").bump(["milestone:1"])  # a write on another server
+        shown["body"] = b"v2"
+        assert get(b) == b"v2" and shown["renders"] == 2
+        assert get(a) == b"v2" and shown["renders"] == 2, "A rendered again or served its stale copy"
+    finally:
+        client.flushdb()
+        client.close()

@@ -31,7 +31,7 @@ from app import progress
 from app.models.base import Base
 from app.page_cache import tags as tagging
 from app.page_cache.middleware import PageCacheMiddleware
-from app.page_cache.stores import LocalTags, MemoryPages, RedisPages, RedisTags, SqliteTags
+from app.page_cache.stores import LayeredPages, LocalTags, MemoryPages, RedisPages, RedisTags, SqliteTags
 
 do_not_store = tagging.do_not_store
 log = logging.getLogger(__name__)
@@ -77,7 +77,8 @@ class PageCache:
             import redis  # noqa: PLC0415 - only where Redis is configured
 
             client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-            self.pages, self.tags = RedisPages(client, prefix), RedisTags(client, prefix)
+            local = MemoryPages(int(config["PAGE_CACHE_MAX_BYTES"]))
+            self.pages, self.tags = LayeredPages(local, RedisPages(client, prefix)), RedisTags(client, prefix)
         else:
             self.pages = MemoryPages(int(config["PAGE_CACHE_MAX_BYTES"]))
             path = config.get("PAGE_CACHE_TAGS_PATH")

@@ -67,6 +67,10 @@ class PageCacheMiddleware:
         try:
             entry = self.pages.get(key)
             current = entry is not None and self._current(key, entry)
+            if entry is not None and not current and hasattr(self.pages, "drop_local"):
+                # A stale copy of this process: Redis may hold a newer one from another server.
+                entry = self.pages.drop_local(key)
+                current = entry is not None and self._current(key, entry)
         except Exception:  # the store is unreachable: answer as if there were no cache
             self._store_failed()
             return self.wsgi_app(environ, start_response)

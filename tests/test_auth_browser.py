@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Role
-from tests.builders_auth import PASSWORD, make_account, totp_code
+from tests.builders.auth import PASSWORD, make_account, totp_code
 from tests.helpers.quality import follow
 from tests.plugins.browser import assert_accessible, assert_valid_html
 

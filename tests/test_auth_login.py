@@ -11,7 +11,7 @@ from app.extensions import db as _db
 from app.models import RevokedSession, Role, utcnow
 from config import TestingConfig
 from tests.conftest import FreshContextClient
-from tests.builders_auth import PASSWORD, enable_totp, login, make_account, session_user_id, totp_code
+from tests.builders.auth import PASSWORD, enable_totp, login, make_account, session_user_id, totp_code
 
 
 def test_login_success_signs_in_and_goes_home_for_citizens(client, db):

@@ -15,7 +15,7 @@ from app.extensions import db as _db
 from app.models import ActionToken, OutboxMail, TokenPurpose, utcnow
 from config import TestingConfig
 from tests.conftest import FreshContextClient
-from tests.builders_auth import PASSWORD, login, make_account, session_user_id
+from tests.builders.auth import PASSWORD, login, make_account, session_user_id
 
 NEW_PASSWORD = "ganz neues Passwort 2025!"
 

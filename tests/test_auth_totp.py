@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.auth import services
 from app.auth.permissions import PermissionDenied
 from app.models import OutboxMail, RecoveryCode, Role
-from tests.builders_auth import PASSWORD, enable_totp, login, make_account, session_user_id, totp_code
+from tests.builders.auth import PASSWORD, enable_totp, login, make_account, session_user_id, totp_code
 
 
 def test_login_with_second_factor_takes_two_steps(client, db):

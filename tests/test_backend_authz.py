@@ -16,7 +16,7 @@ from app.backend import catalog
 from app.backend.catalog import ChampionData
 from app.models import AuditEntry, FundingSource, Milestone, ProgressUpdate, Role
 from tests.builders import make_department, make_field, make_milestone, make_update, make_user
-from tests.builders_backend import login, make_admin, make_editor, make_moderator
+from tests.builders.backend import login, make_admin, make_editor, make_moderator
 from tests.helpers.authz import LOGIN, table_gaps, walk
 
 ROLES = ("anonymous", "citizen", "editor_own", "editor_other", "moderator", "admin")

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import FundingSource, Role
 from app.progress import today
 from tests.builders import make_department, make_field, make_funding, make_milestone, make_update
-from tests.builders_auth import make_account
+from tests.builders.auth import make_account
 from tests.helpers import quality
 from tests.helpers.live import serving
 from tests.helpers.quality import (

@@ -7,7 +7,7 @@ import pytest
 
 from app.extensions import db as _db
 from tests.builders import make_department, make_field, make_milestone
-from tests.builders_backend import login, make_admin, make_editor
+from tests.builders.backend import login, make_admin, make_editor
 
 NBSP = "\xa0"
 

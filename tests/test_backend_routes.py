@@ -18,7 +18,7 @@ from app.progress import today
 from app.settings import set_setting
 from config import TestingConfig
 from tests.builders import days_ago, make_department, make_field, make_funding, make_milestone, make_update
-from tests.builders_backend import login, make_admin, make_editor, make_moderator
+from tests.builders.backend import login, make_admin, make_editor, make_moderator
 from tests.conftest import FreshContextClient
 
 

@@ -12,10 +12,10 @@ from app.auth.passwords import verify_password
 from app.extensions import db as _db
 from app.models import ActionToken, Role, TokenPurpose, User, utcnow
 from config import TestingConfig
-from tests.builders_auth import PASSWORD, make_account
+from tests.builders.auth import PASSWORD, make_account
 from tests.builders import make_milestone
-from tests.builders_citizens import link_path, mails_to, register_data, subscribe_data
-from tests.builders_participation import sign_in
+from tests.builders.citizens import link_path, mails_to, register_data, subscribe_data
+from tests.builders.participation import sign_in
 from tests.conftest import FreshContextClient
 
 

@@ -21,8 +21,8 @@ from app.extensions import db
 from app.models import Role, utcnow
 from tests import conftest
 from tests.builders import make_department, make_milestone
-from tests.builders_auth import PASSWORD, make_account
-from tests.builders_participation import make_comment
+from tests.builders.auth import PASSWORD, make_account
+from tests.builders.participation import make_comment
 from tests.helpers.live import running_live_server
 from tests.helpers.quality import follow
 from tests.plugins.smtp import local_smtp  # noqa: F401  (fixture)

@@ -11,8 +11,8 @@ from app.models import Comment, User
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from tests.builders import make_milestone
-from tests.builders_auth import make_account
-from tests.builders_participation import sign_in
+from tests.builders.auth import make_account
+from tests.builders.participation import sign_in
 
 LOOK_ALIKES = [
     "\u2164erwaltung",                   # Roman numeral five

@@ -7,8 +7,8 @@ from app.citizens.notifications import AuthorEvent, notify_comment_author
 from app.extensions import db
 from app.models import CommentStatus, utcnow
 from tests.builders import make_department, make_milestone
-from tests.builders_citizens import all_mails
-from tests.builders_participation import make_citizen, make_comment, make_editor
+from tests.builders.citizens import all_mails
+from tests.builders.participation import make_citizen, make_comment, make_editor
 
 
 @pytest.fixture

@@ -38,9 +38,9 @@ from app.moderation import services as moderation
 from app.participation import services as participation
 from config import Config
 from tests.builders import make_department, make_milestone
-from tests.builders_auth import PASSWORD, make_account
-from tests.builders_citizens import make_subscription, mails_to, register_data
-from tests.builders_participation import make_comment, make_editor, make_moderator, sign_in
+from tests.builders.auth import PASSWORD, make_account
+from tests.builders.citizens import make_subscription, mails_to, register_data
+from tests.builders.participation import make_comment, make_editor, make_moderator, sign_in
 
 
 @pytest.fixture

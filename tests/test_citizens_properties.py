@@ -14,9 +14,9 @@ from app.extensions import db
 from app.models import OutboxMail, Subscription, User, utcnow
 from app.participation.forms import new_form_stamp
 from tests.builders import make_field, make_milestone
-from tests.builders_auth import PASSWORD, make_account
-from tests.builders_citizens import make_subscription
-from tests.builders_participation import sign_in
+from tests.builders.auth import PASSWORD, make_account
+from tests.builders.citizens import make_subscription
+from tests.builders.participation import sign_in
 
 SETTINGS = settings(
     max_examples=30,

@@ -16,7 +16,7 @@ from app.participation.forms import new_form_id, new_form_stamp
 from app.settings import set_setting
 from config import TestingConfig
 from tests.builders import make_milestone
-from tests.builders_participation import make_citizen, make_comment, sign_in
+from tests.builders.participation import make_citizen, make_comment, sign_in
 from tests.conftest import FreshContextClient
 
 

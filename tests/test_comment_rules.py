@@ -11,8 +11,8 @@ from app.extensions import db as _db
 from app.models import ContentPage
 from app.settings import set_setting
 from tests.builders import make_milestone
-from tests.builders_backend import login, make_admin
-from tests.builders_participation import make_citizen, make_comment, sign_in
+from tests.builders.backend import login, make_admin
+from tests.builders.participation import make_citizen, make_comment, sign_in
 
 RULES = 'href="/kommentarregeln"'
 RULES_EN = 'href="/en/kommentarregeln"'

@@ -30,7 +30,7 @@ from app.extensions import db, login_manager
 from app.models import Comment, CommentRating, Milestone, SupportVote, User
 from config import TestingConfig
 from tests.builders import make_field, make_milestone
-from tests.builders_participation import make_citizen, make_comment
+from tests.builders.participation import make_citizen, make_comment
 
 ACCOUNTS = 100
 MILESTONES = 10

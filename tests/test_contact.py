@@ -11,7 +11,7 @@ from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from config import TestingConfig
 from tests.builders import make_department, make_field, make_milestone, make_update
-from tests.builders_backend import login, make_admin
+from tests.builders.backend import login, make_admin
 from tests.conftest import FreshContextClient
 
 SECRET = "fb-buergerservice-intern@musterstadt.example"

@@ -22,7 +22,7 @@ from app.extensions import db as _db
 from app.models import AuditEntry, FundingSource, Milestone, ProgressUpdate, Role, User
 from config import TestingConfig
 from tests.builders import make_department, make_milestone, make_update, make_user
-from tests.builders_backend import login
+from tests.builders.backend import login
 from tests.conftest import FreshContextClient
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

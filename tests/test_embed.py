@@ -13,8 +13,8 @@ from app.extensions import db as _db
 from app.models import Milestone, Role
 from app.progress import today
 from tests.builders import make_department, make_field, make_milestone, make_update, make_user
-from tests.builders_backend import login
-from tests.builders_feeds import milestone_data
+from tests.builders.backend import login
+from tests.builders.feeds import milestone_data
 
 def csp_directives(header: str) -> dict[str, list[str]]:
     return {words[0].lower(): words[1:] for words in (part.split() for part in header.split(";")) if words}

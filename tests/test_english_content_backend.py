@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.models import Champion, Field, ProgressUpdate, Strategy
 from app.progress import today
 from tests.builders import make_department, make_field, make_milestone
-from tests.builders_backend import login, make_admin, make_editor
+from tests.builders.backend import login, make_admin, make_editor
 from tests.test_backend_routes import milestone_form
 
 

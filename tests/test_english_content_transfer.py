@@ -10,7 +10,7 @@ from app.extensions import db as _db
 from app.models import Milestone, ProgressUpdate
 from app.transfer import services
 from tests.builders import make_milestone
-from tests.builders_transfer import make_scene
+from tests.builders.transfer import make_scene
 
 
 def rows_of(data: bytes) -> list[dict[str, str]]:

@@ -13,9 +13,9 @@ from app.models import UserBlock
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from tests.builders import make_milestone
-from tests.builders_auth import make_account
-from tests.builders_citizens import all_mails, make_subscription, register_data, subscribe_data
-from tests.builders_participation import make_citizen
+from tests.builders.auth import make_account
+from tests.builders.citizens import all_mails, make_subscription, register_data, subscribe_data
+from tests.builders.participation import make_citizen
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import ChangeKind, CommentStatus, Role, utcnow
 from app.progress import today
 from tests.builders import days_ago, make_department, make_field, make_milestone, make_update, make_user
-from tests.builders_feeds import make_change, make_comment, make_official_answer, milestone_data
+from tests.builders.feeds import make_change, make_comment, make_official_answer, milestone_data
 
 class Elements(HTMLParser):
     """The elements and attributes of an HTML fragment (text is ignored)."""

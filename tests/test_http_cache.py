@@ -9,7 +9,7 @@ from app.participation import services
 from app.models import utcnow
 from app.progress import today
 from tests.builders import make_milestone, make_strategy, make_update, make_user
-from tests.builders_participation import make_comment, sign_in
+from tests.builders.participation import make_comment, sign_in
 
 
 def test_anonymous_page_gets_an_etag_and_a_304_when_unchanged(client, db):

@@ -16,8 +16,8 @@ from app.models import AuditEntry, CommentStatus, ModerationDecision
 from app.moderation import queries
 from app.routing import MAX_ID
 from tests.builders import make_champion, make_milestone
-from tests.builders_backend import make_admin, make_moderator, signed_in
-from tests.builders_moderation import make_citizen, make_comment
+from tests.builders.backend import make_admin, make_moderator, signed_in
+from tests.builders.moderation import make_citizen, make_comment
 
 HUGE = "99999999999999999999"
 JUST_BEYOND = str(MAX_ID + 1)

@@ -13,7 +13,7 @@ from app.models import Comment
 from app.participation.forms import GuestCommentForm, new_form_stamp
 from app.settings import set_setting
 from tests.builders import make_milestone
-from tests.builders_participation import make_citizen, make_comment, sign_in
+from tests.builders.participation import make_citizen, make_comment, sign_in
 
 ENCODING_DE = "keine gültige UTF-8-Kodierung"
 ENCODING_EN = "not valid UTF-8"

@@ -13,9 +13,9 @@ from app.models import AuditEntry, HoldPattern, ModerationDecision
 from app.participation import services as participation
 from app.settings import set_setting
 from tests.builders import make_milestone
-from tests.builders_backend import login, make_admin
-from tests.builders_moderation import make_comment
-from tests.builders_participation import make_citizen
+from tests.builders.backend import login, make_admin
+from tests.builders.moderation import make_comment
+from tests.builders.participation import make_citizen
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,8 +22,8 @@ from app.models import (
     utcnow,
 )
 from tests.builders import make_department, make_milestone, make_user
-from tests.builders_backend import login, make_admin, make_editor, make_moderator
-from tests.builders_moderation import make_citizen, make_comment, make_flag, make_reason_template
+from tests.builders.backend import login, make_admin, make_editor, make_moderator
+from tests.builders.moderation import make_citizen, make_comment, make_flag, make_reason_template
 from tests.helpers.authz import LOGIN, build_url, endpoint_of, routes, table_gaps, walk
 
 ROLES = ("anonymous", "citizen", "editor", "moderator", "admin")

@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Comment, Milestone, ModerationDecision, Role
 from tests.builders import make_milestone
-from tests.builders_auth import PASSWORD, make_account
-from tests.builders_moderation import make_comment
+from tests.builders.auth import PASSWORD, make_account
+from tests.builders.moderation import make_comment
 from tests.helpers.live import running_live_server
 
 ROUNDS = 5

@@ -13,8 +13,8 @@ from app.moderation import digest, queries, services
 from app.participation import services as participation
 from app.participation.services import GUEST_COMMENT_TOKEN
 from tests.builders import make_milestone
-from tests.builders_backend import make_moderator, signed_in
-from tests.builders_moderation import ago, make_comment, make_flag
+from tests.builders.backend import make_moderator, signed_in
+from tests.builders.moderation import ago, make_comment, make_flag
 
 S = CommentStatus
 QUEUE = "/verwaltung/moderation"

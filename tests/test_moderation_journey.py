@@ -18,8 +18,8 @@ from app.extensions import db
 from app.models import Comment, Role, utcnow
 from app.settings import set_setting
 from tests.builders import make_milestone
-from tests.builders_auth import make_account
-from tests.builders_moderation import make_reason_template
+from tests.builders.auth import make_account
+from tests.builders.moderation import make_reason_template
 from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents
 from tests.helpers.live import running_live_server

@@ -12,8 +12,8 @@ from app.extensions import db
 from app.models import Comment, CommentStatus, HoldPattern, Milestone, ModerationDecision, ReasonTemplate, UserBlock
 from app.moderation import services
 from tests.builders import make_department, make_milestone
-from tests.builders_backend import make_admin, make_editor, make_moderator, signed_in
-from tests.builders_moderation import ago, make_citizen, make_comment, make_flag, make_reason_template
+from tests.builders.backend import make_admin, make_editor, make_moderator, signed_in
+from tests.builders.moderation import ago, make_citizen, make_comment, make_flag, make_reason_template
 
 S = CommentStatus
 QUEUE = "/verwaltung/moderation"

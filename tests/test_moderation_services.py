@@ -22,8 +22,8 @@ from app.models import (
 from app.participation import services as participation
 from app.settings import set_setting
 from tests.builders import make_department, make_milestone, make_user
-from tests.builders_backend import make_admin, make_editor, make_moderator
-from tests.builders_moderation import ago, make_citizen, make_comment, make_flag, make_reason_template
+from tests.builders.backend import make_admin, make_editor, make_moderator
+from tests.builders.moderation import ago, make_citizen, make_comment, make_flag, make_reason_template
 
 S = CommentStatus
 

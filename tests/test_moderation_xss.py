@@ -21,7 +21,7 @@ from app.moderation import services
 from app.sanitize import plain_text_to_html
 from app.transfer.csvformat import restore
 from tests.builders import make_milestone
-from tests.builders_backend import login, make_admin
+from tests.builders.backend import login, make_admin
 from tests.data.xss import load_payloads
 from tests.helpers.xss import assert_inert
 

@@ -13,8 +13,8 @@ from app import create_app
 from app.extensions import db
 from app.models import Role
 from config import TestingConfig
-from tests.builders_auth import PASSWORD, make_account
-from tests.builders_ops import form_fields, gunicorn_servers, sign_in
+from tests.builders.auth import PASSWORD, make_account
+from tests.builders.ops import form_fields, gunicorn_servers, sign_in
 
 pytestmark = [pytest.mark.ops, pytest.mark.postgres]
 

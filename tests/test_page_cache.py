@@ -32,7 +32,7 @@ from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from app.transfer import services as transfer
 from tests.builders import make_champion, make_department, make_field, make_milestone, make_update
-from tests.builders_participation import make_admin, make_citizen, make_comment, make_editor, make_moderator, sign_in
+from tests.builders.participation import make_admin, make_citizen, make_comment, make_editor, make_moderator, sign_in
 from tests.test_backend_services import data_of
 
 # The page cache on, with tag versions in this process.

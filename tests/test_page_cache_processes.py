@@ -15,8 +15,8 @@ from app.extensions import db
 from app.models import utcnow
 from config import TestingConfig
 from tests.builders import make_milestone
-from tests.builders_auth import PASSWORD, make_account
-from tests.builders_ops import form_fields, gunicorn_servers, sign_in
+from tests.builders.auth import PASSWORD, make_account
+from tests.builders.ops import form_fields, gunicorn_servers, sign_in
 
 pytestmark = [pytest.mark.ops, pytest.mark.postgres]
 

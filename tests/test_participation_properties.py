@@ -27,7 +27,7 @@ from app.models import (
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from tests.builders import make_department, make_milestone
-from tests.builders_participation import make_admin, make_citizen, make_comment, make_editor, sign_in
+from tests.builders.participation import make_admin, make_citizen, make_comment, make_editor, sign_in
 
 MAX_LENGTH = 40
 PROPERTY_SETTINGS = settings(

@@ -14,7 +14,7 @@ from app.models import Comment, CommentRating, CommentStatus, Flag, OutboxMail, 
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from tests.builders import make_department, make_milestone
-from tests.builders_participation import make_citizen, make_comment, make_editor, sign_in
+from tests.builders.participation import make_citizen, make_comment, make_editor, sign_in
 
 SECRET = "Geheimer Text, den die Moderation entfernt hat"
 NOT_SHOWN = [status.value for status in CommentStatus if status != CommentStatus.PUBLISHED]

@@ -24,7 +24,7 @@ from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from config import TestingConfig
 from tests.builders import make_department, make_milestone
-from tests.builders_participation import (
+from tests.builders.participation import (
     make_admin,
     make_citizen,
     make_comment,

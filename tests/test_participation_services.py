@@ -24,7 +24,7 @@ from app.participation import services
 from app.participation.counters import recount_comments
 from app.settings import set_setting
 from tests.builders import make_department, make_milestone
-from tests.builders_participation import (
+from tests.builders.participation import (
     make_admin,
     make_citizen,
     make_comment,

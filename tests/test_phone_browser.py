@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builders_quality import build_quality_site
+from tests.builders.quality import build_quality_site
 from tests.helpers.live import serving
 
 pytestmark = pytest.mark.browser

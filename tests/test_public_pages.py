@@ -22,7 +22,7 @@ from tests.builders import (
     make_strategy,
     make_update,
 )
-from tests.builders_public import add_details, make_change, make_full_milestone, make_old_slug
+from tests.builders.public import add_details, make_change, make_full_milestone, make_old_slug
 
 NBSP = "\xa0"
 

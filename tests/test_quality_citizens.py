@@ -23,9 +23,9 @@ from app.extensions import db
 from app.models import Field, Milestone, TokenPurpose, utcnow
 from app.subscriptions.services import unsubscribe_token
 from tests import conftest
-from tests.builders_citizens import make_subscription
-from tests.builders_participation import make_citizen
-from tests.builders_quality import QualitySite, build_quality_site
+from tests.builders.citizens import make_subscription
+from tests.builders.participation import make_citizen
+from tests.builders.quality import QualitySite, build_quality_site
 from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents
 from tests.helpers.live import running_live_server

@@ -14,8 +14,8 @@ from __future__ import annotations
 import pytest
 
 from app.models import Role
-from tests.builders_auth import make_account
-from tests.builders_quality import build_quality_site
+from tests.builders.auth import make_account
+from tests.builders.quality import build_quality_site
 from tests.helpers.live import serving
 from tests.helpers.quality import (
     LANGUAGES, PageCase, PublicPageChecks, PublicSite, assert_documents_valid, check_page, sign_in,

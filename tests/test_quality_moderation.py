@@ -17,8 +17,8 @@ from app.moderation import administration, services
 from app.models import Role
 from app.settings import set_setting
 from tests.builders import make_department, make_field, make_milestone
-from tests.builders_auth import make_account
-from tests.builders_moderation import ago, make_comment, make_flag, make_reason_template
+from tests.builders.auth import make_account
+from tests.builders.moderation import ago, make_comment, make_flag, make_reason_template
 from tests.helpers import quality
 from tests.helpers.live import serving
 from tests.helpers.quality import (

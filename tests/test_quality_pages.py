@@ -5,14 +5,14 @@ visitors, no vnu error (all pages validated in one vnu run), zero axe-core WCAG 
 violations at 1280 and 320 px, nothing refused by the Content-Security-Policy, one visible
 h1 with JavaScript disabled, and German content marked lang="de" on English pages.
 
-To cover a new page type, add a PageCase to PAGES; its data goes into tests/builders_quality.py.
+To cover a new page type, add a PageCase to PAGES; its data goes into tests/builders/quality.py.
 The checks themselves are tests.helpers.quality.PublicPageChecks.
 """
 from __future__ import annotations
 
 import pytest
 
-from tests.builders_quality import build_quality_site
+from tests.builders.quality import build_quality_site
 from tests.helpers.live import serving
 from tests.helpers.quality import PageCase, PublicPageChecks, PublicSite
 

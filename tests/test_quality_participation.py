@@ -19,8 +19,8 @@ from app.models import CommentRating, Flag, Role, utcnow
 from app.participation.services import GUEST_COMMENT_TOKEN
 from app.settings import set_setting
 from tests.builders import make_department, make_milestone
-from tests.builders_auth import PASSWORD, make_account
-from tests.builders_participation import make_comment
+from tests.builders.auth import PASSWORD, make_account
+from tests.builders.participation import make_comment
 from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents
 from tests.helpers.live import running_live_server

@@ -7,7 +7,7 @@ import pytest
 
 from app import create_app, rate_limits
 from config import DevelopmentConfig, ProductionConfig
-from tests.builders_backend import login, make_admin, make_editor
+from tests.builders.backend import login, make_admin, make_editor
 
 NOTICE = 'id="rate-limit-notice"'
 

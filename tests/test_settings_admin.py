@@ -16,7 +16,7 @@ from app.models.branding import SiteLogo
 from app.moderation.policy import auto_hide_threshold
 from app.settings import get_setting
 from tests.builders import make_milestone, make_update, days_ago, make_user
-from tests.builders_backend import login, make_admin, make_editor
+from tests.builders.backend import login, make_admin, make_editor
 
 VALID = {
     "municipality_name": "Beispielhausen",

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import FieldSlug
 from app.slug_redirects import SLUG_ENDPOINTS
 from tests.builders import make_department, make_field, make_milestone
-from tests.builders_backend import make_admin
+from tests.builders.backend import make_admin
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from app.models import ActionToken, AuditEntry, OutboxMail, Role, User, utcnow
 from app.staff import services
 from app.staff.services import AccountData, InviteData, Refused
 from tests.builders import make_department, make_user
-from tests.builders_auth import PASSWORD, enable_totp, make_account, session_user_id
-from tests.builders_backend import login, make_admin, make_editor
+from tests.builders.auth import PASSWORD, enable_totp, make_account, session_user_id
+from tests.builders.backend import login, make_admin, make_editor
 
 NEW_PASSWORD = "Rathaus am Marktplatz 1999!"
 

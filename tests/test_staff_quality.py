@@ -16,8 +16,8 @@ from app.extensions import db
 from app.models import Role, utcnow
 from app.staff.services import INVITATION
 from tests.builders import make_champion
-from tests.builders_auth import make_account
-from tests.builders_transfer import CSV_DIR, make_rich_milestones, make_scene
+from tests.builders.auth import make_account
+from tests.builders.transfer import CSV_DIR, make_rich_milestones, make_scene
 from tests.helpers import quality
 from tests.helpers.live import serving
 from tests.helpers.quality import (

@@ -13,8 +13,8 @@ from app.subscriptions import services
 from app.subscriptions.notify import notify_subscribers
 from config import TestingConfig
 from tests.builders import make_field, make_milestone, make_update
-from tests.builders_citizens import all_mails, link_path, make_subscription, mails_to, subscribe_data
-from tests.builders_participation import make_citizen, sign_in
+from tests.builders.citizens import all_mails, link_path, make_subscription, mails_to, subscribe_data
+from tests.builders.participation import make_citizen, sign_in
 from tests.conftest import FreshContextClient
 
 

@@ -16,8 +16,8 @@ from app.progress import today
 from app.backend import catalog
 from app.transfer import services
 from tests.builders import make_department, make_milestone
-from tests.builders_backend import login
-from tests.builders_transfer import dump_database, make_rich_milestones, make_scene, sample
+from tests.builders.backend import login
+from tests.builders.transfer import dump_database, make_rich_milestones, make_scene, sample
 
 
 @pytest.fixture

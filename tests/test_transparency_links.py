@@ -12,7 +12,7 @@ from app.models import ModerationDecision
 from app.moderation import services, transparency
 from app.settings import set_setting
 from tests.builders import make_milestone
-from tests.builders_participation import make_citizen, make_comment, make_moderator, sign_in
+from tests.builders.participation import make_citizen, make_comment, make_moderator, sign_in
 
 NOW = datetime(2025, 6, 15, 12, 0)
 LINK = 'href="/transparenz"'

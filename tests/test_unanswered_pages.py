@@ -12,7 +12,7 @@ from app.models import AnswerStatus, Comment, CommentStatus, OutboxMail, utcnow
 from app.participation import services
 from app.participation.routes import UNANSWERED_PER_PAGE
 from tests.builders import make_department, make_milestone
-from tests.builders_participation import make_admin, make_citizen, make_comment, make_editor, make_moderator, sign_in
+from tests.builders.participation import make_admin, make_citizen, make_comment, make_editor, make_moderator, sign_in
 
 
 def rows(html: str) -> list[str]:

@@ -22,7 +22,7 @@ from app.participation import services as participation
 from app.participation.forms import new_form_stamp
 from app.participation.services import clean_text
 from tests.builders import make_department, make_milestone, make_user
-from tests.builders_participation import make_citizen, make_comment, make_editor, sign_in, sign_out
+from tests.builders.participation import make_citizen, make_comment, make_editor, sign_in, sign_out
 from tests.data.xss import FILES, load_payloads, load_payloads_from
 from tests.helpers.xss import assert_inert, problems_lxml
 

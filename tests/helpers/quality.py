@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pytest
 from werkzeug.routing import BuildError
 
-from tests.builders_auth import PASSWORD
+from tests.builders.auth import PASSWORD
 from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents
 

@@ -12,9 +12,9 @@ from app.extensions import db
 from app.models import Department, Field, Milestone, User
 from app.models.transfer import ImportBatch
 from tests.builders import make_champion, make_department, make_field, make_funding, make_milestone
-from tests.builders_backend import make_admin, make_editor
+from tests.builders.backend import make_admin, make_editor
 
-CSV_DIR = Path(__file__).resolve().parent / "data" / "csv"
+CSV_DIR = Path(__file__).resolve().parents[1] / "data" / "csv"
 
 
 def sample(name: str) -> bytes:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Field, Milestone, OutboxMail, Subscription, utcnow
 from app.participation.forms import new_form_stamp
-from tests.builders_auth import PASSWORD
+from tests.builders.auth import PASSWORD
 
 
 def register_data(**overrides) -> dict:

@@ -1,4 +1,5 @@
-"""Fixtures shared by all tests: app, client, runner, db session, query counter, auth."""
+"""Fixtures shared by all tests: app, client, runner, db session, query counter, apps with CSRF
+protection or rate limits on; signing in (`auth`) and stored staff are in tests/plugins/auth.py."""
 from __future__ import annotations
 
 import os
@@ -99,6 +100,49 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_app():
+    """An app with CSRF protection on (the test config switches it off), with its own empty database."""
+    app = create_app(TestingConfig, WTF_CSRF_ENABLED=True)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_client(csrf_app):
+    return csrf_app.test_client()
+
+
+@pytest.fixture
+def limited_app():
+    """Factory for apps with rate limits on (the test config switches them off): `limited_app(**config)`.
+
+    Each app's context stays pushed until the test ends, so the test's builders use its database."""
+    contexts = []
+
+    def make(**overrides):
+        app = create_app(TestingConfig, RATELIMIT_ENABLED=True, **overrides)
+        app.test_client_class = FreshContextClient
+        context = app.app_context()
+        context.push()
+        contexts.append(context)
+        _db.create_all()
+        return app
+
+    yield make
+    for context in reversed(contexts):
+        _db.session.remove()
+        _db.drop_all()
+        context.pop()
+    # Later apps in this process get the test config's limiter again.
+    create_app(TestingConfig)
 
 
 class QueryCounter:

@@ -10,16 +10,8 @@ import pytest
 
 from app.models import ChangeKind, MilestoneChange
 from app.progress import today
-from tests.builders import (
-    days_ago,
-    make_champion,
-    make_department,
-    make_field,
-    make_funding,
-    make_milestone,
-    make_strategy,
-    make_update,
-)
+from tests.builders import days_ago, make_champion, make_department, make_field, make_funding, make_milestone
+from tests.builders import make_strategy, make_update
 
 LICENCE = {"name": "Datenlizenz Deutschland – Namensnennung – 2.0", "url": "https://www.govdata.de/dl-de/by-2-0"}
 

@@ -7,15 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from app.auth import services
 from app.auth.passwords import common_passwords, password_problems, verify_password
 from app.auth.tokens import issue_token
-from app.extensions import db as _db
 from app.models import ActionToken, OutboxMail, TokenPurpose, utcnow
-from config import TestingConfig
-from tests.conftest import FreshContextClient
-from tests.builders.auth import PASSWORD, login, make_account, session_user_id
+from tests.builders.auth import PASSWORD, make_account
+from tests.helpers.pages import heading
 
 NEW_PASSWORD = "ganz neues Passwort 2025!"
 
@@ -47,9 +44,9 @@ def test_policy_messages():
     assert password_problems(NEW_PASSWORD) == []
 
 
-def test_change_password_refuses_a_common_password_with_a_message(client, db):
+def test_change_password_refuses_a_common_password_with_a_message(auth, client, db):
     make_account("buerger@example.org")
-    login(client, "buerger@example.org")
+    auth.log_in("buerger@example.org")
     response = client.post("/konto/passwort", data={
         "current_password": PASSWORD, "new_password": "qwerty123456", "confirm": "qwerty123456",
     })
@@ -60,9 +57,9 @@ def test_change_password_refuses_a_common_password_with_a_message(client, db):
     assert "qwerty123456" not in page  # passwords are not echoed
 
 
-def test_change_password_needs_the_current_one(client, db):
+def test_change_password_needs_the_current_one(auth, client, db):
     user = make_account("buerger@example.org")
-    login(client, "buerger@example.org")
+    auth.log_in("buerger@example.org")
     response = client.post("/konto/passwort", data={
         "current_password": "nicht mein Passwort", "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
     })
@@ -72,11 +69,11 @@ def test_change_password_needs_the_current_one(client, db):
     assert verify_password(user.password_hash, PASSWORD)
 
 
-def test_change_password_notifies_keeps_this_session_and_ends_others(app, db):
+def test_change_password_notifies_keeps_this_session_and_ends_others(auth, app, db):
     user = make_account("buerger@example.org")
     this, other = app.test_client(), app.test_client()
-    login(this, "buerger@example.org")
-    login(other, "buerger@example.org")
+    auth.log_in("buerger@example.org", client=this)
+    auth.log_in("buerger@example.org", client=other)
     response = this.post("/konto/passwort", data={
         "current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
     })
@@ -109,7 +106,7 @@ def test_reset_token_is_stored_only_as_hash(client, db):
     assert token.expires_at > utcnow() + timedelta(minutes=110)
 
 
-def test_get_on_reset_link_changes_nothing(client, db):
+def test_get_on_reset_link_changes_nothing(auth, client, db):
     user = make_account("buerger@example.org")
     client.post("/konto/passwort-vergessen", data={"email": "buerger@example.org"})
     link = reset_link(outbox(db)[0])
@@ -122,20 +119,20 @@ def test_get_on_reset_link_changes_nothing(client, db):
     token = db.session.scalar(select(ActionToken))
     assert token.used_at is None
     assert verify_password(user.password_hash, PASSWORD)
-    assert session_user_id(client) is None
+    assert auth.user_id() is None
 
 
-def test_reset_token_is_single_use_and_ends_all_sessions(app, client, db):
+def test_reset_token_is_single_use_and_ends_all_sessions(auth, app, client, db):
     user = make_account("buerger@example.org")
     signed_in = app.test_client()
-    login(signed_in, "buerger@example.org")
+    auth.log_in("buerger@example.org", client=signed_in)
     client.post("/konto/passwort-vergessen", data={"email": "buerger@example.org"})
     link = reset_link(outbox(db)[0])
 
     response = client.post(link, data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 303
     assert response.location == "/konto/anmelden"
-    assert session_user_id(client) is None  # a reset never signs in
+    assert auth.user_id() is None  # a reset never signs in
     db.session.refresh(user)
     assert verify_password(user.password_hash, NEW_PASSWORD)
     assert signed_in.get("/konto").status_code == 302  # the old session ended
@@ -171,6 +168,8 @@ def test_a_new_reset_link_ends_the_older_one(client, db):
     first, second = outbox(db)
     assert client.get(reset_link(first)).status_code == 404
     assert client.get(reset_link(second)).status_code == 200
+    assert heading(client.get(reset_link(first))) == "Link ungültig"
+    assert heading(client.get(reset_link(second))) == "Neues Passwort festlegen"
 
 
 def test_reset_with_a_weak_password_keeps_the_link_usable(client, db):
@@ -204,26 +203,14 @@ def test_service_refuses_policy_breaking_password(db):
         services.set_password(user, "password")
 
 
-@pytest.fixture
-def csrf_client():
-    """A client of an app with CSRF protection on (the test config switches it off)."""
-    app = create_app(TestingConfig, WTF_CSRF_ENABLED=True)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        _db.create_all()
-        yield app.test_client()
-        _db.session.remove()
-        _db.drop_all()
-
-
-def test_post_without_csrf_token_is_refused(csrf_client):
+def test_post_without_csrf_token_is_refused(auth, csrf_client):
     make_account("buerger@example.org")
-    response = login(csrf_client, "buerger@example.org")
+    response = auth.log_in("buerger@example.org", client=csrf_client)
     assert response.status_code == 400
-    assert session_user_id(csrf_client) is None
+    assert auth.user_id(client=csrf_client) is None
 
 
-def test_expired_csrf_token_keeps_the_input_and_explains(csrf_client):
+def test_expired_csrf_token_keeps_the_input_and_explains(auth, csrf_client):
     make_account("buerger@example.org")
     csrf_client.get("/konto/anmelden")
     response = csrf_client.post("/konto/anmelden", data={
@@ -234,7 +221,7 @@ def test_expired_csrf_token_keeps_the_input_and_explains(csrf_client):
     assert "Das Formular ist abgelaufen" in page
     assert 'value="buerger@example.org"' in page
     assert PASSWORD not in page
-    assert session_user_id(csrf_client) is None
+    assert auth.user_id(client=csrf_client) is None
     # The page carries a fresh token: sending the form again works.
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = csrf_client.post("/konto/anmelden", data={
@@ -243,7 +230,7 @@ def test_expired_csrf_token_keeps_the_input_and_explains(csrf_client):
     assert response.status_code == 303
 
 
-def test_logout_with_expired_token_offers_a_fresh_button(csrf_client):
+def test_logout_with_expired_token_offers_a_fresh_button(auth, csrf_client):
     make_account("buerger@example.org")
     page = csrf_client.get("/konto/anmelden").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -253,4 +240,4 @@ def test_logout_with_expired_token_offers_a_fresh_button(csrf_client):
     response = csrf_client.post("/konto/abmelden", data={"csrf_token": "alt"})
     assert response.status_code == 400
     assert "Jetzt abmelden" in response.get_data(as_text=True)
-    assert session_user_id(csrf_client) is not None
+    assert auth.user_id(client=csrf_client) is not None

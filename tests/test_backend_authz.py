@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 from app.backend import catalog
 from app.backend.catalog import ChampionData
 from app.models import AuditEntry, FundingSource, Milestone, ProgressUpdate, Role
-from tests.builders import make_department, make_field, make_milestone, make_update, make_user
-from tests.builders.backend import login, make_admin, make_editor, make_moderator
-from tests.helpers.authz import LOGIN, table_gaps, walk
+from tests.builders import make_admin, make_department, make_editor, make_field, make_milestone, make_moderator
+from tests.builders import make_update, make_user
+from tests.helpers.authz import LOGIN, assert_table_covers_routes, assert_walk_changes_nothing
 
 ROLES = ("anonymous", "citizen", "editor_own", "editor_other", "moderator", "admin")
 PREFIX = "backend."
@@ -107,19 +107,11 @@ def state(db) -> tuple:
 
 
 def test_every_backend_route_is_in_the_table(app):
-    missing, gone = table_gaps(app, TABLE, PREFIX)
-    assert missing == set(), "backend routes missing from the authorization table"
-    assert gone == set(), "table rows for routes that no longer exist"
+    assert_table_covers_routes(app, TABLE, PREFIX, "backend")
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_backend_route_permissions(app, db, world, role):
+def test_backend_route_permissions(auth, app, db, world, role):
     users, values = world
-    client = app.test_client()
-    if users[role] is not None:
-        login(client, users[role])
-    before = state(db)
-    assert walk(app, client, TABLE, ROLES.index(role), PREFIX, values, EMPTY_FORM) == []
-    db.session.expire_all()
-    assert state(db) == before, "a request in the permission walk changed data"
+    assert_walk_changes_nothing(auth, app, db, users[role], TABLE, ROLES.index(role), PREFIX, values, EMPTY_FORM, state)
 

@@ -18,8 +18,7 @@ from app.backend.photos import PhotoError, process_photo
 from app.backend.services import ValidationFailed
 from app.backend.slugs import is_valid_slug, slugify, unique_slug
 from app.models import AuditEntry, Champion, Strategy
-from tests.builders import make_department, make_field
-from tests.builders.backend import make_admin, make_editor
+from tests.builders import make_admin, make_department, make_editor, make_field
 
 
 def image_bytes(fmt: str, size=(1600, 1200), exif: bool = False) -> bytes:

@@ -22,11 +22,10 @@ from app.models import FundingSource, Role
 from app.progress import today
 from tests.builders import make_department, make_field, make_funding, make_milestone, make_update
 from tests.builders.auth import make_account
-from tests.helpers import quality
 from tests.helpers.live import serving
-from tests.helpers.quality import (
-    LANGUAGES, assert_documents_valid, assert_no_refusal_on, check_get, check_page, page_params, resolve, submit,
-)
+from tests.helpers.quality import LANGUAGES, assert_documents_valid, assert_no_refusal_on, check_get, check_page
+from tests.helpers.quality import check_signed_in, page_params, resolve, submit
+from tests.plugins.auth import sign_in_browser
 from tests.plugins.browser import new_page
 
 pytestmark = pytest.mark.browser
@@ -93,13 +92,9 @@ def server(tmp_path_factory):
 def admin_page(browser, server):
     """One signed-in admin page for the page-by-page checks (signing in once saves time)."""
     context, page = new_page(browser, bypass_csp=True)
-    sign_in(page, server)
+    sign_in_browser(page, server, server.data.admin_email)
     yield page
     context.close()
-
-
-def sign_in(page, server, email: str | None = None) -> None:
-    quality.sign_in(page, server, email or server.data.admin_email)
 
 
 FORM_SUBMIT = "main form.backend-form input[name=submit]"
@@ -139,14 +134,13 @@ def test_backend_pages(server, admin_page, documents, case, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_editor_dashboard(server, page, documents, lang):
-    sign_in(page, server, server.data.editor_email)
-    response = page.goto(server.url_for("backend.dashboard", lang=lang))
-    check_page(page, response, documents, f"editor-dashboard-{lang}")
+    check_signed_in(page, server, documents, server.data.editor_email, "backend.dashboard", f"editor-dashboard-{lang}",
+                    lang=lang)
     assert page.locator("#mine-title").count() == 1
 
 
 def test_milestone_form_errors_and_preview(server, page, documents):
-    sign_in(page, server)
+    sign_in_browser(page, server, server.data.admin_email)
     page.goto(server.url_for("backend.milestone_edit", milestone_id=server.data.milestone_id))
     page.fill("#description", "# Vorschau\n\nMit *Betonung*.")
     check_page(page, submit(page, "#preview"), documents, "milestone-preview")
@@ -165,7 +159,7 @@ def test_milestone_form_errors_and_preview(server, page, documents):
 
 
 def test_progress_form_errors(server, page, documents):
-    sign_in(page, server)
+    sign_in_browser(page, server, server.data.admin_email)
     page.goto(server.url_for("backend.progress_update_new", milestone_id=server.data.milestone_id))
     page.fill("#title", "Neuer Termin")
     page.fill("#new_target_date", (today() + timedelta(days=500)).isoformat())
@@ -174,7 +168,7 @@ def test_progress_form_errors(server, page, documents):
 
 
 def test_champion_upload_error(server, page, documents, tmp_path):
-    sign_in(page, server)
+    sign_in_browser(page, server, server.data.admin_email)
     page.goto(server.url_for("backend.champion_new", lang="en"))
     fake = tmp_path / "foto.png"
     fake.write_bytes(b"not really an image")
@@ -187,7 +181,7 @@ def test_champion_upload_error(server, page, documents, tmp_path):
 
 
 def test_expired_form_keeps_the_input(server, page, documents):
-    sign_in(page, server)
+    sign_in_browser(page, server, server.data.admin_email)
     page.goto(server.url_for("backend.progress_update_new", milestone_id=server.data.milestone_id))
     page.fill("#title", "Getippt vor dem Ablauf")
     page.evaluate("document.querySelector('form.backend-form input[name=csrf_token]').value = 'abgelaufen'")
@@ -200,7 +194,7 @@ def test_expired_form_keeps_the_input(server, page, documents):
 
 
 def test_forms_work_without_javascript(server, page_nojs):
-    sign_in(page_nojs, server, server.data.editor_email)
+    sign_in_browser(page_nojs, server, server.data.editor_email)
     page_nojs.goto(server.url_for("backend.progress_update_new", milestone_id=server.data.milestone_id))
     page_nojs.fill("#title", "Ohne JavaScript gemeldet")
     page_nojs.fill("#body", "Text mit **Markdown**")
@@ -212,7 +206,7 @@ def test_forms_work_without_javascript(server, page_nojs):
 
 
 def test_nothing_refused_by_the_content_security_policy(server, page_strict):
-    sign_in(page_strict, server)
+    sign_in_browser(page_strict, server, server.data.admin_email)
     assert_no_refusal_on(page_strict, [server.url_for(endpoint, **resolve(server.data, args)) for endpoint, args in (
         ("backend.dashboard", {}), ("backend.milestone_edit", {"milestone_id": "milestone_id"}),
         ("backend.champion_edit", {"champion_id": "champion_id"}), ("backend.audit_log", {}))])

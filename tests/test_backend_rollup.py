@@ -6,8 +6,7 @@ import re
 import pytest
 
 from app.extensions import db as _db
-from tests.builders import make_department, make_field, make_milestone
-from tests.builders.backend import login, make_admin, make_editor
+from tests.builders import make_admin, make_department, make_editor, make_field, make_milestone
 
 NBSP = "\xa0"
 
@@ -39,12 +38,12 @@ def progress_cell(html: str, title: str) -> str:
     return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
 
 
-def test_public_page_and_backend_lists_show_the_same_rolled_up_progress(client, tree):
+def test_public_page_and_backend_lists_show_the_same_rolled_up_progress(auth, client, tree):
     parent, editor, admin = tree
     # (2 * 100 + 30) / 3, the cancelled and the unpublished sub-milestones left out
     public = client.get(f"/etappenziele/{parent.slug}").get_data(as_text=True)
     assert f"76,7{NBSP}%" in public
-    login(client, editor)
+    auth.sign_in(editor)
     dashboard = client.get("/verwaltung").get_data(as_text=True)
     mine = dashboard[dashboard.index('id="mine-title"'):dashboard.index('id="overdue-title"')]
     assert progress_cell(mine, "WLAN in allen Schulen").startswith(f"76,7{NBSP}%")
@@ -54,7 +53,7 @@ def test_public_page_and_backend_lists_show_the_same_rolled_up_progress(client, 
     assert progress_cell(listed, "WLAN in allen Schulen").startswith(f"76,7{NBSP}%")
     assert 'value="76.7"' in listed
     assert "berechnet aus den Teilzielen" not in progress_cell(listed, "WLAN Grundschulen")
-    login(client, admin)
+    auth.sign_in(admin)
     english = client.get("/en/verwaltung/etappenziele").get_data(as_text=True)
     assert "76.7" in progress_cell(english, "WLAN in allen Schulen")
     assert "calculated from the sub-milestones" in progress_cell(english, "WLAN in allen Schulen")

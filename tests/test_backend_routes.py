@@ -10,16 +10,14 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from app import create_app
 from app.backend.reminders import send_stale_reminders
 from app.extensions import db as _db
 from app.models import AuditEntry, Champion, FundingSource, Milestone, OutboxMail, ProgressUpdate
 from app.progress import today
 from app.settings import set_setting
-from config import TestingConfig
-from tests.builders import days_ago, make_department, make_field, make_funding, make_milestone, make_update
-from tests.builders.backend import login, make_admin, make_editor, make_moderator
-from tests.conftest import FreshContextClient
+from tests.builders import days_ago, make_admin, make_department, make_editor, make_field, make_funding
+from tests.builders import make_milestone, make_update
+from tests.helpers.pages import heading
 
 
 def text(response) -> str:
@@ -62,8 +60,8 @@ def scene(db):
 # --- dashboard -------------------------------------------------------------------------
 
 
-def test_editor_dashboard_shows_own_milestones_and_own_overdue_only(client, scene):
-    login(client, scene["editor"])
+def test_editor_dashboard_shows_own_milestones_and_own_overdue_only(auth, client, scene):
+    auth.sign_in(scene["editor"])
     page = text(client.get("/verwaltung"))
     mine_section = page.split('id="mine-title"')[1].split("</section>")[0]
     overdue = page.split('id="overdue-title"')[1].split("</section>")[0]
@@ -72,14 +70,14 @@ def test_editor_dashboard_shows_own_milestones_and_own_overdue_only(client, scen
 
 
 @pytest.mark.postgres
-def test_admin_dashboard_shows_all_overdue_stale_and_money(db, client, scene):
+def test_admin_dashboard_shows_all_overdue_stale_and_money(auth, db, client, scene):
     source = FundingSource(name="Förderprogramm Land", is_grant=True)
     make_funding(scene["mine"], "800.00", source)
     scene["mine"].planned = Decimal("1234.50")
     scene["theirs"].planned = Decimal("100")
     scene["theirs"].spent = Decimal("150")
     db.session.commit()
-    login(client, scene["admin"])
+    auth.sign_in(scene["admin"])
     page = text(client.get("/verwaltung"))
     overdue = page.split('id="overdue-title"')[1].split("</section>")[0]
     stale = page.split('id="stale-title"')[1].split("</section>")[0]
@@ -92,25 +90,23 @@ def test_admin_dashboard_shows_all_overdue_stale_and_money(db, client, scene):
     assert 'id="mine-title"' not in page
 
 
-def test_stale_threshold_comes_from_settings(db, client, scene):
+def test_stale_threshold_comes_from_settings(auth, db, client, scene):
     set_setting("stale_after_days", 5)
     db.session.commit()
-    login(client, scene["admin"])
+    auth.sign_in(scene["admin"])
     stale = text(client.get("/verwaltung")).split('id="stale-title"')[1].split("</section>")[0]
     assert "Online-Terminvergabe" in stale
 
 
-def test_moderator_dashboard_offers_no_edit_links(db, client, scene):
-    moderator = make_moderator()
-    db.session.commit()
-    login(client, moderator)
+def test_moderator_dashboard_offers_no_edit_links(auth, db, client, scene):
+    auth.as_role("moderator")
     page = text(client.get("/verwaltung"))
     assert "Digitale Bauakte" in page
     assert "/fortschritt" not in page and 'id="mine-title"' not in page
 
 
-def test_backend_pages_are_not_cached_and_exist_in_english(client, scene):
-    login(client, scene["editor"])
+def test_backend_pages_are_not_cached_and_exist_in_english(auth, client, scene):
+    auth.sign_in(scene["editor"])
     response = client.get("/en/verwaltung")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
     page = text(response)
@@ -122,8 +118,8 @@ def test_backend_pages_are_not_cached_and_exist_in_english(client, scene):
 
 
 @pytest.mark.postgres
-def test_editor_saves_milestone_with_german_money(db, client, scene):
-    login(client, scene["editor"])
+def test_editor_saves_milestone_with_german_money(auth, db, client, scene):
+    auth.sign_in(scene["editor"])
     mine = scene["mine"]
     response = client.post(f"/verwaltung/etappenziele/{mine.id}", data=milestone_form(
         mine, planned="1.234,50", committed="800", spent="12,5", description="**Neu** <script>x</script>"))
@@ -133,8 +129,8 @@ def test_editor_saves_milestone_with_german_money(db, client, scene):
     assert "<script>" not in mine.description_html and "<strong>Neu</strong>" in mine.description_html
 
 
-def test_invalid_input_is_kept_and_summarised(db, client, scene):
-    login(client, scene["editor"])
+def test_invalid_input_is_kept_and_summarised(auth, db, client, scene):
+    auth.sign_in(scene["editor"])
     mine = scene["mine"]
     new_target = (mine.target_date + timedelta(days=30)).isoformat()
     response = client.post(f"/verwaltung/etappenziele/{mine.id}", data=milestone_form(
@@ -149,8 +145,8 @@ def test_invalid_input_is_kept_and_summarised(db, client, scene):
     assert mine.title == "Online-Terminvergabe"
 
 
-def test_replanning_without_reason_is_reported_with_other_errors(db, client, scene):
-    login(client, scene["editor"])
+def test_replanning_without_reason_is_reported_with_other_errors(auth, db, client, scene):
+    auth.sign_in(scene["editor"])
     mine = scene["mine"]
     new_target = (mine.target_date + timedelta(days=30)).isoformat()
     page = text(client.post(f"/verwaltung/etappenziele/{mine.id}",
@@ -159,16 +155,16 @@ def test_replanning_without_reason_is_reported_with_other_errors(db, client, sce
     assert 'value="' + new_target + '"' in page
 
 
-def test_service_errors_reach_the_form(db, client, scene):
-    login(client, scene["admin"])
+def test_service_errors_reach_the_form(auth, db, client, scene):
+    auth.sign_in(scene["admin"])
     mine, theirs = scene["mine"], scene["theirs"]
     page = text(client.post(f"/verwaltung/etappenziele/{mine.id}", data=milestone_form(mine, slug=theirs.slug)))
     assert '<a href="#slug">Adresse (Slug): Diese Adresse ist schon vergeben.</a>' in page
     assert f'value="{theirs.slug}"' in page
 
 
-def test_editor_cannot_pick_foreign_department(db, client, scene):
-    login(client, scene["editor"])
+def test_editor_cannot_pick_foreign_department(auth, db, client, scene):
+    auth.sign_in(scene["editor"])
     mine = scene["mine"]
     page = text(client.get(f"/verwaltung/etappenziele/{mine.id}"))
     department_select = page.split('id="department_id"')[1].split("</select>")[0]
@@ -180,8 +176,8 @@ def test_editor_cannot_pick_foreign_department(db, client, scene):
     assert mine.department_id == scene["own"].id
 
 
-def test_preview_shows_sanitized_markdown_without_saving(db, client, scene):
-    login(client, scene["editor"])
+def test_preview_shows_sanitized_markdown_without_saving(auth, db, client, scene):
+    auth.sign_in(scene["editor"])
     mine = scene["mine"]
     response = client.post(f"/verwaltung/etappenziele/{mine.id}", data=milestone_form(
         mine, title="", description="# Plan\n\n[klick](javascript:alert(1)) <img src=x onerror=alert(1)>",
@@ -196,8 +192,8 @@ def test_preview_shows_sanitized_markdown_without_saving(db, client, scene):
     assert mine.title == "Online-Terminvergabe"
 
 
-def test_new_milestone_through_form(db, client, scene):
-    login(client, scene["editor"])
+def test_new_milestone_through_form(auth, db, client, scene):
+    auth.sign_in(scene["editor"])
     response = client.post("/verwaltung/etappenziele/neu", data={
         "title": "E-Akte für alle", "field_id": str(scene["field"].id), "weight": "2", "status": "planned",
         "progress": "0", "target_date": "2030-06-30", "department_id": str(scene["own"].id),
@@ -210,8 +206,8 @@ def test_new_milestone_through_form(db, client, scene):
     assert created.original_target_date == created.target_date and not created.published
 
 
-def test_milestone_title_keeps_no_line_breaks_or_control_characters(db, client, scene):
-    login(client, scene["editor"])
+def test_milestone_title_keeps_no_line_breaks_or_control_characters(auth, db, client, scene):
+    auth.sign_in(scene["editor"])
     response = client.post("/verwaltung/etappenziele/neu", data={
         "title": "E-Akte\r\nfür\x00 alle\x1b", "field_id": str(scene["field"].id), "weight": "1",
         "status": "planned", "progress": "0", "department_id": str(scene["own"].id),
@@ -225,8 +221,8 @@ def test_milestone_title_keeps_no_line_breaks_or_control_characters(db, client, 
 
 
 @pytest.mark.postgres
-def test_progress_form_creates_update_and_changes(db, client, scene):
-    login(client, scene["editor"])
+def test_progress_form_creates_update_and_changes(auth, db, client, scene):
+    auth.sign_in(scene["editor"])
     mine = scene["mine"]
     page = text(client.get(f"/verwaltung/etappenziele/{mine.id}/fortschritt"))
     assert 'name="author_role"' in page
@@ -242,8 +238,8 @@ def test_progress_form_creates_update_and_changes(db, client, scene):
     assert "Zweiter Standort angebunden" in listing and "Fortschritt: 0\xa0% → 60\xa0%" in listing
 
 
-def test_progress_form_requires_reason_for_new_target_date(db, client, scene):
-    login(client, scene["editor"])
+def test_progress_form_requires_reason_for_new_target_date(auth, db, client, scene):
+    auth.sign_in(scene["editor"])
     mine = scene["mine"]
     response = client.post(f"/verwaltung/etappenziele/{mine.id}/fortschritt", data={
         "title": "Verzögerung", "reported_on": today().isoformat(), "author_role": "Leitung",
@@ -254,8 +250,8 @@ def test_progress_form_requires_reason_for_new_target_date(db, client, scene):
     assert db.session.scalar(select(ProgressUpdate).where(ProgressUpdate.title == "Verzögerung")) is None
 
 
-def test_editing_published_update_shows_geaendert(db, client, scene):
-    login(client, scene["editor"])
+def test_editing_published_update_shows_geaendert(auth, db, client, scene):
+    auth.sign_in(scene["editor"])
     mine = scene["mine"]
     update = db.session.scalar(select(ProgressUpdate).where(ProgressUpdate.milestone_id == mine.id))
     update.published_at = update.created_at
@@ -272,25 +268,12 @@ def test_editing_published_update_shows_geaendert(db, client, scene):
 # --- expired or missing CSRF token -----------------------------------------------------
 
 
-@pytest.fixture
-def csrf_client():
-    """An app with CSRF protection on (the default test config switches it off)."""
-    app = create_app(TestingConfig, WTF_CSRF_ENABLED=True)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        _db.create_all()
-        yield app.test_client()
-        _db.session.remove()
-        _db.drop_all()
-        _db.engine.dispose()
-
-
-def test_missing_csrf_token_keeps_input_and_saves_nothing(csrf_client):
+def test_missing_csrf_token_keeps_input_and_saves_nothing(auth, csrf_client):
     own = make_department()
     mine = make_milestone(department=own, title="Original")
     editor = make_editor(own)
     _db.session.commit()
-    login(csrf_client, editor)
+    auth.sign_in(editor, client=csrf_client)
     response = csrf_client.post(f"/verwaltung/etappenziele/{mine.id}", data=milestone_form(
         mine, title="Lange getippter Titel", csrf_token="abgelaufen"))
     page = text(response)
@@ -312,8 +295,8 @@ def test_missing_csrf_token_for_anonymous_is_a_plain_400(csrf_client):
 # --- champion photo through the form -------------------------------------------------
 
 
-def test_champion_photo_upload_and_download(db, client, scene):
-    login(client, scene["admin"])
+def test_champion_photo_upload_and_download(auth, db, client, scene):
+    auth.sign_in(scene["admin"])
     png = io.BytesIO()
     Image.new("RGB", (40, 30), (0, 80, 160)).save(png, "PNG")
     response = client.post("/verwaltung/helden/neu", content_type="multipart/form-data", data={
@@ -327,8 +310,8 @@ def test_champion_photo_upload_and_download(db, client, scene):
     assert Image.open(io.BytesIO(photo.data)).size == (40, 30)
 
 
-def test_champion_form_refuses_non_image_with_message(db, client, scene):
-    login(client, scene["admin"])
+def test_champion_form_refuses_non_image_with_message(auth, db, client, scene):
+    auth.sign_in(scene["admin"])
     response = client.post("/verwaltung/helden/neu", content_type="multipart/form-data", data={
         "name": "Petra", "role": "Leitung", "photo_consent_on": "2025-02-01",
         "photo": (io.BytesIO(b"GIF89a not really"), "foto.png"),
@@ -352,10 +335,10 @@ REFUSED_UPLOADS = {
 
 
 @pytest.mark.parametrize("url", list(REFUSED_UPLOADS))
-def test_refused_uploads_answer_422(db, client, scene, url):
+def test_refused_uploads_answer_422(auth, db, client, scene, url):
     """Issue 14: a refused champion photo answered 200; every refused staff upload is a 422."""
     data, message = REFUSED_UPLOADS[url]
-    login(client, scene["admin"])
+    auth.sign_in(scene["admin"])
     response = client.post(url, content_type="multipart/form-data", data=data)
     assert response.status_code == 422
     assert 'class="error-summary"' in text(response) or "error-message" in text(response)
@@ -367,8 +350,8 @@ def test_refused_uploads_answer_422(db, client, scene, url):
 
 
 @pytest.mark.parametrize("query", ["page=abc", "page=-3", "page=99999", "field=x&status=unknown&published=vielleicht"])
-def test_bad_list_parameters_never_fail(client, scene, query):
-    login(client, scene["admin"])
+def test_bad_list_parameters_never_fail(auth, client, scene, query):
+    auth.sign_in(scene["admin"])
     for url in ("/verwaltung/etappenziele", "/verwaltung/protokoll", "/verwaltung/handlungsfelder"):
         response = client.get(f"{url}?{query}")
         assert response.status_code == 200, url
@@ -379,12 +362,12 @@ def test_bad_list_parameters_never_fail(client, scene, query):
 
 
 @pytest.mark.postgres
-def test_milestone_list_filters_and_paginates(db, app, client, scene):
+def test_milestone_list_filters_and_paginates(auth, db, app, client, scene):
     app.config["PER_PAGE"] = 2
     for n in range(3):
         make_milestone(f"Breitband {n}", field=scene["field"], department=scene["own"])
     db.session.commit()
-    login(client, scene["editor"])
+    auth.sign_in(scene["editor"])
     first = text(client.get("/verwaltung/etappenziele?q=BREITBAND"))
     assert "3 Einträge" in first and "Breitband 0" in first and "Breitband 2" not in first
     second = text(client.get("/verwaltung/etappenziele?q=BREITBAND&page=2"))
@@ -403,8 +386,8 @@ def _count(client, count_queries, url):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("url", ["/verwaltung", "/verwaltung/etappenziele", "/verwaltung/protokoll"])
-def test_query_count_does_not_grow_with_rows(db, client, count_queries, scene, url):
-    login(client, scene["admin"])
+def test_query_count_does_not_grow_with_rows(auth, db, client, count_queries, scene, url):
+    auth.sign_in(scene["admin"])
 
     def add(n):
         for i in range(n):
@@ -426,8 +409,8 @@ def test_query_count_does_not_grow_with_rows(db, client, count_queries, scene, u
 
 
 @pytest.mark.postgres
-def test_audit_log_lists_and_filters_entries(db, client, scene):
-    login(client, scene["admin"])
+def test_audit_log_lists_and_filters_entries(auth, db, client, scene):
+    auth.sign_in(scene["admin"])
     mine = scene["mine"]
     client.post(f"/verwaltung/etappenziele/{mine.id}", data=milestone_form(mine, title="Termine online"))
     client.post("/verwaltung/handlungsfelder/neu", data={"name": "Schule digital", "slug": "", "position": "3"})
@@ -436,10 +419,10 @@ def test_audit_log_lists_and_filters_entries(db, client, scene):
     assert "Online-Terminvergabe" in page  # the value before
     only_fields = text(client.get("/verwaltung/protokoll?object_type=field"))
     assert "Schule digital" in only_fields and "Termine online" not in only_fields
-    login(client, scene["editor"])
+    auth.sign_in(scene["editor"])
     client.post(f"/verwaltung/etappenziele/{mine.id}/fortschritt", data={
         "title": "Meldung der Redaktion", "reported_on": today().isoformat(), "author_role": "Leitung"})
-    login(client, scene["admin"])
+    auth.sign_in(scene["admin"])
     by_editor = text(client.get(f"/verwaltung/protokoll?actor={scene['editor'].id}"))
     assert "Meldung der Redaktion" in by_editor and "Schule digital" not in by_editor
     unknown_actor = text(client.get("/verwaltung/protokoll?actor=999999"))
@@ -479,8 +462,8 @@ def test_remind_stale_command_renders_the_mail(db, runner, scene):
 # --- strategy ------------------------------------------------------------------------
 
 
-def test_strategy_form_creates_strategy_and_reports_row_errors(db, client, scene):
-    login(client, scene["admin"])
+def test_strategy_form_creates_strategy_and_reports_row_errors(auth, db, client, scene):
+    auth.sign_in(scene["admin"])
     base = {"title": "Digitale Teststadt", "period_from": "2024", "period_to": "2030", "intro": "",
             "council_decision_url": "https://example.org/b", "document_url": ""}
     twice = {**base, "budget_years-0-year": "2025", "budget_years-0-amount": "100.000",
@@ -496,8 +479,8 @@ def test_strategy_form_creates_strategy_and_reports_row_errors(db, client, scene
     assert 'value="Digitale Teststadt"' in page and 'value="100.000,00"' in page
 
 
-def test_renamed_slug_keeps_public_link_working(db, client, scene):
-    login(client, scene["editor"])
+def test_renamed_slug_keeps_public_link_working(auth, db, client, scene):
+    auth.sign_in(scene["editor"])
     mine = scene["mine"]
     old_slug = mine.slug
     response = client.post(f"/verwaltung/etappenziele/{mine.id}", data=milestone_form(mine, slug="termine-online"))
@@ -506,3 +489,4 @@ def test_renamed_slug_keeps_public_link_working(db, client, scene):
     assert redirect.status_code in (301, 308)
     assert redirect.headers["Location"].endswith("/etappenziele/termine-online")
     assert client.get("/etappenziele/termine-online").status_code == 200
+    assert heading(client.get("/etappenziele/termine-online")) == mine.title

@@ -13,8 +13,7 @@ from app.backend.services import MilestoneData, ProgressData, ValidationFailed
 from app.extensions import db as _db
 from app.models import AuditEntry, FundingSource, Milestone, MilestoneChange, MilestoneSlug, ProgressUpdate
 from app.progress import today
-from tests.builders import make_department, make_field, make_milestone, make_update
-from tests.builders.backend import make_admin, make_editor
+from tests.builders import make_admin, make_department, make_editor, make_field, make_milestone, make_update
 
 # Also run against PostgreSQL (make test-postgres): constraints, JSON and money behave alike.
 pytestmark = pytest.mark.postgres

@@ -11,7 +11,7 @@ from app.backend.services import ProgressData
 from app.models import Role
 from app.progress import today
 from tests.builders import make_field, make_milestone, make_user
-from tests.builders.feeds import milestone_data
+from tests.builders.backend import milestone_data
 
 
 @pytest.fixture

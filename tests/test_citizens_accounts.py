@@ -7,16 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from app.auth.passwords import verify_password
 from app.extensions import db as _db
 from app.models import ActionToken, Role, TokenPurpose, User, utcnow
-from config import TestingConfig
-from tests.builders.auth import PASSWORD, make_account
 from tests.builders import make_milestone
+from tests.builders.auth import PASSWORD, make_account
 from tests.builders.citizens import link_path, mails_to, register_data, subscribe_data
-from tests.builders.participation import sign_in
-from tests.conftest import FreshContextClient
+from tests.helpers.pages import heading
 
 
 def user_by_email(email: str) -> User | None:
@@ -113,8 +110,8 @@ def test_a_form_sent_back_too_fast_is_refused(app, client, db):
     assert user_by_email("erika@example.org") is None
 
 
-def test_signed_in_people_are_sent_to_their_profile(client, db):
-    sign_in(client, make_account("erika@example.org"))
+def test_signed_in_people_are_sent_to_their_profile(auth, client, db):
+    auth.sign_in(make_account("erika@example.org"))
     assert client.get("/konto/registrieren").headers["Location"] == "/konto/profil"
     assert register(client, email="zweite@example.org").status_code == 303
     assert user_by_email("zweite@example.org") is None
@@ -171,10 +168,10 @@ def test_an_unknown_or_forged_link_is_refused(client, db):
     assert user_by_email("erika@example.org").email_confirmed_at is None
 
 
-def test_a_new_link_replaces_the_old_one(client, db):
+def test_a_new_link_replaces_the_old_one(auth, client, db):
     first = confirmation_path(client)
     user = user_by_email("erika@example.org")
-    sign_in(client, user)
+    auth.sign_in(user)
     assert client.post("/konto/profil/bestaetigungslink").status_code == 303
     second = link_path(mails_to("erika@example.org")[-1].body_text, "/konto/bestaetigen/")
     assert second != first
@@ -184,9 +181,9 @@ def test_a_new_link_replaces_the_old_one(client, db):
     assert user_by_email("erika@example.org").email_confirmed_at is not None
 
 
-def test_a_confirmed_account_gets_no_new_link(client, db):
+def test_a_confirmed_account_gets_no_new_link(auth, client, db):
     user = make_account("erika@example.org", email_confirmed_at=utcnow())
-    sign_in(client, user)
+    auth.sign_in(user)
     client.post("/konto/profil/bestaetigungslink")
     assert mails_to("erika@example.org") == []
 
@@ -198,11 +195,12 @@ def test_the_profile_needs_a_session(client, db):
     response = client.get("/konto/profil")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/konto/anmelden")
+    assert heading(client.get(response.headers["Location"])) == "Anmelden"
 
 
-def test_the_profile_changes_the_name_and_the_notification_switches(client, db):
+def test_the_profile_changes_the_name_and_the_notification_switches(auth, client, db):
     user = make_account("erika@example.org", display_name="Erika")
-    sign_in(client, user)
+    auth.sign_in(user)
     page = client.get("/konto/profil").get_data(as_text=True)
     assert "E-Mail-Adresse noch nicht bestätigt" in page
     assert 'value="Erika"' in page
@@ -214,9 +212,9 @@ def test_the_profile_changes_the_name_and_the_notification_switches(client, db):
     assert "Ihre Angaben sind gespeichert." in client.get("/konto/profil").get_data(as_text=True)
 
 
-def test_a_refused_name_keeps_the_input_and_changes_nothing(client, db):
+def test_a_refused_name_keeps_the_input_and_changes_nothing(auth, client, db):
     user = make_account("erika@example.org", display_name="Erika")
-    sign_in(client, user)
+    auth.sign_in(user)
     response = client.post("/konto/profil", data={"display_name": "Moderation", "notify_replies": "y"})
     assert response.status_code == 422
     assert 'value="Moderation"' in response.get_data(as_text=True)
@@ -225,43 +223,20 @@ def test_a_refused_name_keeps_the_input_and_changes_nothing(client, db):
     assert user.notify_answers and user.notify_moderation
 
 
-def test_staff_may_use_names_that_citizens_may_not(client, db):
+def test_staff_may_use_names_that_citizens_may_not(auth, client, db):
     user = make_account("redaktion@example.org", roles=(Role.EDITOR,), display_name="Redaktion")
-    sign_in(client, user)
+    auth.sign_in(user)
     assert client.post("/konto/profil", data={"display_name": "Verwaltung Bürgerservice"}).status_code == 303
     assert user_by_email("redaktion@example.org").display_name == "Verwaltung Bürgerservice"
 
 
-def test_account_pages_are_not_cached(client, db):
-    sign_in(client, make_account("erika@example.org"))
+def test_account_pages_are_not_cached(auth, client, db):
+    auth.sign_in(make_account("erika@example.org"))
     for path in ("/konto/profil", "/konto/meine-daten", "/konto/loeschen", "/konto/registrieren"):
         assert client.get(path).headers["Cache-Control"] == "private, no-store", path
 
 
 # --- rate limits ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def limited_app():
-    """An app with rate limits on (the test config switches them off)."""
-    contexts = []
-
-    def make(**overrides):
-        app = create_app(TestingConfig, RATELIMIT_ENABLED=True, **overrides)
-        app.test_client_class = FreshContextClient
-        context = app.app_context()
-        context.push()
-        contexts.append(context)
-        _db.create_all()
-        return app
-
-    yield make
-    for context in reversed(contexts):
-        _db.session.remove()
-        _db.drop_all()
-        context.pop()
-    # Later apps in this process get the test config's limiter again.
-    create_app(TestingConfig)
 
 
 def test_registrations_per_ip_are_limited_with_a_clear_message(limited_app):
@@ -283,9 +258,9 @@ def test_registrations_per_address_are_limited(limited_app):
     assert register(client, email="andere@example.org").status_code == 303
 
 
-def test_confirmation_mails_per_account_are_limited(limited_app):
+def test_confirmation_mails_per_account_are_limited(auth, limited_app):
     client = limited_app(CONFIRM_MAIL_LIMIT_PER_ACCOUNT="1 per hour").test_client()
-    sign_in(client, make_account("erika@example.org"))
+    auth.sign_in(make_account("erika@example.org"), client=client)
     assert client.post("/konto/profil/bestaetigungslink").status_code == 303
     response = client.post("/konto/profil/bestaetigungslink")
     assert response.status_code == 429
@@ -330,13 +305,13 @@ def test_the_login_page_links_to_registration(client, db):
     assert "/en/konto/registrieren" in links_in(html[html.index("<main"):])
 
 
-def test_the_header_links_a_citizen_to_the_profile_and_signs_out_by_post(client, db):
+def test_the_header_links_a_citizen_to_the_profile_and_signs_out_by_post(auth, client, db):
     slug = make_milestone().slug
     _db.session.commit()
     anonymous = header_of(client.get(f"/etappenziele/{slug}").get_data(as_text=True))
     assert "Anmelden" in anonymous and "csrf_token" not in anonymous
     citizen = make_account("erika@example.org", display_name="Erika Muster", email_confirmed_at=utcnow())
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     header = header_of(client.get(f"/etappenziele/{slug}").get_data(as_text=True))
     assert '<a href="/konto/profil">Erika Muster</a>' in header
     assert re.search(r'<form method="post" action="/konto/abmelden"[^>]*>\s*<input type="hidden" name="csrf_token"', header)
@@ -346,10 +321,10 @@ def test_the_header_links_a_citizen_to_the_profile_and_signs_out_by_post(client,
     assert "/konto/profil" in links_in(account[account.index("<main"):])
 
 
-def test_the_header_links_staff_to_the_account_page(client, db):
+def test_the_header_links_staff_to_the_account_page(auth, client, db):
     editor = make_account("redaktion@example.org", roles=(Role.EDITOR,), display_name="Rita Redaktion",
                           email_confirmed_at=utcnow())
-    sign_in(client, editor)
+    auth.sign_in(editor)
     header = header_of(client.get("/").get_data(as_text=True))
     assert '<a href="/konto">Rita Redaktion</a>' in header
 

@@ -22,9 +22,10 @@ from app.models import Role, utcnow
 from tests import conftest
 from tests.builders import make_department, make_milestone
 from tests.builders.auth import PASSWORD, make_account
-from tests.builders.participation import make_comment
+from tests.builders.comments import make_comment
 from tests.helpers.live import running_live_server
 from tests.helpers.quality import follow
+from tests.plugins.auth import sign_in_browser, sign_out_browser
 from tests.plugins.smtp import local_smtp  # noqa: F401  (fixture)
 
 if "tests.plugins" not in getattr(conftest, "pytest_plugins", ()):
@@ -80,17 +81,6 @@ def mailed_path(smtp, prefix: str, timeout: float = 10.0) -> str:
     raise AssertionError(f"no mail with a link {prefix}...")
 
 
-def sign_in(page, server, email: str) -> None:
-    page.goto(server.absolute("/konto/anmelden"))
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    follow(page.locator("main button[type=submit]").first)
-
-
-def sign_out(page) -> None:
-    follow(page.locator("header").get_by_role("button", name="Abmelden"))
-
-
 def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_html):  # noqa: F811
     server, smtp, ids = journey_site
     check = Checker(page, assert_accessible)
@@ -129,7 +119,7 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     expect(page.get_by_text("Ihre E-Mail-Adresse ist bestätigt.")).to_be_visible()
     check("login-after-confirm")
 
-    sign_in(page, server, EMAIL)
+    sign_in_browser(page, server, EMAIL)
     follow(page.locator("header").get_by_role("link", name="Erika Muster"))
     assert page.url.endswith("/konto/profil")
     check("profile")
@@ -189,10 +179,10 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     assert data["account"]["display_name"] == "Erika M."
     assert len(data["comments"]) == 2 and len(data["support_votes"]) == 1
     assert len(data["ratings"]) == 1 and len(data["flags"]) == 1 and len(data["subscriptions"]) == 1
-    sign_out(page)
+    sign_out_browser(page)
 
     # The editor sees the question as unanswered, follows its permalink and answers it.
-    sign_in(page, server, "redaktion@example.org")
+    sign_in_browser(page, server, "redaktion@example.org")
     page.goto(server.absolute("/verwaltung/unbeantwortet"))
     question = page.locator("tbody tr", has_text="Wann kann ich den Personalausweis online beantragen?")
     expect(question).to_be_visible()
@@ -206,10 +196,10 @@ def test_citizen_journey(journey_site, page, assert_accessible, assert_valid_htm
     follow(page.get_by_role("button", name="Antwort veröffentlichen"))
     expect(page.get_by_text("Antwort der Verwaltung").first).to_be_visible()
     check("milestone-answered")
-    sign_out(page)
+    sign_out_browser(page)
 
     # Erika deletes her account; the thread stays readable.
-    sign_in(page, server, EMAIL)
+    sign_in_browser(page, server, EMAIL)
     page.goto(server.absolute("/konto/loeschen"))
     check("delete")
     page.fill("#password", PASSWORD)

@@ -12,7 +12,6 @@ from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from tests.builders import make_milestone
 from tests.builders.auth import make_account
-from tests.builders.participation import sign_in
 
 LOOK_ALIKES = [
     "\u2164erwaltung",                   # Roman numeral five
@@ -56,9 +55,9 @@ def test_names_of_invisible_characters_are_too_short(name):
         clean_display_name(name)
 
 
-def test_profile_refuses_a_look_alike_staff_name(client, db):
+def test_profile_refuses_a_look_alike_staff_name(auth, client, db):
     user = make_account("erika@example.org", display_name="Erika")
-    sign_in(client, user)
+    auth.sign_in(user)
     response = client.post("/konto/profil", data={"display_name": "\u2164erwaltung", "notify_replies": "y"})
     assert response.status_code == 422
     assert "verwechseln" in response.get_data(as_text=True)

@@ -6,9 +6,9 @@ import pytest
 from app.citizens.notifications import AuthorEvent, notify_comment_author
 from app.extensions import db
 from app.models import CommentStatus, utcnow
-from tests.builders import make_department, make_milestone
+from tests.builders import make_citizen, make_department, make_editor, make_milestone
 from tests.builders.citizens import all_mails
-from tests.builders.participation import make_citizen, make_comment, make_editor
+from tests.builders.comments import make_comment
 
 
 @pytest.fixture

@@ -37,10 +37,10 @@ from app.models import (
 from app.moderation import services as moderation
 from app.participation import services as participation
 from config import Config
-from tests.builders import make_department, make_milestone
+from tests.builders import make_department, make_editor, make_milestone, make_moderator
 from tests.builders.auth import PASSWORD, make_account
 from tests.builders.citizens import make_subscription, mails_to, register_data
-from tests.builders.participation import make_comment, make_editor, make_moderator, sign_in
+from tests.builders.comments import make_comment
 
 
 @pytest.fixture
@@ -109,8 +109,8 @@ def test_my_data_only_while_signed_in(client, scene):
         assert "Content-Disposition" not in response.headers
 
 
-def test_my_data_page_explains_and_the_button_downloads_json(client, scene):
-    sign_in(client, scene["clara"])
+def test_my_data_page_explains_and_the_button_downloads_json(auth, client, scene):
+    auth.sign_in(scene["clara"])
     page = client.get("/konto/meine-daten")
     assert page.status_code == 200
     assert "Content-Disposition" not in page.headers
@@ -138,9 +138,9 @@ def test_my_data_page_explains_and_the_button_downloads_json(client, scene):
     assert "argon2" not in text and "password_hash" not in text
 
 
-def test_the_download_needs_the_forms_csrf_token(app, client, scene):
+def test_the_download_needs_the_forms_csrf_token(auth, app, client, scene):
     app.config["WTF_CSRF_ENABLED"] = True
-    sign_in(client, scene["clara"])
+    auth.sign_in(scene["clara"])
     response = client.post("/konto/meine-daten")
     assert response.status_code == 400
     assert "Content-Disposition" not in response.headers
@@ -149,8 +149,8 @@ def test_the_download_needs_the_forms_csrf_token(app, client, scene):
 # --- deleting the account -------------------------------------------------------------------------
 
 
-def test_a_wrong_password_deletes_nothing(client, scene):
-    sign_in(client, scene["clara"])
+def test_a_wrong_password_deletes_nothing(auth, client, scene):
+    auth.sign_in(scene["clara"])
     response = client.post("/konto/loeschen", data={"password": "falsches Passwort 99"})
     assert response.status_code == 422
     assert "Das aktuelle Passwort ist falsch." in response.get_data(as_text=True)
@@ -158,19 +158,19 @@ def test_a_wrong_password_deletes_nothing(client, scene):
     assert fresh(Milestone, scene["milestone"].id).support_count == 2
 
 
-def test_staff_accounts_are_not_deleted_here(client, db):
+def test_staff_accounts_are_not_deleted_here(auth, client, db):
     editor = make_account("redaktion@example.org", roles=(Role.EDITOR,))
-    sign_in(client, editor)
+    auth.sign_in(editor)
     response = client.post("/konto/loeschen", data={"password": PASSWORD})
     assert response.status_code == 422
     assert "Konten der Verwaltung" in response.get_data(as_text=True)
     assert fresh(User, editor.id) is not None
 
 
-def test_deleting_keeps_the_thread_readable_and_every_counter_exact(client, scene):
+def test_deleting_keeps_the_thread_readable_and_every_counter_exact(auth, client, scene):
     clara, milestone = scene["clara"], scene["milestone"]
     clara_id, label = clara.id, audit.actor_label(clara)
-    sign_in(client, clara)
+    auth.sign_in(clara)
     page = client.get("/konto/loeschen").get_data(as_text=True)
     assert "Unterstützungen („Ist mir wichtig“): 1." in page
     assert "Kommentare: 2." in page
@@ -212,9 +212,9 @@ def db_one(model):
     return db.session.scalars(select(model)).one()
 
 
-def test_deleting_with_the_texts_leaves_deleted_lines(client, scene):
+def test_deleting_with_the_texts_leaves_deleted_lines(auth, client, scene):
     clara, milestone = scene["clara"], scene["milestone"]
-    sign_in(client, clara)
+    auth.sign_in(clara)
     response = client.post("/konto/loeschen", data={"password": PASSWORD, "remove_comments": "y"})
     assert response.status_code == 303
     claras = fresh(Comment, scene["claras"].id)
@@ -232,7 +232,7 @@ def test_deleting_with_the_texts_leaves_deleted_lines(client, scene):
 
 
 @pytest.mark.parametrize("remove_comments", [True, False])
-def test_deleting_with_the_texts_takes_the_authors_words_out_of_the_moderation_log(client, scene, remove_comments):
+def test_deleting_with_the_texts_takes_the_authors_words_out_of_the_moderation_log(auth, client, scene, remove_comments):
     """The redacted passage and the appeal are Clara's words: with her texts they leave the log;
     the decisions stay. Without the tick they stay (the comments stay readable too)."""
     clara, moderator = scene["clara"], scene["moderator"]
@@ -242,7 +242,7 @@ def test_deleting_with_the_texts_takes_the_authors_words_out_of_the_moderation_l
     moderation.appeal(clara, claras.id, "Ich habe nur gefragt, Clara Citoyenne, Tel. 0123 456")
     moderation.redact(moderator, scene["bobs"].id, None, ["freue"], "Test")
     db.session.commit()
-    sign_in(client, clara)
+    auth.sign_in(clara)
     data = {"password": PASSWORD, **({"remove_comments": "y"} if remove_comments else {})}
     assert client.post("/konto/loeschen", data=data).status_code == 303
     db.session.expire_all()
@@ -259,13 +259,13 @@ def test_deleting_with_the_texts_takes_the_authors_words_out_of_the_moderation_l
     assert "freue" in bobs_redaction.original_body  # another author's log stays whole
 
 
-def test_an_open_question_stops_waiting_when_its_text_is_deleted(client, db):
+def test_an_open_question_stops_waiting_when_its_text_is_deleted(auth, client, db):
     milestone = make_milestone()
     clara = make_account("clara@example.org", email_confirmed_at=utcnow())
     db.session.commit()
     comment = participation.post_comment(clara, milestone, "Eine offene Frage?")
     assert comment.answer_status == "open"
-    sign_in(client, clara)
+    auth.sign_in(clara)
     client.post("/konto/loeschen", data={"password": PASSWORD, "remove_comments": "y"})
     assert fresh(Comment, comment.id).answer_status is None
 
@@ -315,12 +315,11 @@ def block(scene, period: str = "30"):
     return moderation.block_author(scene["moderator"], scene["clara"].id, period, "Beleidigungen")
 
 
-def delete_claras_account(client, scene) -> None:
-    sign_in(client, scene["clara"])
-    response = client.post("/konto/loeschen", data={"password": PASSWORD})
+def delete_claras_account(auth, scene) -> None:
+    auth.sign_in(scene["clara"])
+    response = auth.client.post("/konto/loeschen", data={"password": PASSWORD})
     assert response.status_code == 303
-    with client.session_transaction() as session:
-        session.clear()
+    auth.sign_out()
 
 
 def register_clara(client):
@@ -334,9 +333,9 @@ def claras_accounts() -> int:
 
 # Also against PostgreSQL (`make test-postgres`): cascades and correlated subqueries.
 @pytest.mark.postgres
-def test_a_blocked_citizen_cannot_escape_the_block_by_deleting_the_account(client, scene):
+def test_a_blocked_citizen_cannot_escape_the_block_by_deleting_the_account(auth, client, scene):
     until = block(scene).until
-    delete_claras_account(client, scene)
+    delete_claras_account(auth, scene)
     assert fresh(User, scene["clara"].id) is None
     # Only the keyed hash of the address is kept, with the end of the block.
     [row] = db.session.scalars(select(BlockedAddress)).all()
@@ -359,9 +358,9 @@ def test_a_blocked_citizen_cannot_escape_the_block_by_deleting_the_account(clien
 
 
 @pytest.mark.postgres
-def test_a_block_for_good_keeps_the_address_blocked_for_good(client, scene):
+def test_a_block_for_good_keeps_the_address_blocked_for_good(auth, client, scene):
     block(scene, "forever")
-    delete_claras_account(client, scene)
+    delete_claras_account(auth, scene)
     assert db.session.scalar(select(BlockedAddress.until)) is None
     assert register_clara(client).status_code == 303
     assert claras_accounts() == 0
@@ -370,9 +369,9 @@ def test_a_block_for_good_keeps_the_address_blocked_for_good(client, scene):
 
 
 @pytest.mark.postgres
-def test_once_the_block_ended_the_address_may_register_and_its_hash_goes(client, scene, runner):
+def test_once_the_block_ended_the_address_may_register_and_its_hash_goes(auth, client, scene, runner):
     block(scene)
-    delete_claras_account(client, scene)
+    delete_claras_account(auth, scene)
     row = db.session.scalar(select(BlockedAddress))
     row.until = utcnow() - timedelta(minutes=1)
     db.session.commit()
@@ -384,17 +383,17 @@ def test_once_the_block_ended_the_address_may_register_and_its_hash_goes(client,
     assert db.session.scalar(select(func.count(BlockedAddress.id))) == 0
 
 
-def test_a_lifted_block_keeps_no_address(client, scene):
+def test_a_lifted_block_keeps_no_address(auth, client, scene):
     running = block(scene)
     moderation.lift_block(scene["moderator"], running.id)
-    delete_claras_account(client, scene)
+    delete_claras_account(auth, scene)
     assert db.session.scalar(select(func.count(BlockedAddress.id))) == 0
     assert register_clara(client).status_code == 303
     assert claras_accounts() == 1
 
 
-def test_unblocked_accounts_keep_no_address(client, scene):
-    delete_claras_account(client, scene)
+def test_unblocked_accounts_keep_no_address(auth, client, scene):
+    delete_claras_account(auth, scene)
     assert db.session.scalar(select(func.count(BlockedAddress.id))) == 0
 
 

@@ -16,7 +16,6 @@ from app.participation.forms import new_form_stamp
 from tests.builders import make_field, make_milestone
 from tests.builders.auth import PASSWORD, make_account
 from tests.builders.citizens import make_subscription
-from tests.builders.participation import sign_in
 
 SETTINGS = settings(
     max_examples=30,
@@ -109,8 +108,8 @@ def test_malformed_registrations_are_refused_and_change_nothing(client, existing
 @SETTINGS
 @given(name=BAD_NAMES, switches=st.dictionaries(
     st.sampled_from(["notify_replies", "notify_answers", "notify_moderation"]), odd_text))
-def test_malformed_profiles_are_refused_and_change_nothing(client, existing, name, switches):
-    sign_in(client, existing)
+def test_malformed_profiles_are_refused_and_change_nothing(auth, client, existing, name, switches):
+    auth.sign_in(existing)
     before = snapshot()
     response = client.post("/konto/profil", data={"display_name": name, **switches})
     assert_refused_with_message(response)
@@ -140,9 +139,9 @@ def test_malformed_subscriptions_are_refused_and_change_nothing(client, existing
                           "/abonnieren?handlungsfeld=buergerservice", "/konto/loeschen",
                           "/abbestellen/x", "/konto/bestaetigen/x", "/abonnieren/bestaetigen/x"]),
    signed_in=st.booleans())
-def test_arbitrary_input_never_breaks_a_form(client, existing, form, path, signed_in):
+def test_arbitrary_input_never_breaks_a_form(auth, client, existing, form, path, signed_in):
     if signed_in:
-        sign_in(client, existing)
+        auth.sign_in(existing)
     else:
         with client.session_transaction() as session:
             session.clear()

@@ -15,8 +15,8 @@ from app.participation import services
 from app.participation.forms import new_form_id, new_form_stamp
 from app.settings import set_setting
 from config import TestingConfig
-from tests.builders import make_milestone
-from tests.builders.participation import make_citizen, make_comment, sign_in
+from tests.builders import make_citizen, make_milestone
+from tests.builders.comments import make_comment
 from tests.conftest import FreshContextClient
 
 
@@ -45,9 +45,9 @@ def form_fields(client, path: str) -> dict:
 
 
 @pytest.mark.parametrize("page", ["comment", "reply"])
-def test_the_same_form_sent_twice_stores_one_comment(client, scene, page):
+def test_the_same_form_sent_twice_stores_one_comment(auth, client, scene, page):
     milestone, citizen, parent = scene
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     path = "/etappenziele/buergerkonto/kommentieren" if page == "comment" else f"/kommentare/{parent.id}/antworten"
     data = {**form_fields(client, path), "body": "Wann geht es los?"}
     before = count()
@@ -73,9 +73,9 @@ def test_the_same_guest_form_sent_twice_stores_one_comment_and_one_mail(client, 
     assert count(OutboxMail) == 1
 
 
-def test_a_forged_form_id_counts_as_none(client, scene):
+def test_a_forged_form_id_counts_as_none(auth, client, scene):
     milestone, citizen, _ = scene
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     path = "/etappenziele/buergerkonto/kommentieren"
     data = {"form_id": "f" * 32, "form_started": new_form_stamp(), "website": "", "body": "Text"}
     assert client.post(path, data=data).status_code == 303

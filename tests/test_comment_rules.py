@@ -10,9 +10,8 @@ from sqlalchemy import select
 from app.extensions import db as _db
 from app.models import ContentPage
 from app.settings import set_setting
-from tests.builders import make_milestone
-from tests.builders.backend import login, make_admin
-from tests.builders.participation import make_citizen, make_comment, sign_in
+from tests.builders import make_citizen, make_milestone
+from tests.builders.comments import make_comment
 
 RULES = 'href="/kommentarregeln"'
 RULES_EN = 'href="/en/kommentarregeln"'
@@ -37,10 +36,8 @@ def test_default_rules_in_german_and_english(client, db):
     assert 'href="/en/transparenz"' in page
 
 
-def test_admins_edit_the_rules_in_both_languages(client, db):
-    admin = make_admin()
-    _db.session.commit()
-    login(client, admin)
+def test_admins_edit_the_rules_in_both_languages(auth, client, db):
+    auth.as_role("admin")
     index = text(client.get("/verwaltung/einstellungen"))
     assert 'href="/verwaltung/einstellungen/texte/kommentarregeln"' in index
     form = text(client.get("/verwaltung/einstellungen/texte/kommentarregeln"))
@@ -69,7 +66,7 @@ def test_footer_and_sitemap_list_the_rules(app, client, db, url, link, label):
     assert {"https://portal.musterstadt.de/kommentarregeln", "https://portal.musterstadt.de/en/kommentarregeln"} <= locs
 
 
-def test_comment_forms_flag_form_and_removed_comments_link_to_the_rules(client, db):
+def test_comment_forms_flag_form_and_removed_comments_link_to_the_rules(auth, client, db):
     set_setting("guest_comments", True)
     milestone = make_milestone()
     question = make_comment(milestone, make_citizen(), "Wann?")
@@ -83,7 +80,7 @@ def test_comment_forms_flag_form_and_removed_comments_link_to_the_rules(client, 
     meta = trace[:trace.index("</p>")]
     assert f'<a href="/transparenz">Wie wir moderieren</a> · <a {RULES}>Kommentarregeln</a>' in meta
     assert RULES in text(client.get(f"/etappenziele/{milestone.slug}/gastkommentar"))
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     for url in (f"/etappenziele/{milestone.slug}/kommentieren", f"/kommentare/{question.id}/antworten"):
         assert f"<a {RULES}>Kommentarregeln</a>" in text(client.get(url)), url
     flag = text(client.get(f"/kommentare/{question.id}/melden"))

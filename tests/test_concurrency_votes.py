@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import random
-import socket
 import subprocess
 import sys
 import time
@@ -29,8 +28,9 @@ from app import create_app
 from app.extensions import db, login_manager
 from app.models import Comment, CommentRating, Milestone, SupportVote, User
 from config import TestingConfig
-from tests.builders import make_field, make_milestone
-from tests.builders.participation import make_citizen, make_comment
+from tests.builders import make_citizen, make_field, make_milestone
+from tests.builders.comments import make_comment
+from tests.plugins.smtp import free_port
 
 ACCOUNTS = 100
 MILESTONES = 10
@@ -78,12 +78,6 @@ def post(server: Server, client: Client, path: str, **data) -> int:
 def run_parallel(jobs) -> list[int]:
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         return list(pool.map(lambda job: job(), jobs))
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

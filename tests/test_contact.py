@@ -10,8 +10,7 @@ from app.models import AuditEntry, Department, OutboxMail
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from config import TestingConfig
-from tests.builders import make_department, make_field, make_milestone, make_update
-from tests.builders.backend import login, make_admin
+from tests.builders import make_admin, make_department, make_field, make_milestone, make_update
 from tests.conftest import FreshContextClient
 
 SECRET = "fb-buergerservice-intern@musterstadt.example"
@@ -49,11 +48,11 @@ def town(db):
 # --- the department's address --------------------------------------------------------------------
 
 
-def test_admin_sets_the_department_address_with_an_audit_entry(client, db):
+def test_admin_sets_the_department_address_with_an_audit_entry(auth, client, db):
     admin = make_admin()
     amt = make_department("Bürgeramt", slug="buergeramt")
     db.session.commit()
-    login(client, admin)
+    auth.sign_in(admin)
     form = client.get(f"/verwaltung/organisationseinheiten/{amt.id}").get_data(as_text=True)
     assert 'name="contact_email"' in form
     bad = client.post(f"/verwaltung/organisationseinheiten/{amt.id}",

@@ -14,16 +14,12 @@ from flask import request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import func, select
 
-from app import create_app
 from app.backend import catalog
 from app.backend.catalog import ChampionData
 from app.extensions import csrf
 from app.extensions import db as _db
 from app.models import AuditEntry, FundingSource, Milestone, ProgressUpdate, Role, User
-from config import TestingConfig
 from tests.builders import make_department, make_milestone, make_update, make_user
-from tests.builders.backend import login
-from tests.conftest import FreshContextClient
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -32,18 +28,6 @@ EXEMPT: dict[str, str] = {
     "subscriptions.unsubscribe": "RFC 8058 one-click unsubscribe: mail programs POST without any "
                                  "session; the signed token in the URL is the authorisation",
 }
-
-
-@pytest.fixture
-def csrf_app():
-    app = create_app(TestingConfig, WTF_CSRF_ENABLED=True)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        _db.create_all()
-        yield app
-        _db.session.remove()
-        _db.drop_all()
-        _db.engine.dispose()
 
 
 def unsafe_rules(app) -> list:
@@ -95,7 +79,7 @@ def refusals(monkeypatch) -> list[str]:
     return refused
 
 
-def test_every_unsafe_route_refuses_a_missing_token(csrf_app, refusals):
+def test_every_unsafe_route_refuses_a_missing_token(auth, csrf_app, refusals):
     department = make_department()
     milestone = make_milestone(department=department)
     update = make_update(milestone)
@@ -118,7 +102,7 @@ def test_every_unsafe_route_refuses_a_missing_token(csrf_app, refusals):
         client = csrf_app.test_client()
         if signed_in:
             # Signed in with every role, so that no view could refuse for another reason.
-            login(client, admin)
+            auth.sign_in(admin, client=client)
         for rule in rules:
             url = fill(rule.rule, ids)
             for method in sorted(rule.methods & UNSAFE_METHODS):

@@ -13,8 +13,8 @@ from app.extensions import db as _db
 from app.models import Milestone, Role
 from app.progress import today
 from tests.builders import make_department, make_field, make_milestone, make_update, make_user
-from tests.builders.backend import login
-from tests.builders.feeds import milestone_data
+from tests.builders.backend import milestone_data
+from tests.helpers.pages import heading
 
 def csp_directives(header: str) -> dict[str, list[str]]:
     return {words[0].lower(): words[1:] for words in (part.split() for part in header.split(";")) if words}
@@ -89,6 +89,7 @@ def test_renamed_milestone_widget_redirects_and_unknown_ones_are_404(client, db,
     moved = client.get("/en/einbetten/etappenziel/buergerkonto")
     assert moved.status_code == 301 and moved.headers["Location"].endswith("/en/einbetten/etappenziel/konto")
     assert client.get("/einbetten/handlungsfeld/gibt-es-nicht").status_code == 404
+    assert heading(client.get(moved.headers["Location"])) == site["milestone"].title
 
 
 @pytest.mark.parametrize(("configured", "expected", "ignored"), [
@@ -106,19 +107,21 @@ def test_only_well_formed_origins_reach_the_policy(configured, expected, ignored
 @pytest.mark.parametrize(("roles", "status"), [
     (None, 302), ((Role.CITIZEN,), 403), ((Role.EDITOR,), 403), ((Role.MODERATOR,), 403), ((Role.ADMIN,), 200),
 ])
-def test_snippet_page_is_for_admins_only(client, db, site, roles, status):
+def test_snippet_page_is_for_admins_only(auth, client, db, site, roles, status):
     if roles is not None:
         user = make_user(roles=roles)
         db.session.commit()
-        login(client, user)
+        auth.sign_in(user)
     assert client.get("/verwaltung/einbetten").status_code == status
+    seen = client.get("/verwaltung/einbetten", follow_redirects=True)
+    assert heading(seen) == {200: "Einbetten", 302: "Anmelden", 403: "Keine Berechtigung"}[status]
 
 
-def test_snippet_page_offers_an_iframe_with_a_title_for_each_widget_kind(app, client, db, site):
+def test_snippet_page_offers_an_iframe_with_a_title_for_each_widget_kind(auth, app, client, db, site):
     app.config["BASE_URL"] = "https://portal.musterstadt.de"
     admin = make_user(roles=(Role.ADMIN,))
     db.session.commit()
-    login(client, admin)
+    auth.sign_in(admin)
     html = client.get("/verwaltung/einbetten?status=planned&milestone=buergerkonto").get_data(as_text=True)
     snippets = re.findall(r"&lt;iframe (.*?)&gt;&lt;/iframe&gt;", html)
     sources = [re.search(r'src=&#34;(.*?)&#34;', s).group(1) for s in snippets]

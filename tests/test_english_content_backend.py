@@ -6,7 +6,6 @@ from sqlalchemy import select
 from app.models import Champion, Field, ProgressUpdate, Strategy
 from app.progress import today
 from tests.builders import make_department, make_field, make_milestone
-from tests.builders.backend import login, make_admin, make_editor
 from tests.test_backend_routes import milestone_form
 
 
@@ -14,12 +13,10 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-def test_milestone_form_saves_english_texts(db, client):
+def test_milestone_form_saves_english_texts(auth, db, client):
     department = make_department()
     milestone = make_milestone("Online-Antrag", department=department, field=make_field())
-    editor = make_editor(department)
-    db.session.commit()
-    login(client, editor)
+    auth.as_role("editor", department)
     form = text(client.get(f"/verwaltung/etappenziele/{milestone.id}"))
     assert 'name="title_en"' in form and 'name="description_en"' in form
     assert 'id="title_en" lang="en"' in form
@@ -39,12 +36,10 @@ def test_milestone_form_saves_english_texts(db, client):
     assert milestone.description_en_html == ""
 
 
-def test_progress_form_saves_english_texts(db, client):
+def test_progress_form_saves_english_texts(auth, db, client):
     department = make_department()
     milestone = make_milestone(department=department)
-    editor = make_editor(department)
-    db.session.commit()
-    login(client, editor)
+    auth.as_role("editor", department)
     response = client.post(f"/verwaltung/etappenziele/{milestone.id}/fortschritt", data={
         "title": "Start", "body": "Los", "title_en": "Launch", "body_en": "*Off* we go",
         "reported_on": today().isoformat(), "author_role": "Leitung", "published": "y",
@@ -54,10 +49,8 @@ def test_progress_form_saves_english_texts(db, client):
     assert update.title_en == "Launch" and "<em>Off</em>" in update.body_en_html
 
 
-def test_strategy_field_and_champion_forms_save_english_texts(db, client):
-    admin = make_admin()
-    db.session.commit()
-    login(client, admin)
+def test_strategy_field_and_champion_forms_save_english_texts(auth, db, client):
+    auth.as_role("admin")
     assert client.post("/verwaltung/strategie", data={
         "title": "Digitalstrategie", "title_en": "Digital strategy", "intro": "Hallo", "intro_en": "Hello",
         "lead_role": "Bürgermeisterin", "lead_role_en": "Mayor",

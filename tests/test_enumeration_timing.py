@@ -12,10 +12,9 @@ from app.extensions import db as _db
 from app.models import UserBlock
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
-from tests.builders import make_milestone
+from tests.builders import make_citizen, make_milestone
 from tests.builders.auth import make_account
 from tests.builders.citizens import all_mails, make_subscription, register_data, subscribe_data
-from tests.builders.participation import make_citizen
 
 
 @pytest.fixture

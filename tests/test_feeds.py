@@ -15,7 +15,9 @@ from app.extensions import db
 from app.models import ChangeKind, CommentStatus, Role, utcnow
 from app.progress import today
 from tests.builders import days_ago, make_department, make_field, make_milestone, make_update, make_user
-from tests.builders.feeds import make_change, make_comment, make_official_answer, milestone_data
+from tests.builders.backend import milestone_data
+from tests.builders.comments import make_comment, make_official_answer
+from tests.builders.public import make_change
 
 class Elements(HTMLParser):
     """The elements and attributes of an HTML fragment (text is ignored)."""
@@ -181,7 +183,7 @@ def test_links_are_absolute_from_the_configured_base_url(app, client, site):
 def test_content_is_sanitized(client, db, site):
     make_update(site["milestone"], title="<script>alert(1)</script>Titel",
                 body='<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))')
-    make_comment(site["milestone"], body='<script>alert(2)</script><a href="javascript:alert(3)">x</a>')
+    make_comment(site["milestone"], author=None, body='<script>alert(2)</script><a href="javascript:alert(3)">x</a>')
     db.session.commit()
     for url in ("/feeds/fortschritt.atom", "/feeds/etappenziele/buergerkonto/kommentare.atom"):
         parsed = feedparser.parse(client.get(url).data, sanitize_html=False)
@@ -228,7 +230,7 @@ def test_conditional_requests_get_304(client, site, kind):
 def test_new_content_changes_the_validator(client, db, site):
     url = "/feeds/etappenziele/buergerkonto/kommentare.atom"
     etag = client.get(url).headers["ETag"]
-    hidden = make_comment(site["milestone"], status=CommentStatus.PENDING.value)
+    hidden = make_comment(site["milestone"], author=None, status=CommentStatus.PENDING.value)
     db.session.commit()
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304, "a pending comment changes nothing"
     hidden.status = CommentStatus.PUBLISHED.value

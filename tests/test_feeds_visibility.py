@@ -9,7 +9,7 @@ import pytest
 
 from app.models import CommentStatus
 from tests.builders import make_department, make_field, make_milestone, make_update, make_user
-from tests.builders.feeds import make_comment
+from tests.builders.comments import make_comment
 
 MARKER = "GEHEIMSACHE"
 HIDDEN_STATUSES = [s.value for s in CommentStatus if s != CommentStatus.PUBLISHED]

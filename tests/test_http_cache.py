@@ -9,7 +9,7 @@ from app.participation import services
 from app.models import utcnow
 from app.progress import today
 from tests.builders import make_milestone, make_strategy, make_update, make_user
-from tests.builders.participation import make_comment, sign_in
+from tests.builders.comments import make_comment
 
 
 def test_anonymous_page_gets_an_etag_and_a_304_when_unchanged(client, db):
@@ -52,11 +52,11 @@ def test_a_new_comment_or_vote_changes_the_etag_of_the_milestone_page(client, db
         assert "Wann geht es weiter?" in after.get_data(as_text=True)
 
 
-def test_signed_in_visitors_get_no_shared_validator(client, db):
+def test_signed_in_visitors_get_no_shared_validator(auth, client, db):
     milestone = make_milestone()
     user = make_user(email_confirmed_at=utcnow())
     db.session.commit()
-    sign_in(client, user)
+    auth.sign_in(user)
     answer = client.get(f"/etappenziele/{milestone.slug}")
     assert answer.status_code == 200
     assert "ETag" not in answer.headers

@@ -15,20 +15,13 @@ from app.extensions import db
 from app.models import AuditEntry, CommentStatus, ModerationDecision
 from app.moderation import queries
 from app.routing import MAX_ID
-from tests.builders import make_champion, make_milestone
-from tests.builders.backend import make_admin, make_moderator, signed_in
-from tests.builders.moderation import make_citizen, make_comment
+from tests.builders import make_champion, make_citizen, make_milestone
+from tests.builders.comments import make_comment
+from tests.helpers.pages import assert_not_found, heading
 
 HUGE = "99999999999999999999"
 JUST_BEYOND = str(MAX_ID + 1)
 QUEUE = "/verwaltung/moderation"
-
-
-@pytest.fixture
-def admin(db):
-    user = make_admin(display_name="Ada Admin")
-    db.session.commit()
-    return user
 
 
 # Ids in URLs -------------------------------------------------------------------------------
@@ -38,10 +31,11 @@ def admin(db):
 def test_huge_id_in_public_url_is_404(client, number, prefix):
     response = client.get(f"{prefix}/helden-der-digitalisierung/{number}/foto")
     assert response.status_code == 404
+    assert_not_found(response, "en" if prefix else "de")
 
 
-def test_huge_id_in_appeal_url_is_404(app):
-    client = signed_in(app, make_citizen())
+def test_huge_id_in_appeal_url_is_404(auth, app):
+    client = auth.client_for(make_citizen())
     db.session.commit()
     for number in (HUGE, JUST_BEYOND):
         response = client.get(f"/kommentare/{number}/einspruch")
@@ -65,12 +59,13 @@ def test_huge_id_in_appeal_url_is_404(app):
     f"{QUEUE}/kommentare/{{n}}",
     f"{QUEUE}/begruendungen/{{n}}",
 ])
-def test_huge_id_in_staff_get_url_is_404(app, admin, path):
-    client = signed_in(app, admin)
+def test_huge_id_in_staff_get_url_is_404(auth, app, admin, path):
+    client = auth.client_for(admin)
     make_milestone()
     db.session.commit()
     for number in (HUGE, JUST_BEYOND):
         assert client.get(path.format(n=number)).status_code == 404, number
+        assert_not_found(client.get(path.format(n=number)))
 
 
 @pytest.mark.parametrize("path", [
@@ -86,9 +81,10 @@ def test_huge_id_in_staff_get_url_is_404(app, admin, path):
     f"{QUEUE}/begruendungen/{{n}}/loeschen",
     f"{QUEUE}/pruefliste/{{n}}/loeschen",
 ])
-def test_huge_id_in_staff_post_url_is_404(app, admin, path):
-    client = signed_in(app, admin)
+def test_huge_id_in_staff_post_url_is_404(auth, app, admin, path):
+    client = auth.client_for(admin)
     assert client.post(path.format(n=HUGE), data={"confirm": "1", "action": "approve"}).status_code == 404
+    assert_not_found(client.post(path.format(n=HUGE), data={"confirm": "1", "action": "approve"}))
 
 
 def test_huge_id_in_api_is_json_404(client, db):
@@ -97,18 +93,18 @@ def test_huge_id_in_api_is_json_404(client, db):
     assert response.get_json()["error"]["code"] == "not_found"
 
 
-def test_url_for_and_existing_ids_still_work(app, admin):
+def test_url_for_and_existing_ids_still_work(auth, app, admin):
     champion = make_champion(photo=b"\x89PNG\r\n\x1a\n", photo_mimetype="image/png", photo_consent_on=date(2026, 1, 5))
     db.session.commit()
     with app.test_request_context():
         assert url_for("strategy.champion_photo", champion_id=champion.id) == f"/helden-der-digitalisierung/{champion.id}/foto"
         assert url_for("staff.edit", user_id=MAX_ID) == f"/verwaltung/konten/{MAX_ID}"
     assert app.test_client().get(f"/helden-der-digitalisierung/{champion.id}/foto").status_code == 200
-    assert signed_in(app, admin).get(f"/verwaltung/konten/{admin.id}").status_code == 200
+    assert auth.client_for(admin).get(f"/verwaltung/konten/{admin.id}").status_code == 200
 
 
-def test_huge_batch_id_in_csv_apply_is_a_form_error(app, admin):
-    client = signed_in(app, admin)
+def test_huge_batch_id_in_csv_apply_is_a_form_error(auth, app, admin):
+    client = auth.client_for(admin)
     response = client.post("/verwaltung/csv/uebernehmen", data={"batch": HUGE, "digest": "0" * 64})
     assert response.status_code == 422
     assert "Die geprüfte Datei liegt nicht mehr vor" in response.get_data(as_text=True)
@@ -118,16 +114,20 @@ def test_huge_batch_id_in_csv_apply_is_a_form_error(app, admin):
 
 # Page numbers -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", [
-    QUEUE, f"{QUEUE}/protokoll", f"{QUEUE}/sperren",
-    "/verwaltung/etappenziele", "/verwaltung/protokoll", "/verwaltung/handlungsfelder",
-    "/verwaltung/konten",
-])
-def test_huge_page_number_on_staff_lists(app, admin, path):
-    client = signed_in(app, admin)
+LIST_HEADINGS = {
+    QUEUE: "Moderationswarteschlange", f"{QUEUE}/protokoll": "Moderationsprotokoll", f"{QUEUE}/sperren": "Gesperrte Konten",
+    "/verwaltung/etappenziele": "Etappenziele verwalten", "/verwaltung/protokoll": "Änderungsprotokoll",
+    "/verwaltung/handlungsfelder": "Handlungsfelder", "/verwaltung/konten": "Konten",
+}
+
+
+@pytest.mark.parametrize("path", list(LIST_HEADINGS))
+def test_huge_page_number_on_staff_lists(auth, app, admin, path):
+    client = auth.client_for(admin)
     for page in (HUGE, "²", "-3"):
         response = client.get(f"{path}?page={page}")
         assert response.status_code == 200, (path, page)
+        assert heading(response) == LIST_HEADINGS[path]
 
 
 # Dates at the edge of the calendar --------------------------------------------------------------
@@ -147,8 +147,8 @@ def logged(admin):
     "date_to=9999-12-31", "date_from=0001-01-01", "date_from=0001-01-01&date_to=9999-12-31",
     "date_from=0001-01-02&date_to=9999-12-30",
 ])
-def test_extreme_dates_in_log_filters_mean_no_limit(app, admin, logged, query):
-    client = signed_in(app, admin)
+def test_extreme_dates_in_log_filters_mean_no_limit(auth, app, admin, logged, query):
+    client = auth.client_for(admin)
 
     response = client.get(f"{QUEUE}/protokoll?{query}")
     assert response.status_code == 200
@@ -163,14 +163,14 @@ def test_extreme_dates_in_log_filters_mean_no_limit(app, admin, logged, query):
     assert "Randdatum-Etappe" in response.get_data(as_text=True)
 
 
-def test_future_edge_dates_find_nothing(app, admin, logged):
-    client = signed_in(app, admin)
+def test_future_edge_dates_find_nothing(auth, app, admin, logged):
+    client = auth.client_for(admin)
     assert "Randdatum-Grund" not in client.get(f"{QUEUE}/protokoll?date_from=9999-12-31").get_data(as_text=True)
     assert "Randdatum-Etappe" not in client.get("/verwaltung/protokoll?date_from=9999-12-31").get_data(as_text=True)
     assert "Randdatum-Grund" not in client.get(f"{QUEUE}/protokoll?date_to=0001-01-01").get_data(as_text=True)
 
 
-def test_moderation_log_uses_municipal_days(app, admin):
+def test_moderation_log_uses_municipal_days(auth, app, admin):
     comment = make_comment(status=CommentStatus.PENDING)
     # 23:30 UTC on 1 June 2026 is 01:30 on 2 June in Berlin (summer time).
     db.session.add(ModerationDecision(comment_id=comment.id, moderator_id=admin.id, moderator_label="Ada",
@@ -183,7 +183,7 @@ def test_moderation_log_uses_municipal_days(app, admin):
 
     assert listed("2026-06-02") and not listed("2026-06-01")
 
-    client = signed_in(app, admin)
+    client = auth.client_for(admin)
     assert "Nachtentscheidung" in client.get(f"{QUEUE}/protokoll?date_from=2026-06-02&date_to=2026-06-02").get_data(as_text=True)
     assert "Nachtentscheidung" not in client.get(f"{QUEUE}/protokoll?date_from=2026-06-01&date_to=2026-06-01").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(client.get(f"{QUEUE}/protokoll.csv?date_to=2026-06-01").get_data(as_text=True)
@@ -203,18 +203,11 @@ def test_shared_day_bounds_are_used_by_both_logs(app, admin):
 
 # The bulk selection -------------------------------------------------------------------------
 
-@pytest.fixture
-def moderator(db):
-    user = make_moderator(display_name="Mona Moderation")
-    db.session.commit()
-    return user
-
-
 @pytest.mark.parametrize("ids", [["²"], ["٣"], [HUGE], [JUST_BEYOND], ["1", "x²"]])
-def test_bulk_with_invalid_ids_is_a_form_error(app, moderator, ids):
+def test_bulk_with_invalid_ids_is_a_form_error(auth, app, moderator, ids):
     comment = make_comment(status=CommentStatus.PENDING)
     db.session.commit()
-    response = signed_in(app, moderator).post(f"{QUEUE}/sammelaktion", data={
+    response = auth.client_for(moderator).post(f"{QUEUE}/sammelaktion", data={
         "bulk_action": "approve", "comment_ids": ids})
     assert response.status_code == 400
     assert "Die Auswahl enthält ungültige Angaben." in response.get_data(as_text=True)
@@ -223,20 +216,20 @@ def test_bulk_with_invalid_ids_is_a_form_error(app, moderator, ids):
 
 
 @pytest.mark.parametrize("version", ["²", HUGE + "x"])
-def test_bulk_with_invalid_version_is_a_form_error(app, moderator, version):
+def test_bulk_with_invalid_version_is_a_form_error(auth, app, moderator, version):
     comment = make_comment(status=CommentStatus.PENDING)
     db.session.commit()
-    response = signed_in(app, moderator).post(f"{QUEUE}/sammelaktion", data={
+    response = auth.client_for(moderator).post(f"{QUEUE}/sammelaktion", data={
         "bulk_action": "approve", "comment_ids": str(comment.id), f"version-{comment.id}": version})
     assert response.status_code == 400
     db.session.expire_all()
     assert comment.status == CommentStatus.PENDING.value
 
 
-def test_bulk_form_error_keeps_the_selection(app, moderator):
+def test_bulk_form_error_keeps_the_selection(auth, app, moderator):
     chosen, other = make_comment(status=CommentStatus.PENDING), make_comment(status=CommentStatus.PENDING)
     db.session.commit()
-    response = signed_in(app, moderator).post(f"{QUEUE}/sammelaktion", data={
+    response = auth.client_for(moderator).post(f"{QUEUE}/sammelaktion", data={
         "bulk_action": "reject", "comment_ids": str(chosen.id), f"version-{chosen.id}": str(chosen.version)})
     html = response.get_data(as_text=True)
     assert "Bitte wählen Sie eine Begründung aus oder schreiben Sie eine." in html

@@ -12,8 +12,8 @@ from app.forms_base import InputForm, PlainForm, single_line
 from app.models import Comment
 from app.participation.forms import GuestCommentForm, new_form_stamp
 from app.settings import set_setting
-from tests.builders import make_milestone
-from tests.builders.participation import make_citizen, make_comment, sign_in
+from tests.builders import make_citizen, make_milestone
+from tests.builders.comments import make_comment
 
 ENCODING_DE = "keine gültige UTF-8-Kodierung"
 ENCODING_EN = "not valid UTF-8"
@@ -45,9 +45,9 @@ INVISIBLE_BODIES = ["\u200b", "\u200b\u200c\u200d\u2060\ufeff", " \u00ad \u200b 
 
 
 @pytest.mark.parametrize("body", INVISIBLE_BODIES)
-def test_a_comment_of_invisible_characters_is_refused(client, scene, body):
+def test_a_comment_of_invisible_characters_is_refused(auth, client, scene, body):
     milestone, citizen, parent = scene
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     before = comment_count()
     for url in ("/etappenziele/buergerkonto/kommentieren", f"/kommentare/{parent.id}/antworten"):
         response = client.post(url, data={"body": body, "website": "", "form_started": new_form_stamp()})
@@ -81,9 +81,9 @@ def test_guest_comment_in_another_encoding_is_refused_and_keeps_the_input(client
     assert comment_count() == before
 
 
-def test_signed_in_comment_with_invalid_utf8_is_refused(client, scene):
+def test_signed_in_comment_with_invalid_utf8_is_refused(auth, client, scene):
     milestone, citizen, _ = scene
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     before = comment_count()
     response = client.post("/etappenziele/buergerkonto/kommentieren",
                            data=raw_form(new_form_stamp(), b"%FF%FE"), content_type=URLENCODED)
@@ -105,10 +105,10 @@ def test_multipart_with_invalid_utf8_is_refused(client, scene):
     assert comment_count() == 1  # the parent of the scene only
 
 
-def test_text_that_only_looks_percent_encoded_is_fine(client, scene):
+def test_text_that_only_looks_percent_encoded_is_fine(auth, client, scene):
     """Someone may well type "%FF": only bytes that really are not UTF-8 are refused."""
     milestone, citizen, _ = scene
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     response = client.post("/etappenziele/buergerkonto/kommentieren",
                            data={"body": "Rabatt: 100%FF und Grüße", "website": "", "form_started": new_form_stamp()})
     assert response.status_code == 303
@@ -143,10 +143,10 @@ def test_every_form_of_the_app_shares_the_base(app):
 
 
 @pytest.mark.parametrize("website", ["\x00", "\x01\x02"])
-def test_a_honeypot_of_control_characters_still_gives_a_bot_away(client, scene, website):
+def test_a_honeypot_of_control_characters_still_gives_a_bot_away(auth, client, scene, website):
     """The single-line filter must not empty the honeypot before it is looked at."""
     milestone, citizen, _ = scene
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     before = comment_count()
     response = client.post("/etappenziele/buergerkonto/kommentieren",
                            data={"body": "Ein Text", "website": website, "form_started": new_form_stamp()})

@@ -12,10 +12,8 @@ from app.extensions import db as _db
 from app.models import AuditEntry, HoldPattern, ModerationDecision
 from app.participation import services as participation
 from app.settings import set_setting
-from tests.builders import make_milestone
-from tests.builders.backend import login, make_admin
-from tests.builders.moderation import make_comment
-from tests.builders.participation import make_citizen
+from tests.builders import make_admin, make_citizen, make_milestone
+from tests.builders.comments import make_comment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -49,8 +47,8 @@ def logs(db):
     return admin
 
 
-def test_audit_log_in_english_has_no_german_labels(client, logs):
-    login(client, logs)
+def test_audit_log_in_english_has_no_german_labels(auth, client, logs):
+    auth.sign_in(logs)
     text = page_text(client.get("/en/verwaltung/protokoll"))
     assert f"Anton Admin (Account #{logs.id})" in text
     assert "Account #15" in text
@@ -61,16 +59,16 @@ def test_audit_log_in_english_has_no_german_labels(client, logs):
     assert "Active" in text
 
 
-def test_audit_log_in_german_names_fields_in_words(client, logs):
-    login(client, logs)
+def test_audit_log_in_german_names_fields_in_words(auth, client, logs):
+    auth.sign_in(logs)
     html = client.get("/verwaltung/protokoll").get_data(as_text=True)
     assert "<dt>Etappenziel</dt>" in html and "<dt>Datum der Meldung</dt>" in html
     assert "<code>milestone_id</code>" not in html and "<code>reported_on</code>" not in html
     assert f"Anton Admin (Konto #{logs.id})" in page_text(client.get("/verwaltung/protokoll"))
 
 
-def test_moderation_log_in_english_translates_pseudonyms_and_system_reasons(client, logs):
-    login(client, logs)
+def test_moderation_log_in_english_translates_pseudonyms_and_system_reasons(auth, client, logs):
+    auth.sign_in(logs)
     text = page_text(client.get("/en/verwaltung/moderation/protokoll"))
     assert "Konto #" not in text and "Halteliste" not in text and "Prüfliste" not in text
     assert f"Account #{logs.id}" in text
@@ -80,8 +78,8 @@ def test_moderation_log_in_english_translates_pseudonyms_and_system_reasons(clie
     assert '<span lang="de">Bitte sachlich bleiben</span>' in html  # a moderator's own words stay as written
 
 
-def test_moderation_log_in_german_says_pruefliste(client, logs):
-    login(client, logs)
+def test_moderation_log_in_german_says_pruefliste(auth, client, logs):
+    auth.sign_in(logs)
     text = page_text(client.get("/verwaltung/moderation/protokoll"))
     assert "Treffer der Prüfliste" in text and "Halteliste" not in text
 
@@ -97,8 +95,8 @@ def test_a_held_comment_is_logged_as_a_match_on_the_pruefliste(app, db):
     assert decision.reason == "Treffer der Prüfliste"
 
 
-def test_hold_list_is_the_pruefliste_in_german_and_the_hold_list_in_english(client, logs):
-    login(client, logs)
+def test_hold_list_is_the_pruefliste_in_german_and_the_hold_list_in_english(auth, client, logs):
+    auth.sign_in(logs)
     assert "<h1>Prüfliste</h1>" in client.get("/verwaltung/moderation/pruefliste").get_data(as_text=True)
     assert "<h1>Hold list</h1>" in client.get("/en/verwaltung/moderation/pruefliste").get_data(as_text=True)
 

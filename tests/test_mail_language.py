@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from app.citizens.notifications import AuthorEvent, notify_comment_author
 from app.extensions import db
-from tests.builders import make_department, make_milestone
-from tests.builders.participation import make_citizen, make_comment, make_editor
+from tests.builders import make_citizen, make_department, make_editor, make_milestone
+from tests.builders.comments import make_comment
 
 
 def _thread():

@@ -21,10 +21,12 @@ from app.models import (
     UserBlock,
     utcnow,
 )
-from tests.builders import make_department, make_milestone, make_user
-from tests.builders.backend import login, make_admin, make_editor, make_moderator
-from tests.builders.moderation import make_citizen, make_comment, make_flag, make_reason_template
-from tests.helpers.authz import LOGIN, build_url, endpoint_of, routes, table_gaps, walk
+from tests.builders import make_admin, make_citizen, make_department, make_editor, make_milestone, make_moderator
+from tests.builders import make_user
+from tests.builders.comments import make_comment, make_flag, make_reason_template
+from tests.helpers.authz import LOGIN, assert_table_covers_routes, assert_walk_changes_nothing
+from tests.helpers.authz import build_url, endpoint_of, routes
+from tests.helpers.pages import heading
 
 ROLES = ("anonymous", "citizen", "editor", "moderator", "admin")
 PREFIXES = ("moderation.", "moderation_public.")
@@ -99,30 +101,23 @@ def state(db) -> tuple:
 
 
 def test_every_moderation_route_is_in_the_table(app):
-    missing, gone = table_gaps(app, TABLE, PREFIXES)
-    assert missing == set(), "moderation routes missing from the authorization table"
-    assert gone == set(), "table rows for routes that no longer exist"
+    assert_table_covers_routes(app, TABLE, PREFIXES, "moderation")
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_moderation_route_permissions(app, db, world, role):
+def test_moderation_route_permissions(auth, app, db, world, role):
     users, values = world
-    client = app.test_client()
-    if users[role] is not None:
-        login(client, users[role])
-    before = state(db)
-    assert walk(app, client, TABLE, ROLES.index(role), PREFIXES, values, EMPTY_FORM) == []
-    db.session.expire_all()
-    assert state(db) == before, "a request in the permission walk changed data"
+    assert_walk_changes_nothing(auth, app, db, users[role], TABLE, ROLES.index(role), PREFIXES, values, EMPTY_FORM,
+                                state)
 
 
-def test_required_admin_2fa_guards_admin_powers_on_public_pages(app, db, world):
+def test_required_admin_2fa_guards_admin_powers_on_public_pages(auth, app, db, world):
     """Closing comments, an official answer and "no answer needed" are posted on public pages:
     an admin without a second factor is sent to set it up and nothing changes."""
     users, values = world
     app.config["REQUIRE_ADMIN_2FA"] = True
     client = app.test_client()
-    login(client, users["admin"])
+    auth.sign_in(users["admin"], client=client)
     comment = db.session.get(Comment, values["comment_id"])
     slug = comment.milestone.slug
     before = state(db)
@@ -138,34 +133,36 @@ def test_required_admin_2fa_guards_admin_powers_on_public_pages(app, db, world):
     assert client.post("/konto/abmelden").status_code in (302, 303)  # the account pages stay usable
 
 
-def test_inactive_staff_account_is_refused(app, db, world):
+def test_inactive_staff_account_is_refused(auth, app, db, world):
     users, values = world
     moderator = users["moderator"]
     client = app.test_client()
-    login(client, moderator)
+    auth.sign_in(moderator, client=client)
     moderator.active = False
     db.session.commit()
     response = client.get("/verwaltung/moderation")
     assert response.status_code == 302  # the session no longer counts: back to sign-in
+    assert heading(client.get(response.location)) == "Anmelden"
 
 
-def test_citizen_with_moderator_role_only_through_role(app, db, world):
+def test_citizen_with_moderator_role_only_through_role(auth, app, db, world):
     """A user holding both citizen and moderator roles may moderate; the citizen role alone may not."""
     both = make_user(roles=(Role.CITIZEN, Role.MODERATOR))
     db.session.commit()
     client = app.test_client()
-    login(client, both)
+    auth.sign_in(both, client=client)
     assert client.get("/verwaltung/moderation").status_code == 200
+    assert heading(client.get("/verwaltung/moderation")) == "Moderationswarteschlange"
 
 
-def test_required_admin_2fa_guards_every_moderation_page(app, db, world):
+def test_required_admin_2fa_guards_every_moderation_page(auth, app, db, world):
     """With REQUIRE_ADMIN_2FA an admin without a second factor is sent to set it up from every
     moderation page (walked from the URL map) and from the unanswered-comments list; public
     pages of the same features (transparency, a milestone's comment form) stay usable."""
     users, values = world
     app.config["REQUIRE_ADMIN_2FA"] = True
     client = app.test_client()
-    login(client, users["admin"])
+    auth.sign_in(users["admin"], client=client)
     pages = [(endpoint, rule) for method, endpoint, rule in routes(app, "moderation.") if method == "GET"]
     pages += [("participation.unanswered", rule.rule) for rule in app.url_map.iter_rules()
               if rule.endpoint == "participation.unanswered"]
@@ -184,5 +181,5 @@ def test_required_admin_2fa_guards_every_moderation_page(app, db, world):
 
     # Moderators are not affected: the requirement is for admins.
     moderator = app.test_client()
-    login(moderator, users["moderator"])
+    auth.sign_in(users["moderator"], client=moderator)
     assert moderator.get("/verwaltung/moderation").status_code == 200

@@ -18,9 +18,10 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Comment, Milestone, ModerationDecision, Role
 from tests.builders import make_milestone
-from tests.builders.auth import PASSWORD, make_account
-from tests.builders.moderation import make_comment
+from tests.builders.auth import make_account
+from tests.builders.comments import make_comment
 from tests.helpers.live import running_live_server
+from tests.plugins.auth import sign_in_http
 
 ROUNDS = 5
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -36,12 +37,10 @@ def server(tmp_path, scratch_database_url):
         pytest.fail("the live server raised:\n\n" + "\n".join(exceptions), pytrace=False)
 
 
-def sign_in(server, email: str) -> requests.Session:
+def moderator_session(server, email: str) -> requests.Session:
+    """A requests session signed in through the form, that may open the moderation queue."""
     session = requests.Session()
-    page = session.get(server.url_for("auth.login"), timeout=30)
-    token = CSRF.search(page.text).group(1)
-    response = session.post(server.url_for("auth.login"),
-                            data={"email": email, "password": PASSWORD, "csrf_token": token}, timeout=30)
+    response = sign_in_http(session, server.url, email)
     assert response.ok
     assert session.get(server.url_for("moderation.queue"), allow_redirects=False, timeout=30).status_code == 200
     return session
@@ -62,7 +61,7 @@ def test_two_moderators_decide_at_once(server):
         ids = [make_comment(milestone, status="pending").id for _ in range(ROUNDS)]
         db.session.commit()
         milestone_id = milestone.id
-    mona, otto = sign_in(server, "mona@example.org"), sign_in(server, "otto@example.org")
+    mona, otto = moderator_session(server, "mona@example.org"), moderator_session(server, "otto@example.org")
 
     for comment_id in ids:
         page = server.url_for("moderation.item", comment_id=comment_id)

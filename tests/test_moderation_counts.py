@@ -18,9 +18,7 @@ from app.moderation import administration, services
 from app.models import Comment, CommentStatus, Milestone
 from app.participation import services as participation
 from app.settings import set_setting
-from tests.builders import make_department, make_milestone
-from tests.builders.backend import make_admin, make_moderator
-from tests.builders.moderation import make_citizen
+from tests.builders import make_admin, make_citizen, make_department, make_milestone, make_moderator
 
 COUNT_LINE = re.compile(r'<p class="hint">(\d+) veröffentlichte[r]? Kommentare?</p>')
 ARTICLE = re.compile(r'<article id="kommentar-\d+" class="([^"]*)"')

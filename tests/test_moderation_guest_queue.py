@@ -13,19 +13,11 @@ from app.moderation import digest, queries, services
 from app.participation import services as participation
 from app.participation.services import GUEST_COMMENT_TOKEN
 from tests.builders import make_milestone
-from tests.builders.backend import make_moderator, signed_in
-from tests.builders.moderation import ago, make_comment, make_flag
+from tests.builders.comments import ago, make_comment, make_flag
 
 S = CommentStatus
 QUEUE = "/verwaltung/moderation"
 GUEST_TEXT = "Gastkommentar ohne Bestätigung: Wann kommt der Radweg?"
-
-
-@pytest.fixture
-def moderator(db):
-    user = make_moderator(display_name="Mona Moderation")
-    db.session.commit()
-    return user
 
 
 @pytest.fixture
@@ -47,7 +39,7 @@ def mails_to(user) -> list[OutboxMail]:
     return list(db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == user.email)))
 
 
-def test_unconfirmed_guest_comment_is_not_waiting(app, moderator, guest):
+def test_unconfirmed_guest_comment_is_not_waiting(auth, app, moderator, guest):
     comment, _ = guest
     assert queue_ids() == []
     assert list(db.session.scalars(queries.select_queue(queries.QueueFilter(kind="pending")))) == []
@@ -56,7 +48,7 @@ def test_unconfirmed_guest_comment_is_not_waiting(app, moderator, guest):
     assert queries.oldest_waiting_since() is None
     assert digest.send_digest() == 0 and mails_to(moderator) == []
 
-    response = signed_in(app, moderator).get(QUEUE)
+    response = auth.client_for(moderator).get(QUEUE)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert GUEST_TEXT not in html
@@ -78,7 +70,7 @@ def test_unconfirmed_guest_comment_beside_a_waiting_one(app, moderator, guest):
     assert "1 Kommentar wartet" in mail.subject
 
 
-def test_after_confirmation_the_guest_comment_waits(app, moderator, guest):
+def test_after_confirmation_the_guest_comment_waits(auth, app, moderator, guest):
     comment, token = guest
     participation.confirm_guest_comment(token)
 
@@ -86,17 +78,17 @@ def test_after_confirmation_the_guest_comment_waits(app, moderator, guest):
     assert queries.queue_size() == 1 and queries.queue_counts()["pending"] == 1
     assert queries.oldest_waiting_since() == comment.created_at
     assert digest.send_digest() == 1
-    html = signed_in(app, moderator).get(QUEUE).get_data(as_text=True)
+    html = auth.client_for(moderator).get(QUEUE).get_data(as_text=True)
     assert GUEST_TEXT in html
 
 
-def test_unconfirmed_guest_comment_cannot_be_approved(app, moderator, guest):
+def test_unconfirmed_guest_comment_cannot_be_approved(auth, app, moderator, guest):
     comment, _ = guest
     assert S.PUBLISHED not in {services.TARGET_STATUS[a] for a in services.allowed_actions(comment)}
     with pytest.raises(services.ActionNotPossible, match="noch nicht bestätigt"):
         services.decide(moderator, comment.id, comment.version, "approve")
 
-    client = signed_in(app, moderator)
+    client = auth.client_for(moderator)
     response = client.post(f"{QUEUE}/kommentare/{comment.id}/entscheidung",
                            data={"action": "approve", "version": comment.version})
     assert response.status_code == 409

@@ -19,11 +19,12 @@ from app.models import Comment, Role, utcnow
 from app.settings import set_setting
 from tests.builders import make_milestone
 from tests.builders.auth import make_account
-from tests.builders.moderation import make_reason_template
+from tests.builders.comments import make_reason_template
 from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents
 from tests.helpers.live import running_live_server
-from tests.helpers.quality import follow, sign_in
+from tests.helpers.quality import follow
+from tests.plugins.auth import sign_in_browser
 from tests.plugins.browser import VIEWPORT, browser  # noqa: F401  (fixture)
 from tests.plugins.smtp import local_smtp  # noqa: F401  (fixture)
 
@@ -91,7 +92,7 @@ def test_moderation_journey(browser, local_smtp, tmp_path):
 
         with new_page(browser) as anna, new_page(browser) as public, new_page(browser) as mona:
             # A citizen writes two comments; under pre-moderation only she sees them, marked as waiting.
-            sign_in(anna, server, "anna@example.org")
+            sign_in_browser(anna, server, "anna@example.org")
             for text in (FIRST, SECOND):
                 anna.goto(server.url_for("public.milestone", slug="radweg-nord"))
                 anna.fill("form.comment-form textarea[name=body]", text)
@@ -103,7 +104,7 @@ def test_moderation_journey(browser, local_smtp, tmp_path):
             assert FIRST not in public_thread(public, server, "radweg-nord")
 
             # The moderator approves the first comment from the queue.
-            sign_in(mona, server, "mona@example.org")
+            sign_in_browser(mona, server, "mona@example.org")
             response = mona.goto(server.url_for("moderation.queue"))
             backend_check(mona, response, documents, "queue-pre")
             assert queue_item(mona, first).get_by_text("Wartet auf Freigabe", exact=True).count() == 1
@@ -116,7 +117,7 @@ def test_moderation_journey(browser, local_smtp, tmp_path):
             # Three other citizens flag it: it is hidden automatically, with the "wird geprüft" line.
             for n in range(3):
                 with new_page(browser) as citizen:
-                    sign_in(citizen, server, f"melder{n}@example.org")
+                    sign_in_browser(citizen, server, f"melder{n}@example.org")
                     citizen.goto(server.url_for("public.milestone", slug="radweg-nord"))
                     follow(citizen.locator(f"#kommentar-{first} a", has_text="Melden"))
                     citizen.check("input[name=reason][value=insult]")

@@ -9,11 +9,18 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Comment, CommentStatus, HoldPattern, Milestone, ModerationDecision, ReasonTemplate, UserBlock
+from app.models import (
+    Comment,
+    CommentStatus,
+    HoldPattern,
+    Milestone,
+    ModerationDecision,
+    ReasonTemplate,
+    UserBlock,
+)
 from app.moderation import services
-from tests.builders import make_department, make_milestone
-from tests.builders.backend import make_admin, make_editor, make_moderator, signed_in
-from tests.builders.moderation import ago, make_citizen, make_comment, make_flag, make_reason_template
+from tests.builders import make_admin, make_citizen, make_department, make_editor, make_milestone, make_moderator
+from tests.builders.comments import ago, make_comment, make_flag, make_reason_template
 
 S = CommentStatus
 QUEUE = "/verwaltung/moderation"
@@ -30,14 +37,7 @@ def decision_count(comment_id: int | None = None) -> int:
     return db.session.scalar(stmt)
 
 
-@pytest.fixture
-def moderator(db):
-    user = make_moderator(display_name="Mona Moderation")
-    db.session.commit()
-    return user
-
-
-def test_queue_shows_context_flags_and_history(app, moderator):
+def test_queue_shows_context_flags_and_history(auth, app, moderator):
     author = make_citizen(display_name="Bernd Bürger")
     milestone = make_milestone("Radweg Nord")
     question = make_comment(milestone, body="Wann wird der Radweg gebaut?")
@@ -49,7 +49,7 @@ def test_queue_shows_context_flags_and_history(app, moderator):
     db.session.commit()
     services.decide(moderator, earlier.id, earlier.version, "reject", reason_text="Werbung")
 
-    html = signed_in(app, moderator).get(QUEUE).get_data(as_text=True)
+    html = auth.client_for(moderator).get(QUEUE).get_data(as_text=True)
 
     assert "Das ist doch alles Unsinn" in html
     assert "Wann wird der Radweg gebaut?" in html  # the parent
@@ -60,8 +60,8 @@ def test_queue_shows_context_flags_and_history(app, moderator):
     assert 'class="badge">1<' in html
 
 
-def test_queue_query_count_does_not_grow(app, moderator, count_queries):
-    client = signed_in(app, moderator)
+def test_queue_query_count_does_not_grow(auth, app, moderator, count_queries):
+    client = auth.client_for(moderator)
 
     def add_items(n):
         milestone = make_milestone()
@@ -91,20 +91,20 @@ def test_queue_query_count_does_not_grow(app, moderator, count_queries):
     "?page=abc", "?page=99999", "?page=-4", "?kind=unbekannt", "?field=abc&milestone=999999",
     "?reason=<script>", "?kind=held&reason=spam&page=2",
 ])
-def test_queue_bad_input_never_fails(app, moderator, query):
+def test_queue_bad_input_never_fails(auth, app, moderator, query):
     make_comment(status=S.PENDING)
     db.session.commit()
-    response = signed_in(app, moderator).get(QUEUE + query)
+    response = auth.client_for(moderator).get(QUEUE + query)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     if query == "?page=99999":
         assert "Auf dieser Seite gibt es keine Einträge." in html
 
 
-def test_decide_from_queue_returns_to_the_queue(app, moderator):
+def test_decide_from_queue_returns_to_the_queue(auth, app, moderator):
     comment = make_comment(status=S.PENDING)
     db.session.commit()
-    client = signed_in(app, moderator)
+    client = auth.client_for(moderator)
     response = client.post(item_url(comment.id, "entscheidung"),
                            data={"action": "approve", "version": comment.version, "next": QUEUE + "?kind=pending"})
     assert response.status_code == 302 and response.headers["Location"].endswith(QUEUE + "?kind=pending")
@@ -113,20 +113,22 @@ def test_decide_from_queue_returns_to_the_queue(app, moderator):
     assert "Der Kommentar wurde freigegeben." in client.get(QUEUE).get_data(as_text=True)
 
 
-def test_decide_ignores_foreign_next(app, moderator):
+def test_decide_ignores_foreign_next(auth, app, moderator):
     comment = make_comment(status=S.PENDING)
     db.session.commit()
-    response = signed_in(app, moderator).post(
+    response = auth.client_for(moderator).post(
         item_url(comment.id, "entscheidung"),
         data={"action": "approve", "version": comment.version, "next": "https://evil.example/"})
     assert response.headers["Location"].endswith(item_url(comment.id))
+    db.session.expire_all()
+    assert db.session.get(Comment, comment.id).status == S.PUBLISHED.value  # the decision was taken
 
 
-def test_two_moderators_same_comment_one_wins(app, moderator):
+def test_two_moderators_same_comment_one_wins(auth, app, moderator):
     other = make_moderator(display_name="Otto")
     comment = make_comment(status=S.PENDING)
     db.session.commit()
-    first, second = signed_in(app, moderator), signed_in(app, other)
+    first, second = auth.client_for(moderator), auth.client_for(other)
     shown = comment.version  # both pages showed this version
 
     won = first.post(item_url(comment.id, "entscheidung"), data={"action": "approve", "version": shown})
@@ -143,24 +145,24 @@ def test_two_moderators_same_comment_one_wins(app, moderator):
     assert comment.status == S.PUBLISHED.value
 
 
-def test_reject_without_reason_shows_error(app, moderator):
+def test_reject_without_reason_shows_error(auth, app, moderator):
     comment = make_comment()
     db.session.commit()
-    response = signed_in(app, moderator).post(item_url(comment.id, "entscheidung"),
+    response = auth.client_for(moderator).post(item_url(comment.id, "entscheidung"),
                                               data={"action": "reject", "version": comment.version})
     assert response.status_code == 422
     assert "Bitte wählen Sie eine Begründung aus oder schreiben Sie eine." in response.get_data(as_text=True)
     assert decision_count() == 0
 
 
-def test_item_page_and_actions(app):
+def test_item_page_and_actions(auth, app):
     admin = make_admin()
     department = make_department()
     author = make_citizen()
     milestone = make_milestone(department=department)
     comment = make_comment(milestone, author, body="Mein Nachbar Herr Schulz, Tel. 0171 999, ärgert sich.")
     db.session.commit()
-    client = signed_in(app, admin)
+    client = auth.client_for(admin)
     html = client.get(item_url(comment.id)).get_data(as_text=True)
     for heading in ("Entscheidung", "Personenbezogene Daten entfernen", "Antwort der Verwaltung", "Konto sperren",
                     "Moderation für dieses Etappenziel", "Verlauf dieses Kommentars"):
@@ -192,30 +194,30 @@ def test_item_page_and_actions(app):
     assert db.session.get(Milestone, milestone.id).moderation_mode == "pre"
 
 
-def test_redact_errors_are_shown(app, moderator):
+def test_redact_errors_are_shown(auth, app, moderator):
     comment = make_comment(body="Kurzer Text.")
     db.session.commit()
-    response = signed_in(app, moderator).post(item_url(comment.id, "schwaerzen"), data={
+    response = auth.client_for(moderator).post(item_url(comment.id, "schwaerzen"), data={
         "redact-version": comment.version, "redact-passages": "nicht enthalten"})
     assert response.status_code == 422
     assert "kommt im Kommentar nicht genau so vor" in response.get_data(as_text=True)
 
 
-def test_moderator_cannot_answer_without_department(app, moderator):
+def test_moderator_cannot_answer_without_department(auth, app, moderator):
     comment = make_comment()
     db.session.commit()
-    client = signed_in(app, moderator)
+    client = auth.client_for(moderator)
     assert "Antworten der Verwaltung schreiben die Redaktion" in client.get(item_url(comment.id)).get_data(as_text=True)
     assert client.post(item_url(comment.id, "antwort"), data={"answer-body": "Hallo"}).status_code == 403
 
 
-def test_bulk_decision_with_a_stale_item(app, moderator):
+def test_bulk_decision_with_a_stale_item(auth, app, moderator):
     comments = [make_comment(status=S.PENDING) for _ in range(3)]
     db.session.commit()
     stale = comments[2]
     versions = {c.id: c.version for c in comments}
     services.decide(make_moderator(), stale.id, stale.version, "spam")
-    client = signed_in(app, moderator)
+    client = auth.client_for(moderator)
     data = {"bulk_action": "approve", "comment_ids": [str(c.id) for c in comments]}
     data.update({f"version-{cid}": str(v) for cid, v in versions.items()})
 
@@ -229,10 +231,10 @@ def test_bulk_decision_with_a_stale_item(app, moderator):
     assert "1 Kommentar wurde inzwischen von jemand anderem bearbeitet" in html
 
 
-def test_bulk_needs_selection_and_reason(app, moderator):
+def test_bulk_needs_selection_and_reason(auth, app, moderator):
     comment = make_comment(status=S.PENDING)
     db.session.commit()
-    client = signed_in(app, moderator)
+    client = auth.client_for(moderator)
     response = client.post(f"{QUEUE}/sammelaktion", data={"bulk_action": "approve"})
     assert response.status_code == 422
     assert "Bitte wählen Sie mindestens einen Kommentar aus." in response.get_data(as_text=True)
@@ -244,25 +246,25 @@ def test_bulk_needs_selection_and_reason(app, moderator):
     assert comment.status == S.PENDING.value and decision_count() == 0
 
 
-def test_bulk_reject_with_template(app, moderator):
+def test_bulk_reject_with_template(auth, app, moderator):
     template = make_reason_template("Werbung", "Werbung ist hier nicht erlaubt.")
     comments = [make_comment() for _ in range(2)]
     db.session.commit()
     data = {"bulk_action": "reject", "bulk_template_id": str(template.id), "comment_ids": [str(c.id) for c in comments]}
     data.update({f"version-{c.id}": str(c.version) for c in comments})
-    assert signed_in(app, moderator).post(f"{QUEUE}/sammelaktion", data=data).status_code == 302
+    assert auth.client_for(moderator).post(f"{QUEUE}/sammelaktion", data=data).status_code == 302
     db.session.expire_all()
     assert {c.moderation_reason for c in comments} == {"Werbung"}
     assert {c.status for c in comments} == {"rejected"}
 
 
-def test_log_filters_and_csv_export(app, moderator):
+def test_log_filters_and_csv_export(auth, app, moderator):
     other = make_moderator(display_name="Otto")
     comments = [make_comment(status=S.PENDING) for _ in range(2)]
     db.session.commit()
     services.decide(moderator, comments[0].id, comments[0].version, "approve")
     services.decide(other, comments[1].id, comments[1].version, "reject", reason_text="=HYPERLINK(\"http://x\")")
-    client = signed_in(app, moderator)
+    client = auth.client_for(moderator)
 
     html = client.get(f"{QUEUE}/protokoll?moderator={other.id}").get_data(as_text=True)
     assert "abgelehnt" in html and "freigegeben</th>" not in html
@@ -279,10 +281,10 @@ def test_log_filters_and_csv_export(app, moderator):
     assert rows[1][-1] == "'=HYPERLINK(\"http://x\")"
 
 
-def test_admin_lists(app):
+def test_admin_lists(auth, app):
     admin = make_admin()
     db.session.commit()
-    client = signed_in(app, admin)
+    client = auth.client_for(admin)
     response = client.post(f"{QUEUE}/pruefliste", data={"pattern": "([a-z", "is_regex": "y"})
     assert response.status_code == 422 and "Dieser reguläre Ausdruck ist ungültig" in response.get_data(as_text=True)
     assert client.post(f"{QUEUE}/pruefliste", data={"pattern": "Idiot"}).status_code == 302
@@ -302,12 +304,12 @@ def test_admin_lists(app):
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_every_get_page_renders(app, prefix):
+def test_every_get_page_renders(auth, app, prefix):
     admin = make_admin()
     comment = make_comment(status=S.HELD)
     make_flag(comment)
     db.session.commit()
-    client = signed_in(app, admin)
+    client = auth.client_for(admin)
     for path in ("", f"/kommentare/{comment.id}", "/protokoll", "/sperren", "/begruendungen", "/pruefliste",
                  "/etappenziele"):
         response = client.get(prefix + QUEUE + path)
@@ -318,12 +320,12 @@ def test_every_get_page_renders(app, prefix):
 
 # Appeal ----------------------------------------------------------------------------------
 
-def test_appeal_page_flow(app, moderator):
+def test_appeal_page_flow(auth, app, moderator):
     author = make_citizen()
     comment = make_comment(author=author)
     db.session.commit()
     services.decide(moderator, comment.id, comment.version, "reject", reason_text="Beleidigung")
-    client = signed_in(app, author)
+    client = auth.client_for(author)
     url = f"/kommentare/{comment.id}/einspruch"
 
     page = client.get(url).get_data(as_text=True)
@@ -335,27 +337,27 @@ def test_appeal_page_flow(app, moderator):
     assert "Ihr Einspruch ist eingegangen" in follow and "liegt der Moderation vor" in follow
     assert client.post(url, data={"text": "noch einmal"}).status_code == 200
     assert decision_count(comment.id) == 2  # reject + one appeal
-    queue = signed_in(app, moderator).get(QUEUE + "?kind=appeal").get_data(as_text=True)
+    queue = auth.client_for(moderator).get(QUEUE + "?kind=appeal").get_data(as_text=True)
     assert "Das war keine Beleidigung" in queue or f"Kommentar #{comment.id}" in queue
 
 
-def test_appeal_refused_for_others(app):
+def test_appeal_refused_for_others(auth, app):
     author, stranger = make_citizen(), make_citizen()
     comment = make_comment(author=author, status=S.REJECTED, moderation_reason="Spam")
     db.session.commit()
     url = f"/kommentare/{comment.id}/einspruch"
-    assert signed_in(app, stranger).get(url).status_code == 404
-    assert signed_in(app, stranger).post(url, data={"text": "x"}).status_code == 404
+    assert auth.client_for(stranger).get(url).status_code == 404
+    assert auth.client_for(stranger).post(url, data={"text": "x"}).status_code == 404
     anonymous = app.test_client().get(url)
     assert anonymous.status_code == 302 and "/konto/anmelden" in anonymous.headers["Location"]
     assert decision_count() == 0
 
 
-def test_appeal_not_possible_for_published_comment(app):
+def test_appeal_not_possible_for_published_comment(auth, app):
     author = make_citizen()
     comment = make_comment(author=author)
     db.session.commit()
-    client = signed_in(app, author)
+    client = auth.client_for(author)
     url = f"/kommentare/{comment.id}/einspruch"
     assert "kein Einspruch möglich" in client.get(url).get_data(as_text=True)
     client.post(url, data={"text": "x"})
@@ -363,11 +365,11 @@ def test_appeal_not_possible_for_published_comment(app):
     assert comment.appealed_at is None and decision_count() == 0
 
 
-def test_blocked_then_unblocked_via_pages(app, moderator):
+def test_blocked_then_unblocked_via_pages(auth, app, moderator):
     author = make_citizen()
     comment = make_comment(author=author, created_at=ago(hours=2))
     db.session.commit()
-    client = signed_in(app, moderator)
+    client = auth.client_for(moderator)
     client.post(item_url(comment.id, "sperren"), data={"block-period": "forever", "block-reason": "Spam-Konto"})
     html = client.get(f"{QUEUE}/sperren").get_data(as_text=True)
     assert "dauerhaft" in html
@@ -387,14 +389,14 @@ def backend_nav(html: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("role", ["moderator", "admin", "editor"])
-def test_backend_navigation_leads_to_moderation_and_unanswered_comments(app, role):
+def test_backend_navigation_leads_to_moderation_and_unanswered_comments(auth, app, role):
     users = {"moderator": make_moderator(), "admin": make_admin(), "editor": make_editor()}
     for status in (S.PENDING, S.PENDING, S.HELD):
         make_comment(status=status)
     make_comment(status=S.REJECTED)  # decided: not waiting
     db.session.commit()
 
-    links = backend_nav(signed_in(app, users[role]).get("/verwaltung").get_data(as_text=True))
+    links = backend_nav(auth.client_for(users[role]).get("/verwaltung").get_data(as_text=True))
 
     if role in ("moderator", "admin"):
         assert links[QUEUE] == "Moderation 3 offen"
@@ -405,10 +407,10 @@ def test_backend_navigation_leads_to_moderation_and_unanswered_comments(app, rol
         assert links["/verwaltung/unbeantwortet"] == "Unbeantwortete Kommentare"
 
 
-def test_navigation_badge_in_english_and_on_moderation_pages(app, moderator):
+def test_navigation_badge_in_english_and_on_moderation_pages(auth, app, moderator):
     make_comment(status=S.PENDING)
     db.session.commit()
-    client = signed_in(app, moderator)
+    client = auth.client_for(moderator)
     links = backend_nav(client.get("/en" + QUEUE).get_data(as_text=True))
     assert links["/en" + QUEUE].startswith("Moderation 1 ")
     html = client.get(QUEUE).get_data(as_text=True)

@@ -6,24 +6,13 @@ from sqlalchemy import func, select
 
 from app.auth.permissions import PermissionDenied
 from app.moderation import administration, digest, policy, queries, services
-from app.models import (
-    AuditEntry,
-    Comment,
-    CommentStatus,
-    Flag,
-    HoldPattern,
-    Milestone,
-    ModerationDecision,
-    OutboxMail,
-    Role,
-    UserBlock,
-    utcnow,
-)
+from app.models import AuditEntry, Comment, CommentStatus, Flag, HoldPattern, Milestone, ModerationDecision
+from app.models import OutboxMail, Role, UserBlock, utcnow
 from app.participation import services as participation
 from app.settings import set_setting
-from tests.builders import make_department, make_milestone, make_user
-from tests.builders.backend import make_admin, make_editor, make_moderator
-from tests.builders.moderation import ago, make_citizen, make_comment, make_flag, make_reason_template
+from tests.builders import make_admin, make_citizen, make_department, make_editor, make_milestone, make_moderator
+from tests.builders import make_user
+from tests.builders.comments import ago, make_comment, make_flag, make_reason_template
 
 S = CommentStatus
 

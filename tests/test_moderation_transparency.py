@@ -6,9 +6,8 @@ from datetime import date, datetime, timedelta
 from app.extensions import db
 from app.moderation import transparency
 from app.models import ModerationDecision, utcnow
-from tests.builders import make_department, make_milestone
-from tests.builders.backend import make_moderator
-from tests.builders.moderation import make_comment, make_reason_template
+from tests.builders import make_department, make_milestone, make_moderator
+from tests.builders.comments import make_comment, make_reason_template
 
 NOW = datetime(2025, 6, 15, 12, 0)
 

@@ -20,8 +20,7 @@ from app.models import Comment, Flag, ModerationDecision, User
 from app.moderation import services
 from app.sanitize import plain_text_to_html
 from app.transfer.csvformat import restore
-from tests.builders import make_milestone
-from tests.builders.backend import login, make_admin
+from tests.builders import make_admin, make_milestone
 from tests.data.xss import load_payloads
 from tests.helpers.xss import assert_inert
 
@@ -63,10 +62,10 @@ def test_corpus_is_the_participation_corpus():
     assert any("<script" in p.lower() for p in payloads) and any("javascript:" in p.lower() for p in payloads)
 
 
-def test_queue_renders_every_payload_inert(app, scene):
+def test_queue_renders_every_payload_inert(auth, app, scene):
     admin, payloads, _ = scene
     client = app.test_client()
-    login(client, admin)
+    auth.sign_in(admin, client=client)
     html = client.get("/verwaltung/moderation").get_data(as_text=True)
     document = lxml.html.document_fromstring(html)
     assert len(document.xpath('//ol[@class="queue"]/li')) == len(payloads)
@@ -74,10 +73,10 @@ def test_queue_renders_every_payload_inert(app, scene):
     assert_inert(html)
 
 
-def test_item_pages_render_payloads_inert(app, scene):
+def test_item_pages_render_payloads_inert(auth, app, scene):
     admin, payloads, comments = scene
     client = app.test_client()
-    login(client, admin)
+    auth.sign_in(admin, client=client)
     # A sample across all files of the corpus, with history, flags and decisions of the author.
     for comment in comments[:: max(1, len(comments) // 40)]:
         html = client.get(f"/verwaltung/moderation/kommentare/{comment.id}").get_data(as_text=True)
@@ -85,14 +84,14 @@ def test_item_pages_render_payloads_inert(app, scene):
         assert_inert(html)
 
 
-def test_log_and_csv_export_inert(app, scene):
+def test_log_and_csv_export_inert(auth, app, scene):
     admin, payloads, comments = scene
     # A redaction keeps a payload as the original text in the log.
     victim = comments[1]
     db.session.refresh(victim)
     services.redact(admin, victim.id, victim.version, [victim.body])
     client = app.test_client()
-    login(client, admin)
+    auth.sign_in(admin, client=client)
 
     html = client.get("/verwaltung/moderation/protokoll").get_data(as_text=True)
     rows = lxml.html.document_fromstring(html).xpath('//table[@class="moderation-log"]/tbody/tr')

@@ -14,7 +14,8 @@ from app.models import utcnow
 from config import TestingConfig
 from tests.builders import make_milestone
 from tests.builders.auth import PASSWORD, make_account
-from tests.builders.ops import form_fields, gunicorn_servers, sign_in
+from tests.builders.ops import gunicorn_servers
+from tests.plugins.auth import form_fields, sign_in_http
 
 pytestmark = pytest.mark.ops
 
@@ -42,7 +43,7 @@ def write_load(base_url: str, email: str, slugs: list[str], number: int, stop: t
     """Comment and vote until the server dies; record what it answered with success."""
     http = requests.Session()
     try:
-        if sign_in(http, base_url, email, PASSWORD).status_code != 303:
+        if sign_in_http(http, base_url, email, PASSWORD).status_code != 303:
             errors.append(f"{email} could not sign in")
             return
         for round_ in range(len(slugs)):

@@ -14,7 +14,8 @@ from app.extensions import db
 from app.models import Role
 from config import TestingConfig
 from tests.builders.auth import PASSWORD, make_account
-from tests.builders.ops import form_fields, gunicorn_servers, sign_in
+from tests.builders.ops import gunicorn_servers
+from tests.plugins.auth import form_fields, sign_in_http
 
 pytestmark = [pytest.mark.ops, pytest.mark.postgres]
 
@@ -61,7 +62,7 @@ def test_session_rate_limit_and_upload_made_through_one_process_are_seen_by_the_
         admin = requests.Session()
 
         # A session made by A is accepted by B (same SECRET_KEY, no server-side session state).
-        assert sign_in(admin, a.url, ADMIN_EMAIL, PASSWORD).status_code == 303
+        assert sign_in_http(admin, a.url, ADMIN_EMAIL, PASSWORD).status_code == 303
         account = admin.get(b.url + "/konto", allow_redirects=False, timeout=30)
         assert account.status_code == 200
         assert ADMIN_EMAIL in account.text
@@ -84,7 +85,7 @@ def test_session_rate_limit_and_upload_made_through_one_process_are_seen_by_the_
         # A rate limit counted through A (1 sign-in above + 2 failed ones) holds on B.
         visitor = requests.Session()
         for attempt in range(2):
-            refused = sign_in(visitor, a.url, f"niemand{attempt}@example.org", "falsches Passwort")
+            refused = sign_in_http(visitor, a.url, f"niemand{attempt}@example.org", "falsches Passwort")
             assert refused.status_code == 422
-        assert sign_in(visitor, b.url, "niemand9@example.org", "falsches Passwort").status_code == 429
+        assert sign_in_http(visitor, b.url, "niemand9@example.org", "falsches Passwort").status_code == 429
         # B itself had never counted a sign-in: the count came from Redis.

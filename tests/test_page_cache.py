@@ -31,8 +31,9 @@ from app.page_cache import tags as tagging
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from app.transfer import services as transfer
-from tests.builders import make_champion, make_department, make_field, make_milestone, make_update
-from tests.builders.participation import make_admin, make_citizen, make_comment, make_editor, make_moderator, sign_in
+from tests.builders import make_admin, make_champion, make_citizen, make_department, make_editor, make_field
+from tests.builders import make_milestone, make_moderator, make_update
+from tests.builders.comments import make_comment
 from tests.test_backend_services import data_of
 
 # The page cache on, with tag versions in this process.
@@ -177,11 +178,11 @@ def test_head_is_answered_from_a_stored_get(app, visitor, town):
 # --- what is never stored ----------------------------------------------------------------------
 
 
-def test_signed_in_answers_are_neither_stored_nor_served_from_the_cache(app, visitor, town):
+def test_signed_in_answers_are_neither_stored_nor_served_from_the_cache(auth, app, visitor, town):
     texts = visitor.warm("/", page(town["a"]))
     for role in ("citizen", "editor", "admin", "moderator"):
         client = app.test_client()
-        sign_in(client, town[role])
+        auth.sign_in(town[role], client=client)
         before = visitor.hits()
         for path in ("/", page(town["a"]), "/etappenziele"):
             response = client.get(path)
@@ -206,9 +207,9 @@ def test_answers_that_set_a_cookie_or_carry_a_form_token_are_not_stored(visitor,
     assert visitor.cache.statistics()["stored"] == stored_before
 
 
-def test_no_stored_entry_ever_has_a_set_cookie_or_a_private_header(app, visitor, town):
+def test_no_stored_entry_ever_has_a_set_cookie_or_a_private_header(auth, app, visitor, town):
     client = app.test_client()
-    sign_in(client, town["citizen"])
+    auth.sign_in(town["citizen"], client=client)
     for path in [*PUBLIC_PATHS, page(town["a"]), "/konto/anmelden", "/transparenz"]:
         visitor.client.get(path)
         client.get(path)
@@ -271,11 +272,11 @@ def test_the_cache_can_be_switched_off(app, town):
 # --- every kind of write shows on the next request, and only where it shows ----------------------
 
 
-def test_a_vote_changes_its_milestone_and_the_lists_but_not_other_milestones(app, visitor, town):
+def test_a_vote_changes_its_milestone_and_the_lists_but_not_other_milestones(auth, app, visitor, town):
     a, b = town["a"], town["b"]
     visitor.warm(page(a), page(b), f"/einbetten/etappenziel/{b.slug}")
     citizen = app.test_client()
-    sign_in(citizen, town["citizen"])
+    auth.sign_in(town["citizen"], client=citizen)
     assert citizen.post(f"{page(a)}/unterstuetzen").status_code == 303
     changed = visitor.get(page(a))
     assert not changed.hit
@@ -285,11 +286,11 @@ def test_a_vote_changes_its_milestone_and_the_lists_but_not_other_milestones(app
     assert visitor.get(page(a)).hit
 
 
-def test_a_comment_and_a_reply_show_on_the_next_request(app, visitor, town):
+def test_a_comment_and_a_reply_show_on_the_next_request(auth, app, visitor, town):
     a, b = town["a"], town["b"]
     visitor.warm(page(a), page(b), f"/feeds/etappenziele/{a.slug}/kommentare.atom")
     citizen = app.test_client()
-    sign_in(citizen, town["citizen"])
+    auth.sign_in(town["citizen"], client=citizen)
     posted = citizen.post(f"{page(a)}/kommentieren",
                           data={"body": "Wann kommt die App?", "website": "", "form_started": new_form_stamp()})
     assert posted.status_code == 303
@@ -299,7 +300,7 @@ def test_a_comment_and_a_reply_show_on_the_next_request(app, visitor, town):
     assert visitor.get(page(b)).hit
     comment = _db.session.scalar(select(Comment).where(Comment.body == "Wann kommt die App?"))
     other = app.test_client()
-    sign_in(other, town["other"])
+    auth.sign_in(town["other"], client=other)
     assert other.post(f"/kommentare/{comment.id}/antworten",
                       data={"body": "Das frage ich mich auch.", "form_started": new_form_stamp()}).status_code == 303
     assert "Das frage ich mich auch." in visitor.get(page(a)).get_data(as_text=True)
@@ -323,7 +324,7 @@ def test_an_official_answer_a_decision_and_a_redaction_show_at_once(app, visitor
     assert visitor.get(page(b)).hit
 
 
-def test_auto_hide_after_flags_and_a_rating_show_at_once(app, visitor, town):
+def test_auto_hide_after_flags_and_a_rating_show_at_once(auth, app, visitor, town):
     a = town["a"]
     set_setting("auto_hide_flags", 1)
     commit()
@@ -331,7 +332,7 @@ def test_auto_hide_after_flags_and_a_rating_show_at_once(app, visitor, town):
     commit()
     visitor.warm(page(a))
     rater = app.test_client()
-    sign_in(rater, town["other"])
+    auth.sign_in(town["other"], client=rater)
     assert rater.post(f"/kommentare/{comment.id}/bewerten", data={"rating": "helpful"}).status_code == 303
     rated = visitor.get(page(a))
     assert not rated.hit
@@ -491,15 +492,15 @@ def test_flask_cache_clear_empties_the_cache(app, visitor, town):
     assert stats.exit_code == 0 and "Treffer" in stats.output
 
 
-def test_the_admin_dashboard_shows_the_hit_rate_and_size(app, visitor, town):
+def test_the_admin_dashboard_shows_the_hit_rate_and_size(auth, app, visitor, town):
     visitor.warm("/", page(town["a"]))
     admin = app.test_client()
-    sign_in(admin, town["admin"])
+    auth.sign_in(town["admin"], client=admin)
     text = admin.get("/verwaltung").get_data(as_text=True)
     assert "Seiten-Cache" in text and "Trefferquote" in text
     assert re.search(r"50\s*%", text), "two hits of four answers are 50 %"
     editor = app.test_client()
-    sign_in(editor, town["editor"])
+    auth.sign_in(town["editor"], client=editor)
     assert "Seiten-Cache" not in editor.get("/verwaltung").get_data(as_text=True)
 
 
@@ -560,7 +561,7 @@ def _crawl(client, start: list[str], limit: int = 120) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("role", ["citizen", "editor", "admin"])
-def test_a_crawl_as_a_signed_in_user_is_never_stored_nor_served_from_the_cache(app, visitor, town, role):
+def test_a_crawl_as_a_signed_in_user_is_never_stored_nor_served_from_the_cache(auth, app, visitor, town, role):
     make_comment(town["a"], town["other"], "Ein öffentlicher Kommentar.")
     commit()
     anonymous = _crawl(visitor.client, ["/", "/en/", "/feeds", "/sitemap.xml"], limit=60)
@@ -568,7 +569,7 @@ def test_a_crawl_as_a_signed_in_user_is_never_stored_nor_served_from_the_cache(a
     before = visitor.cache.statistics()
     entries_before = len(visitor.cache.pages._pages)
     client = app.test_client()
-    sign_in(client, town[role])
+    auth.sign_in(town[role], client=client)
     crawled = _crawl(client, ["/", "/en/", *anonymous], limit=150)
     after = visitor.cache.statistics()
     assert after["hits"] == before["hits"], "a signed-in request was answered from the cache"

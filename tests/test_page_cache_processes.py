@@ -16,7 +16,8 @@ from app.models import utcnow
 from config import TestingConfig
 from tests.builders import make_milestone
 from tests.builders.auth import PASSWORD, make_account
-from tests.builders.ops import form_fields, gunicorn_servers, sign_in
+from tests.builders.ops import gunicorn_servers
+from tests.plugins.auth import form_fields, sign_in_http
 
 pytestmark = [pytest.mark.ops, pytest.mark.postgres]
 
@@ -88,7 +89,7 @@ def test_a_vote_through_one_server_shows_on_the_next_request_to_the_other(tmp_pa
         before = supporters(anonymous(b, "/etappenziele/buergerkonto").text)
 
         citizen = requests.Session()
-        assert sign_in(citizen, a.url, CITIZEN, PASSWORD).status_code == 303
+        assert sign_in_http(citizen, a.url, CITIZEN, PASSWORD).status_code == 303
         milestone_page = citizen.get(a.url + "/etappenziele/buergerkonto", timeout=30)
         assert milestone_page.headers["Cache-Control"] == "private, no-store"
         data = form_fields(milestone_page.text, "/etappenziele/buergerkonto/unterstuetzen")

@@ -26,8 +26,8 @@ from app.models import (
 )
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
-from tests.builders import make_department, make_milestone
-from tests.builders.participation import make_admin, make_citizen, make_comment, make_editor, sign_in
+from tests.builders import make_admin, make_citizen, make_department, make_editor, make_milestone
+from tests.builders.comments import make_comment
 
 MAX_LENGTH = 40
 PROPERTY_SETTINGS = settings(
@@ -117,10 +117,10 @@ def assert_refused_with_message(response) -> None:
     assert explained, main[:500]
 
 
-def check(client, world, method: str, path: str, data: dict | None = None, user="citizen") -> None:
-    sign_in(client, world[user])
+def check(auth, world, method: str, path: str, data: dict | None = None, user="citizen") -> None:
+    auth.sign_in(world[user])
     before = snapshot()
-    response = client.open(path, method=method, data=data or {})
+    response = auth.client.open(path, method=method, data=data or {})
     assert_refused_with_message(response)
     assert snapshot() == before
 
@@ -128,35 +128,35 @@ def check(client, world, method: str, path: str, data: dict | None = None, user=
 @PROPERTY_SETTINGS
 @given(defect=st.sampled_from(["body", "stamp", "honeypot"]), body=bad_body, stamp=bad_stamp,
        website=honeypot, extra=extra_fields)
-def test_comment_form(client, world, defect, body, stamp, website, extra):
+def test_comment_form(auth, client, world, defect, body, stamp, website, extra):
     data = {**extra, **text_form(defect, body, stamp, website)}
-    check(client, world, "POST", f"/etappenziele/{world['milestone']}/kommentieren", data)
+    check(auth, world, "POST", f"/etappenziele/{world['milestone']}/kommentieren", data)
 
 
 @PROPERTY_SETTINGS
 @given(target=st.one_of(garbage_id, st.just("reply")), defect=st.sampled_from(["body", "stamp", "honeypot"]),
        body=bad_body, stamp=bad_stamp, website=honeypot, extra=extra_fields)
-def test_reply_form(client, world, target, defect, body, stamp, website, extra):
+def test_reply_form(auth, client, world, target, defect, body, stamp, website, extra):
     # A reply to a reply is malformed too: replies are one level deep.
     comment_id = world["reply"] if target == "reply" else quote(str(target), safe="")
     data = {**extra, **text_form(defect, body, stamp, website)}
     if target == "reply":
         data["body"] = "Ein gültiger Text"
         data["form_started"], data["website"] = new_form_stamp(), ""
-    check(client, world, "POST", f"/kommentare/{comment_id}/antworten", data)
+    check(auth, world, "POST", f"/kommentare/{comment_id}/antworten", data)
 
 
 @PROPERTY_SETTINGS
 @given(target=st.one_of(garbage_id, st.just("theirs"), st.just("mine")),
        defect=st.sampled_from(["body", "stamp", "honeypot"]), body=bad_body, stamp=bad_stamp,
        website=honeypot, extra=extra_fields)
-def test_edit_form(client, world, target, defect, body, stamp, website, extra):
+def test_edit_form(auth, client, world, target, defect, body, stamp, website, extra):
     data = {**extra, **text_form(defect, body, stamp, website)}
     if target in ("theirs", "mine"):
         comment_id = world[target]  # someone else's comment (403), or the own one with a defect
     else:
         comment_id = quote(str(target), safe="")
-    check(client, world, "POST", f"/kommentare/{comment_id}/bearbeiten", data)
+    check(auth, world, "POST", f"/kommentare/{comment_id}/bearbeiten", data)
 
 
 valid_reasons = [reason.value for reason in FlagReason]
@@ -167,7 +167,7 @@ valid_reasons = [reason.value for reason in FlagReason]
        defect=st.sampled_from(["reason", "other_without_text", "long_text", "stamp", "honeypot"]),
        reason=anything.filter(lambda value: value not in valid_reasons), long_text=too_long(1000),
        stamp=bad_stamp, website=honeypot, extra=extra_fields)
-def test_flag_form(client, world, target, defect, reason, long_text, stamp, website, extra):
+def test_flag_form(auth, client, world, target, defect, reason, long_text, stamp, website, extra):
     data = {**extra, "reason": "spam", "text": "", "form_started": new_form_stamp(), "website": ""}
     if defect == "reason":
         data["reason"] = reason
@@ -186,12 +186,12 @@ def test_flag_form(client, world, target, defect, reason, long_text, stamp, webs
         comment_id = world["theirs"]
     else:
         comment_id = quote(str(target), safe="")
-    check(client, world, "POST", f"/kommentare/{comment_id}/melden", data)
+    check(auth, world, "POST", f"/kommentare/{comment_id}/melden", data)
 
 
 @PROPERTY_SETTINGS
 @given(target=st.one_of(garbage_id, st.just("theirs"), st.just("mine")), rating=anything, extra=extra_fields)
-def test_rating_buttons(client, world, target, rating, extra):
+def test_rating_buttons(auth, client, world, target, rating, extra):
     if target == "mine":
         comment_id, value = world["mine"], "helpful"  # the own comment cannot be rated
     elif target == "theirs":
@@ -200,24 +200,24 @@ def test_rating_buttons(client, world, target, rating, extra):
             value = value + "!"
     else:
         comment_id, value = quote(str(target), safe=""), rating
-    check(client, world, "POST", f"/kommentare/{comment_id}/bewerten", {**extra, "rating": value})
+    check(auth, world, "POST", f"/kommentare/{comment_id}/bewerten", {**extra, "rating": value})
 
 
 @PROPERTY_SETTINGS
 @given(slug=st.text(min_size=1, max_size=40), action=st.sampled_from(["unterstuetzen", "unterstuetzung-zuruecknehmen"]),
        extra=extra_fields)
-def test_support_buttons_with_unknown_milestones(client, world, slug, action, extra):
+def test_support_buttons_with_unknown_milestones(auth, client, world, slug, action, extra):
     if slug == world["milestone"]:
         slug += "-x"
-    check(client, world, "POST", f"/etappenziele/{quote(slug, safe='')}/{action}", extra)
+    check(auth, world, "POST", f"/etappenziele/{quote(slug, safe='')}/{action}", extra)
 
 
 @PROPERTY_SETTINGS
 @given(target=garbage_id, closed=anything.filter(lambda value: value not in ("0", "1")), extra=extra_fields)
-def test_staff_buttons(client, world, target, closed, extra):
-    check(client, world, "POST", f"/kommentare/{quote(str(target), safe='')}/keine-antwort-noetig", extra,
+def test_staff_buttons(auth, client, world, target, closed, extra):
+    check(auth, world, "POST", f"/kommentare/{quote(str(target), safe='')}/keine-antwort-noetig", extra,
           user="editor")
-    check(client, world, "POST", f"/etappenziele/{world['milestone']}/kommentare-schliessen",
+    check(auth, world, "POST", f"/etappenziele/{world['milestone']}/kommentare-schliessen",
           {**extra, "closed": closed}, user="admin")
 
 
@@ -251,26 +251,26 @@ def test_guest_confirmation_links(client, world, token):
 
 @PROPERTY_SETTINGS
 @given(target=st.one_of(garbage_id, st.just("theirs"), st.just("reply")), extra=extra_fields)
-def test_delete_form(client, world, target, extra):
+def test_delete_form(auth, client, world, target, extra):
     # Someone else's comment (403) or a comment that does not exist (404).
     comment_id = world[target] if target in ("theirs", "reply") else quote(str(target), safe="")
-    check(client, world, "POST", f"/kommentare/{comment_id}/loeschen", extra)
+    check(auth, world, "POST", f"/kommentare/{comment_id}/loeschen", extra)
 
 
 @PROPERTY_SETTINGS
 @given(target=st.one_of(garbage_id, st.just("reply")), defect=st.sampled_from(["body", "stamp", "honeypot"]),
        body=bad_body, stamp=bad_stamp, website=honeypot, extra=extra_fields)
-def test_official_answer_form(client, world, target, defect, body, stamp, website, extra):
+def test_official_answer_form(auth, client, world, target, defect, body, stamp, website, extra):
     """The editor's official answer is the reply form signed in as staff."""
     comment_id = world["reply"] if target == "reply" else quote(str(target), safe="")
     data = {**extra, **text_form(defect, body, stamp, website)}
     if target == "reply":
         data["body"] = "Eine gültige Antwort"
         data["form_started"], data["website"] = new_form_stamp(), ""
-    check(client, world, "POST", f"/kommentare/{comment_id}/antworten", data, user="editor")
+    check(auth, world, "POST", f"/kommentare/{comment_id}/antworten", data, user="editor")
 
 
 @PROPERTY_SETTINGS
 @given(target=garbage_id, sort=anything)
-def test_permalinks_of_garbage(client, world, target, sort):
-    check(client, world, "GET", f"/kommentare/{quote(str(target), safe='')}?comments_sort={quote(sort, safe='')}")
+def test_permalinks_of_garbage(auth, client, world, target, sort):
+    check(auth, world, "GET", f"/kommentare/{quote(str(target), safe='')}?comments_sort={quote(sort, safe='')}")

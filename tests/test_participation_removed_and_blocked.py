@@ -13,8 +13,9 @@ from app.extensions import db as _db
 from app.models import Comment, CommentRating, CommentStatus, Flag, OutboxMail, UserBlock, utcnow
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
-from tests.builders import make_department, make_milestone
-from tests.builders.participation import make_citizen, make_comment, make_editor, sign_in
+from tests.builders import make_citizen, make_department, make_milestone
+from tests.builders.comments import make_comment
+from tests.helpers.pages import heading
 
 SECRET = "Geheimer Text, den die Moderation entfernt hat"
 NOT_SHOWN = [status.value for status in CommentStatus if status != CommentStatus.PUBLISHED]
@@ -47,14 +48,14 @@ PAGES = {
 
 @pytest.mark.parametrize("status", NOT_SHOWN)
 @pytest.mark.parametrize("page", list(PAGES))
-def test_reply_and_flag_pages_answer_a_comment_that_is_not_shown_like_a_missing_one(client, scene, status, page):
+def test_reply_and_flag_pages_answer_a_comment_that_is_not_shown_like_a_missing_one(auth, client, scene, status, page):
     """Issue 14 (L5): was 400 naming the milestone, which told a hidden comment from a missing one."""
     forms, model = PAGES[page]
     milestone, author, reader = scene
     comment = make_comment(milestone, author, SECRET, status=status)
     _db.session.commit()
     stored = count(model)
-    sign_in(client, reader)
+    auth.sign_in(reader)
     missing_id = comment.id + 1000
     for method, form in (("GET", None), *(("POST", form) for form in forms)):
         answers = [
@@ -69,11 +70,11 @@ def test_reply_and_flag_pages_answer_a_comment_that_is_not_shown_like_a_missing_
 
 
 @pytest.mark.parametrize("status", NOT_SHOWN)
-def test_rating_a_comment_that_is_not_shown_answers_like_a_missing_one(client, scene, status):
+def test_rating_a_comment_that_is_not_shown_answers_like_a_missing_one(auth, client, scene, status):
     milestone, author, reader = scene
     comment = make_comment(milestone, author, SECRET, status=status)
     _db.session.commit()
-    sign_in(client, reader)
+    auth.sign_in(reader)
     missing_id = comment.id + 1000
     answers = [client.post(f"/kommentare/{id_}/bewerten", data={"rating": "helpful"}) for id_ in (comment.id, missing_id)]
     assert [response.status_code for response in answers] == [404, 404]
@@ -82,12 +83,12 @@ def test_rating_a_comment_that_is_not_shown_answers_like_a_missing_one(client, s
     assert milestone.title not in shown and count(CommentRating) == 0
 
 
-def test_a_failed_post_still_quotes_a_published_comment(client, scene):
+def test_a_failed_post_still_quotes_a_published_comment(auth, client, scene):
     """The fix refuses removed comments only: a published one is quoted with the form's message."""
     milestone, author, reader = scene
     comment = make_comment(milestone, author, "Öffentlich sichtbar")
     _db.session.commit()
-    sign_in(client, reader)
+    auth.sign_in(reader)
     response = client.post(f"/kommentare/{comment.id}/antworten", data={"body": "", "form_started": new_form_stamp()})
     assert response.status_code == 422
     assert "Öffentlich sichtbar" in response.get_data(as_text=True)
@@ -138,11 +139,10 @@ def test_lifted_or_ended_block_lets_the_guest_write(client, scene):
 
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "-3", "zwei", "²"])
-def test_unanswered_list_takes_any_page_number(client, scene, page):
+def test_unanswered_list_takes_any_page_number(auth, client, scene, page):
     milestone, author, _ = scene
     make_comment(milestone, author, "Wartet auf Antwort")
-    editor = make_editor(milestone.department)
-    _db.session.commit()
-    sign_in(client, editor)
+    auth.as_role("editor", milestone.department)
     response = client.get(f"/verwaltung/unbeantwortet?page={page}")
     assert response.status_code == 200
+    assert heading(response) == "Unbeantwortete Kommentare"

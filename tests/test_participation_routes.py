@@ -23,16 +23,10 @@ from app.moderation import services as moderation
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from config import TestingConfig
-from tests.builders import make_department, make_milestone
-from tests.builders.participation import (
-    make_admin,
-    make_citizen,
-    make_comment,
-    make_editor,
-    make_moderator,
-    sign_in,
-)
+from tests.builders import make_admin, make_citizen, make_department, make_editor, make_milestone, make_moderator
+from tests.builders.comments import make_comment
 from tests.conftest import FreshContextClient
+from tests.helpers.pages import assert_not_found, heading
 
 
 @pytest.fixture
@@ -42,6 +36,25 @@ def scene(db):
     citizen = make_citizen(display_name="Clara Citoyenne")
     db.session.commit()
     return milestone, citizen, department
+
+
+def signed_in_with_comment(auth, scene, body: str, by_other: bool = False):
+    """The scene's citizen signed in, and a stored comment by them (by another citizen if
+    `by_other`); (milestone, citizen, comment)."""
+    milestone, citizen, _ = scene
+    comment = make_comment(milestone, make_citizen() if by_other else citizen, body)
+    _db.session.commit()
+    auth.sign_in(citizen)
+    return milestone, citizen, comment
+
+
+def question_and_editor(scene, body: str):
+    """A stored comment by the scene's citizen and an editor of its department; (milestone, citizen, comment, editor)."""
+    milestone, citizen, department = scene
+    comment = make_comment(milestone, citizen, body)
+    editor = make_editor(department)
+    _db.session.commit()
+    return milestone, citizen, comment, editor
 
 
 def page_url(milestone, **query) -> str:
@@ -91,11 +104,11 @@ def test_guest_comment_link_only_when_the_setting_is_on(client, scene):
     assert "Set-Cookie" not in response.headers
 
 
-def test_signed_in_citizens_get_the_forms(client, scene):
+def test_signed_in_citizens_get_the_forms(auth, client, scene):
     milestone, citizen, _ = scene
     make_comment(milestone, make_citizen(), "Von jemand anderem")
     _db.session.commit()
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     response = client.get(page_url(milestone))
     html = thread_html(response)
     assert "Cookie" in response.headers.get("Vary", "")
@@ -105,29 +118,29 @@ def test_signed_in_citizens_get_the_forms(client, scene):
     assert ">Hilfreich</button>" in html and ">Melden</a>" in html and ">Antworten</a>" in html
 
 
-def test_unconfirmed_and_blocked_accounts_see_why_they_cannot_take_part(client, scene):
+def test_unconfirmed_and_blocked_accounts_see_why_they_cannot_take_part(auth, client, scene):
     milestone, citizen, _ = scene
     unconfirmed = make_citizen(confirmed=False)
     _db.session.add(UserBlock(user_id=citizen.id))
     _db.session.commit()
-    sign_in(client, unconfirmed)
+    auth.sign_in(unconfirmed)
     html = thread_html(client.get(page_url(milestone)))
     assert "bestätigen Sie zuerst Ihre E-Mail-Adresse" in html and "kommentieren" in html
     assert "/kommentieren\"" not in html
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     html = thread_html(client.get(page_url(milestone)))
     assert "für Beiträge gesperrt" in html
     assert "/unterstuetzen\"" not in html
 
 
-def test_pending_comments_are_shown_to_their_author_only(client, scene):
+def test_pending_comments_are_shown_to_their_author_only(auth, client, scene):
     milestone, citizen, _ = scene
     make_comment(milestone, citizen, "Geheim bis zur Freigabe", status="pending")
     _db.session.commit()
     assert "Geheim bis zur Freigabe" not in text_of(client.get(page_url(milestone)))
-    sign_in(client, make_citizen())
+    auth.sign_in(make_citizen())
     assert "Geheim bis zur Freigabe" not in text_of(client.get(page_url(milestone)))
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     html = text_of(client.get(page_url(milestone)))
     assert "Geheim bis zur Freigabe" in html and "Wartet auf Freigabe" in html
 
@@ -215,9 +228,9 @@ def post_comment(client, milestone, body: str, **extra):
     return client.post(f"/etappenziele/{milestone.slug}/kommentieren", data=data)
 
 
-def test_comment_is_posted_and_the_answer_leads_back_to_it(client, scene):
+def test_comment_is_posted_and_the_answer_leads_back_to_it(auth, client, scene):
     milestone, citizen, _ = scene
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     response = post_comment(client, milestone, "Mein erster Kommentar")
     assert response.status_code == 303
     comment = _db.session.scalar(select(Comment))
@@ -234,10 +247,10 @@ def test_anonymous_comment_post_goes_to_the_login(client, scene):
     assert _db.session.scalar(select(func.count(Comment.id))) == 0
 
 
-def test_failed_comment_keeps_the_text_and_explains(app, client, scene):
+def test_failed_comment_keeps_the_text_and_explains(auth, app, client, scene):
     milestone, citizen, _ = scene
     app.config["COMMENT_MAX_LENGTH"] = 20
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     response = post_comment(client, milestone, "Dieser Text ist leider viel zu lang")
     assert response.status_code == 422
     html = text_of(response)
@@ -248,9 +261,9 @@ def test_failed_comment_keeps_the_text_and_explains(app, client, scene):
     assert _db.session.scalar(select(func.count(Comment.id))) == 0
 
 
-def test_honeypot_and_fill_time_stop_bots(app, client, scene):
+def test_honeypot_and_fill_time_stop_bots(auth, app, client, scene):
     milestone, citizen, _ = scene
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     filled = post_comment(client, milestone, "Kaufen Sie jetzt!", website="https://spam.example")
     assert filled.status_code == 422 and "automatisch erzeugt" in text_of(filled)
     forged = post_comment(client, milestone, "Gefälschter Zeitstempel", form_started="abc")
@@ -262,10 +275,10 @@ def test_honeypot_and_fill_time_stop_bots(app, client, scene):
     assert _db.session.scalar(select(func.count(Comment.id))) == 0
 
 
-def test_expired_csrf_token_keeps_the_text(app, client, scene):
+def test_expired_csrf_token_keeps_the_text(auth, app, client, scene):
     milestone, citizen, _ = scene
     app.config["WTF_CSRF_ENABLED"] = True
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     response = post_comment(client, milestone, "Lange überlegt, dann abgeschickt", csrf_token="abgelaufen")
     assert response.status_code == 400
     html = text_of(response)
@@ -273,20 +286,20 @@ def test_expired_csrf_token_keeps_the_text(app, client, scene):
     assert _db.session.scalar(select(func.count(Comment.id))) == 0
 
 
-def test_buttons_without_csrf_token_change_nothing(app, client, scene):
+def test_buttons_without_csrf_token_change_nothing(auth, app, client, scene):
     milestone, citizen, _ = scene
     app.config["WTF_CSRF_ENABLED"] = True
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     response = client.post(f"/etappenziele/{milestone.slug}/unterstuetzen")
     assert response.status_code == 400
     assert _db.session.scalar(select(func.count(SupportVote.id))) == 0
 
 
-def test_comment_form_page_for_closed_comments_says_so(client, scene):
+def test_comment_form_page_for_closed_comments_says_so(auth, client, scene):
     milestone, citizen, _ = scene
     milestone.comments_closed = True
     _db.session.commit()
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     page = client.get(f"/etappenziele/{milestone.slug}/kommentieren")
     assert "keine neuen Kommentare mehr möglich" in text_of(page) and "<textarea" not in text_of(page)
     refused = post_comment(client, milestone, "Trotzdem")
@@ -295,21 +308,20 @@ def test_comment_form_page_for_closed_comments_says_so(client, scene):
     assert "keine neuen Kommentare mehr möglich" in html and "/kommentieren\"" not in html
 
 
-def test_unknown_milestone_is_404(client, scene):
+def test_unknown_milestone_is_404(auth, client, scene):
     _, citizen, _ = scene
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     assert client.get("/etappenziele/gibt-es-nicht/kommentieren").status_code == 404
     assert client.post("/etappenziele/gibt-es-nicht/unterstuetzen").status_code == 404
+    assert_not_found(client.get("/etappenziele/gibt-es-nicht/kommentieren"))
+    assert_not_found(client.post("/etappenziele/gibt-es-nicht/unterstuetzen"))
 
 
 # --- replies, edits, deletion ----------------------------------------------------------------------
 
 
-def test_reply_page_and_reply(client, scene):
-    milestone, citizen, _ = scene
-    top = make_comment(milestone, make_citizen(), "Die Frage")
-    _db.session.commit()
-    sign_in(client, citizen)
+def test_reply_page_and_reply(auth, client, scene):
+    milestone, citizen, top = signed_in_with_comment(auth, scene, "Die Frage", by_other=True)
     page = client.get(f"/kommentare/{top.id}/antworten")
     assert page.status_code == 200 and "Die Frage" in text_of(page)
     response = client.post(f"/kommentare/{top.id}/antworten",
@@ -320,24 +332,20 @@ def test_reply_page_and_reply(client, scene):
     assert client.get(f"/kommentare/{reply.id}/antworten").status_code == 404
     assert client.get("/kommentare/99999999/antworten").status_code == 404
     assert client.get("/kommentare/99999999999999999999/antworten").status_code == 404
+    assert reply.body == "Meine Antwort" and reply.author_id == citizen.id
+    assert_not_found(client.get(f"/kommentare/{reply.id}/antworten"))
 
 
-def test_editor_reply_page_announces_the_official_answer(client, scene):
-    milestone, citizen, department = scene
-    top = make_comment(milestone, citizen, "Frage an die Stadt")
-    editor = make_editor(department)
-    _db.session.commit()
-    sign_in(client, editor)
+def test_editor_reply_page_announces_the_official_answer(auth, client, scene):
+    milestone, citizen, top, editor = question_and_editor(scene, "Frage an die Stadt")
+    auth.sign_in(editor)
     assert "Antwort der Verwaltung" in text_of(client.get(f"/kommentare/{top.id}/antworten"))
     client.post(f"/kommentare/{top.id}/antworten", data={"body": "Antwort", "form_started": new_form_stamp()})
     assert fresh(Comment, top.id).answer_status == "answered"
 
 
-def test_edit_page_is_prefilled_and_saves(client, scene):
-    milestone, citizen, _ = scene
-    comment = make_comment(milestone, citizen, "Ursprünglicher Text")
-    _db.session.commit()
-    sign_in(client, citizen)
+def test_edit_page_is_prefilled_and_saves(auth, client, scene):
+    milestone, citizen, comment = signed_in_with_comment(auth, scene, "Ursprünglicher Text")
     page = client.get(f"/kommentare/{comment.id}/bearbeiten")
     assert page.status_code == 200 and "Ursprünglicher Text</textarea>" in text_of(page)
     response = client.post(f"/kommentare/{comment.id}/bearbeiten",
@@ -347,13 +355,13 @@ def test_edit_page_is_prefilled_and_saves(client, scene):
     assert "bearbeitet" in thread_html(client.get(page_url(milestone)))
 
 
-def test_edit_is_refused_to_others_and_after_the_window(app, client, scene):
+def test_edit_is_refused_to_others_and_after_the_window(auth, app, client, scene):
     milestone, citizen, _ = scene
     comment = make_comment(milestone, citizen, "Text", created_at=utcnow() - timedelta(minutes=20))
     _db.session.commit()
-    sign_in(client, make_citizen())
+    auth.sign_in(make_citizen())
     assert client.get(f"/kommentare/{comment.id}/bearbeiten").status_code == 403
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     late = client.get(f"/kommentare/{comment.id}/bearbeiten")
     assert late.status_code == 403 and "15 Minuten" in text_of(late)
     posted = client.post(f"/kommentare/{comment.id}/bearbeiten",
@@ -362,12 +370,9 @@ def test_edit_is_refused_to_others_and_after_the_window(app, client, scene):
     assert fresh(Comment, comment.id).body == "Text"
 
 
-def test_a_redacted_comment_can_no_longer_be_edited(client, scene):
+def test_a_redacted_comment_can_no_longer_be_edited(auth, client, scene):
     """Issue 14 (L6): an edit within the window put back what the moderator had removed."""
-    milestone, citizen, _ = scene
-    comment = make_comment(milestone, citizen, "Rufen Sie Frau Meier an: 0171 2345678")
-    _db.session.commit()
-    sign_in(client, citizen)
+    milestone, citizen, comment = signed_in_with_comment(auth, scene, "Rufen Sie Frau Meier an: 0171 2345678")
     assert f"/kommentare/{comment.id}/bearbeiten" in thread_html(client.get(page_url(milestone)))
     moderation.redact(make_moderator(), comment.id, comment.version, ["0171 2345678"])
 
@@ -381,27 +386,24 @@ def test_a_redacted_comment_can_no_longer_be_edited(client, scene):
     assert stored.body == "Rufen Sie Frau Meier an: [entfernt]" and "0171" not in stored.body_html
 
 
-def test_delete_with_confirmation(client, scene):
-    milestone, citizen, _ = scene
-    comment = make_comment(milestone, citizen, "Bald weg")
-    _db.session.commit()
-    sign_in(client, citizen)
+def test_delete_with_confirmation(auth, client, scene):
+    milestone, citizen, comment = signed_in_with_comment(auth, scene, "Bald weg")
     confirm = client.get(f"/kommentare/{comment.id}/loeschen")
     assert confirm.status_code == 200 and "Kommentar gelöscht" in text_of(confirm)
     assert client.post(f"/kommentare/{comment.id}/loeschen").status_code == 303
     assert fresh(Comment, comment.id).status == "deleted"
     html = thread_html(client.get(page_url(milestone)))
     assert "Kommentar gelöscht" in html and "Bald weg" not in html
-    sign_in(client, make_citizen())
+    auth.sign_in(make_citizen())
     assert client.post(f"/kommentare/{comment.id}/loeschen").status_code == 403
 
 
 # --- support and ratings ---------------------------------------------------------------------------
 
 
-def test_support_and_withdraw_through_buttons(client, scene):
+def test_support_and_withdraw_through_buttons(auth, client, scene):
     milestone, citizen, _ = scene
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     response = client.post(f"/etappenziele/{milestone.slug}/unterstuetzen")
     assert response.status_code == 303 and response.headers["Location"].endswith("#unterstuetzung")
     assert client.post(f"/etappenziele/{milestone.slug}/unterstuetzen").status_code == 303
@@ -412,21 +414,16 @@ def test_support_and_withdraw_through_buttons(client, scene):
     assert fresh(Milestone, milestone.id).support_count == 0
 
 
-def test_support_by_unconfirmed_account_is_refused_with_a_reason(client, scene):
+def test_support_by_unconfirmed_account_is_refused_with_a_reason(auth, client, scene):
     milestone, _, _ = scene
-    unconfirmed = make_citizen(confirmed=False)
-    _db.session.commit()
-    sign_in(client, unconfirmed)
+    auth.as_role("citizen", confirmed=False)
     response = client.post(f"/etappenziele/{milestone.slug}/unterstuetzen")
     assert response.status_code == 403 and "E-Mail-Adresse" in text_of(response)
     assert fresh(Milestone, milestone.id).support_count == 0
 
 
-def test_rating_through_buttons(client, scene):
-    milestone, citizen, _ = scene
-    comment = make_comment(milestone, make_citizen(), "Nützlich")
-    _db.session.commit()
-    sign_in(client, citizen)
+def test_rating_through_buttons(auth, client, scene):
+    milestone, citizen, comment = signed_in_with_comment(auth, scene, "Nützlich", by_other=True)
     assert client.post(f"/kommentare/{comment.id}/bewerten", data={"rating": "helpful"}).status_code == 303
     html = thread_html(client.get(page_url(milestone)))
     assert 'value="none" class="button-small" aria-pressed="true"' in html
@@ -441,11 +438,8 @@ def test_rating_through_buttons(client, scene):
 # --- flags --------------------------------------------------------------------------------------------
 
 
-def test_flag_form_and_flag(client, scene):
-    milestone, citizen, _ = scene
-    comment = make_comment(milestone, make_citizen(), "Fragwürdig")
-    _db.session.commit()
-    sign_in(client, citizen)
+def test_flag_form_and_flag(auth, client, scene):
+    milestone, citizen, comment = signed_in_with_comment(auth, scene, "Fragwürdig", by_other=True)
     page = client.get(f"/kommentare/{comment.id}/melden")
     assert page.status_code == 200 and "Fragwürdig" in text_of(page)
     missing = client.post(f"/kommentare/{comment.id}/melden",
@@ -464,21 +458,18 @@ def test_flag_form_and_flag(client, scene):
 # --- the answer loop: no answer needed, the unanswered list ----------------------------------------
 
 
-def test_no_answer_needed_button(client, scene):
-    milestone, citizen, department = scene
-    comment = make_comment(milestone, citizen, "Danke für die Arbeit")
-    editor = make_editor(department)
-    _db.session.commit()
-    sign_in(client, citizen)
+def test_no_answer_needed_button(auth, client, scene):
+    milestone, citizen, comment, editor = question_and_editor(scene, "Danke für die Arbeit")
+    auth.sign_in(citizen)
     assert client.post(f"/kommentare/{comment.id}/keine-antwort-noetig").status_code == 403
-    sign_in(client, editor)
+    auth.sign_in(editor)
     assert "Keine Antwort nötig" in thread_html(client.get(page_url(milestone)))
     response = client.post(f"/kommentare/{comment.id}/keine-antwort-noetig", data={"back": "list"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/verwaltung/unbeantwortet")
     assert fresh(Comment, comment.id).answer_status == "not_needed"
 
 
-def test_unanswered_list_per_department(client, scene):
+def test_unanswered_list_per_department(auth, client, scene):
     milestone, citizen, department = scene
     other_department = make_department(name="Schulamt")
     other = make_milestone(title="Schul-WLAN", department=other_department)
@@ -492,13 +483,13 @@ def test_unanswered_list_per_department(client, scene):
     editor = make_editor(department)
     _db.session.commit()
 
-    sign_in(client, editor)
+    auth.sign_in(editor)
     html = text_of(client.get("/verwaltung/unbeantwortet"))
     assert "Frage ans Bürgeramt" in html and "3 Tagen" in html
     for absent in ("Frage ans Schulamt", "Frage ohne Amt", "Schon beantwortet", "Wartet auf Moderation"):
         assert absent not in html
 
-    sign_in(client, make_admin())
+    auth.sign_in(make_admin())
     html = text_of(client.get("/verwaltung/unbeantwortet"))
     assert all(text in html for text in ("Frage ans Bürgeramt", "Frage ans Schulamt", "Frage ohne Amt"))
     assert "Ohne verantwortliche Organisationseinheit" in html
@@ -506,20 +497,21 @@ def test_unanswered_list_per_department(client, scene):
     moderator = make_moderator()
     _db.session.commit()
     for refused in (citizen, moderator):
-        sign_in(client, refused)
+        auth.sign_in(refused)
         assert client.get("/verwaltung/unbeantwortet").status_code == 403
 
 
 def test_unanswered_list_needs_sign_in(client, db):
     response = client.get("/verwaltung/unbeantwortet")
     assert response.status_code == 302 and "/konto/anmelden" in response.headers["Location"]
+    assert heading(client.get(response.headers["Location"])) == "Anmelden"
 
 
-def test_new_comment_mails_the_department(client, scene):
+def test_new_comment_mails_the_department(auth, client, scene):
     milestone, citizen, department = scene
     make_editor(department, email="redaktion@example.org")
     _db.session.commit()
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     post_comment(client, milestone, "Bitte antworten")
     mail = _db.session.scalar(select(OutboxMail))
     assert mail.to_address == "redaktion@example.org"
@@ -529,13 +521,13 @@ def test_new_comment_mails_the_department(client, scene):
 # --- closing comments ---------------------------------------------------------------------------------
 
 
-def test_admin_closes_and_reopens_comments(client, scene):
+def test_admin_closes_and_reopens_comments(auth, client, scene):
     milestone, citizen, _ = scene
     admin = make_admin()
     _db.session.commit()
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     assert client.post(f"/etappenziele/{milestone.slug}/kommentare-schliessen", data={"closed": "1"}).status_code == 403
-    sign_in(client, admin)
+    auth.sign_in(admin)
     assert "Kommentare für dieses Etappenziel schließen" in thread_html(client.get(page_url(milestone)))
     assert client.post(f"/etappenziele/{milestone.slug}/kommentare-schliessen", data={"closed": "1"}).status_code == 303
     assert fresh(Milestone, milestone.id).comments_closed
@@ -550,6 +542,7 @@ def test_admin_closes_and_reopens_comments(client, scene):
 def test_guest_comments_are_off_by_default(client, scene):
     milestone, _, _ = scene
     assert client.get(f"/etappenziele/{milestone.slug}/gastkommentar").status_code == 404
+    assert_not_found(client.get(f"/etappenziele/{milestone.slug}/gastkommentar"))
 
 
 def test_guest_comment_is_confirmed_by_mail_and_waits_for_moderation(client, scene):
@@ -622,12 +615,18 @@ def limited_client():
         context.pop()
 
 
-def test_comment_limit_per_account(limited_client):
-    client = limited_client(COMMENT_LIMIT_PER_ACCOUNT="2 per minute")
+def milestone_and_two_citizens(auth, client):
+    """A milestone and two citizens, stored; the first is signed in on `client`."""
     milestone = make_milestone()
     first, second = make_citizen(), make_citizen()
     _db.session.commit()
-    sign_in(client, first)
+    auth.sign_in(first, client=client)
+    return milestone, first, second
+
+
+def test_comment_limit_per_account(auth, limited_client):
+    client = limited_client(COMMENT_LIMIT_PER_ACCOUNT="2 per minute")
+    milestone, first, second = milestone_and_two_citizens(auth, client)
     assert [post_comment(client, milestone, f"Kommentar {n}").status_code for n in range(2)] == [303, 303]
     throttled = post_comment(client, milestone, "Einer zu viel")
     assert throttled.status_code == 429 and "viele Kommentare" in text_of(throttled)
@@ -636,31 +635,28 @@ def test_comment_limit_per_account(limited_client):
     top = _db.session.scalar(select(Comment).limit(1))
     assert client.post(f"/kommentare/{top.id}/antworten",
                        data={"body": "Antwort", "form_started": new_form_stamp()}).status_code == 429
-    sign_in(client, second)
+    auth.sign_in(second, client=client)
     assert post_comment(client, milestone, "Von der zweiten Person").status_code == 303
     assert _db.session.scalar(select(func.count(Comment.id))) == 3
 
 
-def test_comment_limit_per_ip_covers_several_accounts(limited_client):
+def test_comment_limit_per_ip_covers_several_accounts(auth, limited_client):
     client = limited_client(COMMENT_LIMIT_PER_IP="3 per minute")
-    milestone = make_milestone()
-    first, second = make_citizen(), make_citizen()
-    _db.session.commit()
-    sign_in(client, first)
+    milestone, first, second = milestone_and_two_citizens(auth, client)
     assert [post_comment(client, milestone, f"Kommentar {n}").status_code for n in range(2)] == [303, 303]
-    sign_in(client, second)
+    auth.sign_in(second, client=client)
     assert post_comment(client, milestone, "Dritter von dieser Adresse").status_code == 303
     assert post_comment(client, milestone, "Vierter von dieser Adresse").status_code == 429
     assert _db.session.scalar(select(func.count(Comment.id))) == 3
 
 
-def test_vote_and_flag_limits(limited_client):
+def test_vote_and_flag_limits(auth, limited_client):
     client = limited_client(VOTE_LIMIT_PER_ACCOUNT="2 per minute", FLAG_LIMIT_PER_ACCOUNT="1 per minute")
     milestone = make_milestone()
     citizen = make_citizen()
     comments = [make_comment(milestone, make_citizen(), f"Text {n}") for n in range(2)]
     _db.session.commit()
-    sign_in(client, citizen)
+    auth.sign_in(citizen, client=client)
     assert client.post(f"/etappenziele/{milestone.slug}/unterstuetzen").status_code == 303
     assert client.post(f"/etappenziele/{milestone.slug}/unterstuetzung-zuruecknehmen").status_code == 303
     throttled = client.post(f"/etappenziele/{milestone.slug}/unterstuetzen")
@@ -706,7 +702,7 @@ def add_activity(milestone, department, n: int) -> None:
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "citizen", "editor"])
-def test_milestone_page_query_count_does_not_grow_with_comments_and_votes(app, client, db, count_queries, viewer):
+def test_milestone_page_query_count_does_not_grow_with_comments_and_votes(auth, app, client, db, count_queries, viewer):
     app.config["COMMENTS_PER_PAGE"] = 100
     department = make_department()
     milestone = make_milestone(department=department)
@@ -714,7 +710,7 @@ def test_milestone_page_query_count_does_not_grow_with_comments_and_votes(app, c
     user = {"anonymous": None, "citizen": make_citizen(), "editor": make_editor(department)}[viewer]
     _db.session.commit()
     if user is not None:
-        sign_in(client, user)
+        auth.sign_in(user)
         _db.session.add_all([SupportVote(milestone_id=milestone.id, user_id=user.id)])
         _db.session.commit()
     url = page_url(milestone)
@@ -798,20 +794,23 @@ def test_english_permalinks_stay_english(client, long_thread):
 
 
 @pytest.mark.parametrize("status", ["hidden", "rejected", "spam", "held", "deleted", "pending"])
-def test_permalinks_of_comments_nobody_may_read_answer_404(client, scene, status):
+def test_permalinks_of_comments_nobody_may_read_answer_404(auth, client, scene, status):
     milestone, citizen, _department = scene
     comment = make_comment(milestone, make_citizen(), "Nicht zu sehen", status=status)
     _db.session.commit()
     assert client.get(f"/kommentare/{comment.id}").status_code == 404
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     assert client.get(f"/kommentare/{comment.id}").status_code == 404
+    response = client.get(f"/kommentare/{comment.id}")
+    assert_not_found(response)
+    assert "Nicht zu sehen" not in text_of(response)
 
 
-def test_the_author_reaches_the_own_pending_comment(client, scene):
+def test_the_author_reaches_the_own_pending_comment(auth, client, scene):
     milestone, citizen, _department = scene
     comment = make_comment(milestone, citizen, "Wartet auf Freigabe", status="pending")
     _db.session.commit()
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     location = client.get(f"/kommentare/{comment.id}").headers["Location"]
     assert location.endswith(f"#kommentar-{comment.id}") and shown_on(client, location, comment.id)
 
@@ -819,6 +818,7 @@ def test_the_author_reaches_the_own_pending_comment(client, scene):
 @pytest.mark.parametrize("path", ["/kommentare/999999", "/kommentare/0", "/kommentare/99999999999", "/kommentare/abc"])
 def test_permalinks_of_unknown_comments_answer_404(client, scene, path):
     assert client.get(path).status_code == 404
+    assert_not_found(client.get(path))
 
 
 def test_a_permalink_of_an_unpublished_milestone_answers_404(client, scene):
@@ -827,16 +827,17 @@ def test_a_permalink_of_an_unpublished_milestone_answers_404(client, scene):
     milestone.published = False
     _db.session.commit()
     assert client.get(f"/kommentare/{comment.id}").status_code == 404
+    assert_not_found(client.get(f"/kommentare/{comment.id}"))
 
 
-def test_the_unanswered_list_and_the_form_pages_link_to_permalinks(client, scene):
+def test_the_unanswered_list_and_the_form_pages_link_to_permalinks(auth, client, scene):
     milestone, citizen, department = scene
     comment = make_comment(milestone, make_citizen(), "Wann geht es los?")
     _db.session.commit()
-    sign_in(client, make_editor(department))
+    auth.sign_in(make_editor(department))
     _db.session.commit()
     assert f'href="/kommentare/{comment.id}"' in text_of(client.get("/verwaltung/unbeantwortet"))
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     for path in ("antworten", "melden"):
         assert f'href="/kommentare/{comment.id}"' in text_of(client.get(f"/kommentare/{comment.id}/{path}"))
 
@@ -853,13 +854,13 @@ SEND_FOR_REVIEW = ">Zur Prüfung senden</button>"
     ("post", None, False),
     ("pre", "post", False),
 ])
-def test_comment_buttons_under_pre_moderation_say_send_for_review(client, scene, site_mode, milestone_mode, to_review):
+def test_comment_buttons_under_pre_moderation_say_send_for_review(auth, client, scene, site_mode, milestone_mode, to_review):
     milestone, citizen, _ = scene
     set_setting("moderation_mode", site_mode)
     milestone.moderation_mode = milestone_mode
     top = make_comment(milestone, make_citizen(), "Die Frage")
     _db.session.commit()
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     pages = [
         thread_html(client.get(page_url(milestone))),
         text_of(client.get(f"/etappenziele/{milestone.slug}/kommentieren")),
@@ -874,12 +875,10 @@ def test_comment_buttons_under_pre_moderation_say_send_for_review(client, scene,
     assert (">Send for review</button>" in english) is to_review
 
 
-def test_staff_answers_under_pre_moderation_are_published_and_say_so(client, scene):
+def test_staff_answers_under_pre_moderation_are_published_and_say_so(auth, client, scene):
     milestone, citizen, department = scene
     set_setting("moderation_mode", "pre")
     top = make_comment(milestone, citizen, "Frage an die Stadt")
-    editor = make_editor(department)
-    _db.session.commit()
-    sign_in(client, editor)
+    auth.as_role("editor", department)
     html = text_of(client.get(f"/kommentare/{top.id}/antworten"))
     assert ">Antwort veröffentlichen</button>" in html and SEND_FOR_REVIEW not in html

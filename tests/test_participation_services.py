@@ -8,29 +8,13 @@ from sqlalchemy import func, select
 
 from app.auth.permissions import PermissionDenied
 from app.extensions import db
-from app.models import (
-    AuditEntry,
-    Comment,
-    CommentStatus,
-    Flag,
-    HoldPattern,
-    Milestone,
-    ModerationDecision,
-    OutboxMail,
-    UserBlock,
-    utcnow,
-)
+from app.models import AuditEntry, Comment, CommentStatus, Flag, HoldPattern, Milestone, ModerationDecision
+from app.models import OutboxMail, UserBlock, utcnow
 from app.participation import services
 from app.participation.counters import recount_comments
 from app.settings import set_setting
-from tests.builders import make_department, make_milestone
-from tests.builders.participation import (
-    make_admin,
-    make_citizen,
-    make_comment,
-    make_editor,
-    make_moderator,
-)
+from tests.builders import make_admin, make_citizen, make_department, make_editor, make_milestone, make_moderator
+from tests.builders.comments import make_comment
 
 # Also run against PostgreSQL (`make test-postgres`): locks, counters and constraints differ.
 pytestmark = pytest.mark.postgres

@@ -12,17 +12,10 @@ from app.extensions import db as _db
 from app.models import Milestone
 from app.progress import today
 from app.settings import set_setting
-from tests.builders import (
-    days_ago,
-    make_champion,
-    make_department,
-    make_field,
-    make_funding,
-    make_milestone,
-    make_strategy,
-    make_update,
-)
+from tests.builders import days_ago, make_champion, make_department, make_field, make_funding, make_milestone
+from tests.builders import make_strategy, make_update
 from tests.builders.public import add_details, make_change, make_full_milestone, make_old_slug
+from tests.helpers.pages import assert_not_found, heading
 
 NBSP = "\xa0"
 
@@ -227,6 +220,8 @@ def test_field_page_ignores_unknown_status(client, site, query):
 def test_unknown_field_is_404(client, site):
     assert client.get("/handlungsfelder/gibt-es-nicht").status_code == 404
     assert client.get("/en/handlungsfelder/gibt-es-nicht").status_code == 404
+    assert_not_found(client.get("/handlungsfelder/gibt-es-nicht"))
+    assert_not_found(client.get("/en/handlungsfelder/gibt-es-nicht"), "en")
 
 
 # --- milestone list --------------------------------------------------------------------
@@ -484,6 +479,7 @@ def test_old_slug_redirects_permanently_in_both_languages(client, db):
     assert english.status_code == 301
     assert english.headers["Location"].endswith("/en/etappenziele/neuer-name?updates_page=2")
     assert client.get(english.headers["Location"]).status_code == 200
+    assert heading(client.get(english.headers["Location"])) == milestone.title
 
 
 def test_unpublished_and_unknown_milestones_are_404(client, db):

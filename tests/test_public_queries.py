@@ -17,14 +17,7 @@ from app.public.forms import (
     parse_page,
     parse_status,
 )
-from tests.builders import (
-    days_ago,
-    make_department,
-    make_field,
-    make_milestone,
-    make_strategy,
-    make_update,
-)
+from tests.builders import days_ago, make_department, make_field, make_milestone, make_strategy, make_update
 from tests.builders.public import make_change, make_old_slug
 
 

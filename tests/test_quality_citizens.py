@@ -23,8 +23,8 @@ from app.extensions import db
 from app.models import Field, Milestone, TokenPurpose, utcnow
 from app.subscriptions.services import unsubscribe_token
 from tests import conftest
+from tests.builders import make_citizen
 from tests.builders.citizens import make_subscription
-from tests.builders.participation import make_citizen
 from tests.builders.quality import QualitySite, build_quality_site
 from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.extensions import db
 from app.settings import set_setting
 from tests.builders import make_department, make_milestone
-from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents
-from tests.helpers.live import running_live_server
-from tests.helpers.quality import assert_german_marked, submit
+from tests.helpers.live import serving
+from tests.helpers.quality import check_page_in, submit
 
 pytestmark = pytest.mark.browser
 
@@ -18,37 +16,25 @@ GERMAN_CONTENT = ("Digitales Bürgerkonto", "Bürgeramt", "Leitung Bürgerservic
 LANGS = ["de", "en"]
 
 
+def build_contact_site() -> None:
+    set_setting("contact_email", "rathaus@musterstadt.example")
+    department = make_department(name="Bürgeramt", slug="buergeramt")
+    department.contact_email = "intern@musterstadt.example"
+    quiet = make_department(name="Stilles Amt", slug="stilles-amt")
+    make_milestone(title="Digitales Bürgerkonto", slug="buergerkonto", department=department,
+                   contact_role="Leitung Bürgerservice")
+    make_milestone(title="Ohne Adresse", slug="ohne-adresse", department=quiet)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with running_live_server(tmp_path_factory.mktemp("contact-quality")) as live:
-        with live.app.app_context():
-            set_setting("contact_email", "rathaus@musterstadt.example")
-            department = make_department(name="Bürgeramt", slug="buergeramt")
-            department.contact_email = "intern@musterstadt.example"
-            quiet = make_department(name="Stilles Amt", slug="stilles-amt")
-            make_milestone(title="Digitales Bürgerkonto", slug="buergerkonto", department=department,
-                           contact_role="Leitung Bürgerservice")
-            make_milestone(title="Ohne Adresse", slug="ohne-adresse", department=quiet)
-            db.session.commit()
+    with serving(tmp_path_factory.mktemp("contact-quality"), build_contact_site) as live:
         yield live
-        exceptions = list(live.exceptions)
-    if exceptions:
-        pytest.fail("the live server raised:\n\n" + "\n".join(exceptions), pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def documents():
-    return {}
 
 
 def check(page, response, documents, name: str, lang: str = "de", status: int = 200) -> None:
-    assert response is not None and response.status == status, (
-        f"{page.url}: status {response.status if response else None}, expected {status}")
-    assert page.locator("h1").count() == 1, f"{page.url}: not exactly one h1"
-    assert_accessible(page)
-    if lang == "en":
-        assert_german_marked(page, tuple(text for text in GERMAN_CONTENT if text in page.content()))
-    documents[f"{name}-{lang}"] = response.text()
+    german = tuple(text for text in GERMAN_CONTENT if text in page.content())
+    check_page_in(page, response, documents, name, lang, status, german)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -17,9 +17,9 @@ from app.models import Role
 from tests.builders.auth import make_account
 from tests.builders.quality import build_quality_site
 from tests.helpers.live import serving
-from tests.helpers.quality import (
-    LANGUAGES, PageCase, PublicPageChecks, PublicSite, assert_documents_valid, check_page, sign_in,
-)
+from tests.helpers.quality import LANGUAGES, PageCase, PublicPageChecks, PublicSite, assert_documents_valid
+from tests.helpers.quality import check_page
+from tests.plugins.auth import sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +67,7 @@ class TestPublicPages(PublicPageChecks):
 
 
 def test_snippet_pages_are_valid_and_accessible(site, page, documents):
-    sign_in(page, site.server, ADMIN_EMAIL)
+    sign_in_browser(page, site.server, ADMIN_EMAIL)
     for case in ADMIN:
         for lang in LANGUAGES:
             check_page(page, page.goto(site.url(case, lang), wait_until="load"), documents, site.key(case, lang))

@@ -18,12 +18,12 @@ from app.models import Role
 from app.settings import set_setting
 from tests.builders import make_department, make_field, make_milestone
 from tests.builders.auth import make_account
-from tests.builders.moderation import ago, make_comment, make_flag, make_reason_template
+from tests.builders.comments import ago, make_comment, make_flag, make_reason_template
 from tests.helpers import quality
 from tests.helpers.live import serving
-from tests.helpers.quality import (
-    LANGUAGES, assert_documents_valid, assert_no_refusal_on, check_get, check_page, page_params, resolve,
-)
+from tests.helpers.quality import LANGUAGES, assert_documents_valid, assert_no_refusal_on, check_get, check_page
+from tests.helpers.quality import check_signed_in, page_params, resolve
+from tests.plugins.auth import sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -92,10 +92,6 @@ def server(tmp_path_factory):
         yield live
 
 
-def sign_in(page, server, email: str | None = None) -> None:
-    quality.sign_in(page, server, email or server.data.admin_email)
-
-
 def submit(page, selector: str):
     return quality.submit(page, selector, first=True)
 
@@ -124,15 +120,13 @@ GET_PAGES = [
 
 @pytest.mark.parametrize(("case", "lang"), page_params(GET_PAGES))
 def test_moderation_pages(server, page, documents, case, lang):
-    sign_in(page, server)
-    check_get(page, server, documents, case, lang)
+    check_get(page, server, documents, case, lang, sign_in_as=server.data.admin_email)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_moderator_sees_no_admin_areas(server, page, documents, lang):
-    sign_in(page, server, server.data.moderator_email)
-    response = page.goto(server.url_for("moderation.queue", lang=lang))
-    check_page(page, response, documents, f"queue-moderator-{lang}")
+    check_signed_in(page, server, documents, server.data.moderator_email, "moderation.queue", f"queue-moderator-{lang}",
+                    lang=lang)
     assert page.locator(".moderation-nav a").count() == 3
     assert page.locator(".moderation-nav .badge").inner_text().startswith("4")
     # The staff navigation leads to the queue with its size; the link's name is its visible text.
@@ -154,7 +148,7 @@ def test_transparency_page(server, page, documents, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_appeal_pages(server, page, documents, lang):
-    sign_in(page, server, server.data.author_email)
+    sign_in_browser(page, server, server.data.author_email)
     response = page.goto(server.url_for("moderation_public.appeal", comment_id=server.data.appeal_id, lang=lang))
     check_page(page, response, documents, f"appeal-pending-{lang}")
     response = page.goto(server.url_for("moderation_public.appeal", comment_id=server.data.pending_id, lang=lang))
@@ -162,7 +156,7 @@ def test_appeal_pages(server, page, documents, lang):
 
 
 def test_decision_without_reason_shows_error(server, page, documents):
-    sign_in(page, server)
+    sign_in_browser(page, server, server.data.admin_email)
     page.goto(server.url_for("moderation.item", comment_id=server.data.flagged_id))
     response = submit(page, "form.decision-form button[value=reject]")
     check_page(page, response, documents, "item-reason-missing", status=422)
@@ -171,7 +165,7 @@ def test_decision_without_reason_shows_error(server, page, documents):
 
 
 def test_invalid_pattern_and_empty_template(server, page, documents):
-    sign_in(page, server)
+    sign_in_browser(page, server, server.data.admin_email)
     page.goto(server.url_for("moderation.hold_list", lang="en"))
     page.fill("#pattern", "(unclosed")
     page.check("#is_regex")
@@ -183,7 +177,7 @@ def test_invalid_pattern_and_empty_template(server, page, documents):
 
 
 def test_bulk_without_selection_and_conflict(server, page, documents):
-    sign_in(page, server)
+    sign_in_browser(page, server, server.data.admin_email)
     page.goto(server.url_for("moderation.queue"))
     page.select_option("#bulk_action", "approve")
     check_page(page, submit(page, "#bulk-form input[name=submit]"), documents, "bulk-error", status=422)
@@ -197,7 +191,7 @@ def test_bulk_without_selection_and_conflict(server, page, documents):
 
 
 def test_queue_works_without_javascript(server, page_nojs):
-    sign_in(page_nojs, server, server.data.moderator_email)
+    sign_in_browser(page_nojs, server, server.data.moderator_email)
     page_nojs.goto(server.url_for("moderation.item", comment_id=server.data.flagged_id))
     page_nojs.fill("#redact-passages", "0171 2345678")
     submit(page_nojs, "main form.backend-form input[value='Textstellen entfernen'], #redact-submit")
@@ -206,7 +200,7 @@ def test_queue_works_without_javascript(server, page_nojs):
 
 
 def test_nothing_refused_by_the_content_security_policy(server, page_strict):
-    sign_in(page_strict, server)
+    sign_in_browser(page_strict, server, server.data.admin_email)
     assert_no_refusal_on(page_strict, [server.url_for(endpoint, **resolve(server.data, args)) for endpoint, args in (
         ("moderation.queue", {}), ("moderation.item", {"comment_id": "held_id"}),
         ("moderation.log", {}), ("moderation_public.transparency", {}))])

@@ -19,12 +19,12 @@ from app.models import CommentRating, Flag, Role, utcnow
 from app.participation.services import GUEST_COMMENT_TOKEN
 from app.settings import set_setting
 from tests.builders import make_department, make_milestone
-from tests.builders.auth import PASSWORD, make_account
-from tests.builders.participation import make_comment
-from tests.helpers.a11y import assert_accessible
+from tests.builders.auth import make_account
+from tests.builders.comments import make_comment
 from tests.helpers.html import validate_documents
-from tests.helpers.live import running_live_server
-from tests.helpers.quality import assert_german_marked, follow, submit
+from tests.helpers.live import running_live_server, serving
+from tests.helpers.quality import check_page_in, submit
+from tests.plugins.auth import sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -47,73 +47,52 @@ class Data:
     guest_token: str
 
 
+def build_participation_site() -> Data:
+    set_setting("guest_comments", True)
+    department = make_department(name="Bürgeramt")
+    milestone = make_milestone(title="Digitales Bürgerkonto", department=department)
+    closed = make_milestone(title="Geschlossene Diskussion", department=department, comments_closed=True)
+    citizen = make_account(email="clara@example.org", display_name="Clara Citoyenne",
+                           email_confirmed_at=utcnow())
+    other = make_account(email="otto@example.org", display_name="Otto Ortsbeirat",
+                         email_confirmed_at=utcnow())
+    editor = make_account(email="redaktion@example.org", roles=(Role.EDITOR,), display_name="Rita Redaktion",
+                          email_confirmed_at=utcnow())
+    editor.departments = [department]
+    make_account(email="admin@example.org", roles=(Role.ADMIN,), display_name="Anna Admin",
+                 email_confirmed_at=utcnow())
+    question = make_comment(milestone, other, "Wann kann ich meinen Ausweis online beantragen?\n"
+                            "Mehr dazu: https://example.org/ausweis", created_at=utcnow() - timedelta(days=2))
+    make_comment(milestone, editor, "Das geht ab Mai, wir testen gerade.", parent=question, is_official=True,
+                 department_id=department.id)
+    question.answer_status = "answered"
+    make_comment(milestone, citizen, "Danke für die Auskunft.", parent=question)
+    waiting = make_comment(milestone, other, "Gibt es das auch in Leichter Sprache?",
+                           created_at=utcnow() - timedelta(hours=5))
+    make_comment(milestone, other, "Gemeldeter Text", status="held")
+    make_comment(milestone, other, "Entfernter Text", status="rejected", moderation_reason="Beleidigung")
+    make_comment(milestone, other, "Gelöschter Text", status="deleted")
+    make_comment(milestone, citizen, "Wartet noch auf Freigabe", status="pending")
+    old_own = make_comment(milestone, citizen, "Alter eigener Kommentar", created_at=utcnow() - timedelta(hours=1))
+    own = make_comment(milestone, citizen, "Mein eigener Kommentar")
+    db.session.add(CommentRating(comment_id=waiting.id, user_id=citizen.id, helpful=True))
+    waiting.helpful_count = 1
+    db.session.add(Flag(comment_id=question.id, user_id=citizen.id, reason="spam"))
+    guest = make_comment(milestone, None, "Gastkommentar", status="pending", guest_name="Gerda",
+                         guest_email="gerda@example.org")
+    token = issue_token(GUEST_COMMENT_TOKEN, timedelta(hours=2), payload={"comment_id": guest.id})
+    db.session.flush()
+    return Data(milestone.slug, closed.slug, question.id, own.id, old_own.id, token)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with running_live_server(tmp_path_factory.mktemp("participation-quality")) as live:
-        with live.app.app_context():
-            set_setting("guest_comments", True)
-            department = make_department(name="Bürgeramt")
-            milestone = make_milestone(title="Digitales Bürgerkonto", department=department)
-            closed = make_milestone(title="Geschlossene Diskussion", department=department, comments_closed=True)
-            citizen = make_account(email="clara@example.org", display_name="Clara Citoyenne",
-                                   email_confirmed_at=utcnow())
-            other = make_account(email="otto@example.org", display_name="Otto Ortsbeirat",
-                                 email_confirmed_at=utcnow())
-            editor = make_account(email="redaktion@example.org", roles=(Role.EDITOR,), display_name="Rita Redaktion",
-                                  email_confirmed_at=utcnow())
-            editor.departments = [department]
-            make_account(email="admin@example.org", roles=(Role.ADMIN,), display_name="Anna Admin",
-                         email_confirmed_at=utcnow())
-            question = make_comment(milestone, other, "Wann kann ich meinen Ausweis online beantragen?\n"
-                                    "Mehr dazu: https://example.org/ausweis", created_at=utcnow() - timedelta(days=2))
-            make_comment(milestone, editor, "Das geht ab Mai, wir testen gerade.", parent=question, is_official=True,
-                         department_id=department.id)
-            question.answer_status = "answered"
-            make_comment(milestone, citizen, "Danke für die Auskunft.", parent=question)
-            waiting = make_comment(milestone, other, "Gibt es das auch in Leichter Sprache?",
-                                   created_at=utcnow() - timedelta(hours=5))
-            make_comment(milestone, other, "Gemeldeter Text", status="held")
-            make_comment(milestone, other, "Entfernter Text", status="rejected", moderation_reason="Beleidigung")
-            make_comment(milestone, other, "Gelöschter Text", status="deleted")
-            make_comment(milestone, citizen, "Wartet noch auf Freigabe", status="pending")
-            old_own = make_comment(milestone, citizen, "Alter eigener Kommentar", created_at=utcnow() - timedelta(hours=1))
-            own = make_comment(milestone, citizen, "Mein eigener Kommentar")
-            db.session.add(CommentRating(comment_id=waiting.id, user_id=citizen.id, helpful=True))
-            waiting.helpful_count = 1
-            db.session.add(Flag(comment_id=question.id, user_id=citizen.id, reason="spam"))
-            guest = make_comment(milestone, None, "Gastkommentar", status="pending", guest_name="Gerda",
-                                 guest_email="gerda@example.org")
-            token = issue_token(GUEST_COMMENT_TOKEN, timedelta(hours=2), payload={"comment_id": guest.id})
-            db.session.commit()
-            live.data = Data(milestone.slug, closed.slug, question.id, own.id, old_own.id, token)
+    with serving(tmp_path_factory.mktemp("participation-quality"), build_participation_site) as live:
         yield live
-        exceptions = list(live.exceptions)
-    if exceptions:
-        pytest.fail("the live server raised:\n\n" + "\n".join(exceptions), pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def documents():
-    """HTML of every page visited, validated in one vnu run at the end of the module."""
-    return {}
-
-
-def sign_in(page, server, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(server.url_for("auth.login"))
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    follow(page.locator("main form button[type=submit]").first)
 
 
 def check(page, response, documents, name: str, lang: str = "de", status: int = 200) -> None:
-    assert response is not None and response.status == status, (
-        f"{page.url}: status {response.status if response else None}, expected {status}")
-    assert page.locator("h1").count() == 1, f"{page.url}: not exactly one h1"
-    assert_accessible(page)
-    if lang == "en":
-        assert_german_marked(page, GERMAN_CONTENT)
-    documents[f"{name}-{lang}"] = response.text()
+    check_page_in(page, response, documents, name, lang, status, GERMAN_CONTENT)
 
 
 LANGS = ["de", "en"]
@@ -144,7 +123,7 @@ def test_guest_form_errors_and_invalid_link(server, page, documents):
 @pytest.mark.parametrize("lang", LANGS)
 def test_citizen_pages(server, page, documents, lang):
     data = server.data
-    sign_in(page, server, "clara@example.org")
+    sign_in_browser(page, server, "clara@example.org", fresh=True)
     for name, endpoint, args in (
         ("milestone-citizen", "public.milestone", {"slug": data.slug}),
         ("milestone-closed", "public.milestone", {"slug": data.closed_slug}),
@@ -161,7 +140,7 @@ def test_citizen_pages(server, page, documents, lang):
 
 def test_citizen_form_errors(server, page, documents):
     data = server.data
-    sign_in(page, server, "clara@example.org")
+    sign_in_browser(page, server, "clara@example.org", fresh=True)
     page.goto(server.url_for("participation.new_comment", slug=data.slug))
     check(page, submit(page, "main form button[type=submit]"), documents, "comment-form-errors", status=422)
     page.goto(server.url_for("participation.flag", comment_id=data.question_id))
@@ -176,7 +155,7 @@ def test_citizen_form_errors(server, page, documents):
 @pytest.mark.parametrize("lang", LANGS)
 def test_editor_pages(server, page, documents, lang):
     data = server.data
-    sign_in(page, server, "redaktion@example.org")
+    sign_in_browser(page, server, "redaktion@example.org", fresh=True)
     for name, endpoint, args in (
         ("milestone-editor", "public.milestone", {"slug": data.slug}),
         ("reply-form-official", "participation.reply", {"comment_id": data.question_id}),
@@ -187,7 +166,7 @@ def test_editor_pages(server, page, documents, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_admin_milestone_page(server, page, documents, lang):
-    sign_in(page, server, "admin@example.org")
+    sign_in_browser(page, server, "admin@example.org", fresh=True)
     response = page.goto(server.url_for("public.milestone", slug=server.data.slug, lang=lang))
     check(page, response, documents, "milestone-admin", lang)
 
@@ -195,7 +174,7 @@ def test_admin_milestone_page(server, page, documents, lang):
 def test_buttons_work_and_lead_back(server, page, documents):
     """Support and rating through the real buttons, CSRF included: back at the anchor."""
     data = server.data
-    sign_in(page, server, "otto@example.org")
+    sign_in_browser(page, server, "otto@example.org", fresh=True)
     page.goto(server.url_for("public.milestone", slug=data.slug))
     response = submit(page, "form.support-form button[type=submit]")
     assert response.status == 200 and page.url.endswith("#unterstuetzung")
@@ -211,7 +190,7 @@ def test_throttled_page(tmp_path, page, documents):
             make_account(email="clara@example.org", email_confirmed_at=utcnow())
             db.session.commit()
             slug = milestone.slug
-        sign_in(page, live, "clara@example.org")
+        sign_in_browser(page, live, "clara@example.org", fresh=True)
         for attempt, status in ((1, 200), (2, 429)):
             page.goto(live.url_for("participation.new_comment", slug=slug))
             page.fill("#body", f"Versuch Nummer {attempt}")
@@ -223,7 +202,7 @@ def test_throttled_page(tmp_path, page, documents):
 
 def test_nothing_refused_by_the_content_security_policy(server, page_strict):
     data = server.data
-    sign_in(page_strict, server, "clara@example.org")
+    sign_in_browser(page_strict, server, "clara@example.org", fresh=True)
     for endpoint, args in (("public.milestone", {"slug": data.slug}),
                            ("participation.reply", {"comment_id": data.question_id}),
                            ("participation.flag", {"comment_id": data.question_id})):

@@ -7,7 +7,7 @@ import pytest
 
 from app import create_app, rate_limits
 from config import DevelopmentConfig, ProductionConfig
-from tests.builders.backend import login, make_admin, make_editor
+from tests.builders import make_admin, make_editor
 
 NOTICE = 'id="rate-limit-notice"'
 
@@ -36,16 +36,16 @@ def test_production_with_memory_storage_warns_at_start(caplog, config, storage, 
     (True, "redis://127.0.0.1:6399/0", False),
     (False, "memory://", False),
 ])
-def test_admin_dashboard_shows_the_notice(app, client, db, production, storage, shown):
+def test_admin_dashboard_shows_the_notice(auth, app, client, db, production, storage, shown):
     app.config.update(PRODUCTION=production, RATELIMIT_STORAGE_URI=storage, RATELIMIT_ENABLED=True)
     admin, editor = make_admin(), make_editor()
     db.session.commit()
-    login(client, admin)
+    auth.sign_in(admin)
     page = client.get("/verwaltung")
     assert page.status_code == 200
     assert (NOTICE in page.get_data(as_text=True)) is shown
     if shown:
         english = client.get("/en/verwaltung").get_data(as_text=True)
         assert NOTICE in english and "counted in the memory of each server process" in english
-    login(client, editor)
+    auth.sign_in(editor)
     assert NOTICE not in client.get("/verwaltung").get_data(as_text=True)

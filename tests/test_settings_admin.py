@@ -15,8 +15,7 @@ from app.models import AuditEntry, ContentPage, Role, Setting
 from app.models.branding import SiteLogo
 from app.moderation.policy import auto_hide_threshold
 from app.settings import get_setting
-from tests.builders import make_milestone, make_update, days_ago, make_user
-from tests.builders.backend import login, make_admin, make_editor
+from tests.builders import days_ago, make_admin, make_editor, make_milestone, make_update, make_user
 
 VALID = {
     "municipality_name": "Beispielhausen",
@@ -31,19 +30,6 @@ VALID = {
     "auto_hide_flags": "3",
     "embed_allowed_origins": "",
 }
-
-
-@pytest.fixture
-def admin(db):
-    user = make_admin()
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def admin_client(client, admin):
-    login(client, admin)
-    return client
 
 
 def image_bytes(fmt: str = "PNG", size=(300, 120)) -> bytes:
@@ -180,12 +166,12 @@ def test_service_validates_even_without_a_form(db, admin):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "editor", "moderator", "citizen"])
-def test_settings_pages_are_for_admins_only(client, db, who):
+def test_settings_pages_are_for_admins_only(auth, client, db, who):
     if who != "anonymous":
         user = make_user(roles=({"editor": Role.EDITOR, "moderator": Role.MODERATOR,
                                  "citizen": Role.CITIZEN}[who],))
         db.session.commit()
-        login(client, user)
+        auth.sign_in(user)
     expected = 302 if who == "anonymous" else 403
     assert client.get("/verwaltung/einstellungen").status_code == expected
     assert client.post("/verwaltung/einstellungen", data=VALID).status_code == expected
@@ -294,7 +280,7 @@ def test_text_page_errors(admin_client):
     assert _db.session.scalar(select(ContentPage)) is None
 
 
-def test_expired_form_keeps_the_input_and_saves_nothing(db):
+def test_expired_form_keeps_the_input_and_saves_nothing(auth, db):
     from app import create_app
     from config import TestingConfig
     from tests.conftest import FreshContextClient
@@ -306,7 +292,7 @@ def test_expired_form_keeps_the_input_and_saves_nothing(db):
         admin = make_admin()
         db.session.commit()
         client = csrf_app.test_client()
-        login(client, admin)
+        auth.sign_in(admin, client=client)
         response = client.post("/verwaltung/einstellungen", data=VALID)  # no CSRF token
         assert response.status_code == 400
         page = response.get_data(as_text=True)

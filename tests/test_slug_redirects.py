@@ -8,8 +8,8 @@ from app.backend.services import ValidationFailed
 from app.extensions import db
 from app.models import FieldSlug
 from app.slug_redirects import SLUG_ENDPOINTS
-from tests.builders import make_department, make_field, make_milestone
-from tests.builders.backend import make_admin
+from tests.builders import make_admin, make_department, make_field, make_milestone
+from tests.helpers.pages import assert_not_found, heading
 
 
 @pytest.fixture
@@ -46,6 +46,7 @@ def test_unknown_slugs_are_still_404(client, renamed):
     for url in ("/handlungsfelder/gibt-es-nicht", "/feeds/organisationseinheiten/gibt-es-nicht.atom",
                 "/einbetten/etappenziel/gibt-es-nicht"):
         assert client.get(url).status_code == 404, url
+    assert_not_found(client.get("/handlungsfelder/gibt-es-nicht"))
 
 
 def test_renamed_milestone_widget_redirects_but_not_to_an_unpublished_one(client, db):
@@ -55,9 +56,11 @@ def test_renamed_milestone_widget_redirects_but_not_to_an_unpublished_one(client
     db.session.commit()
     response = client.get("/einbetten/etappenziel/termine-alt")
     assert response.status_code == 301 and response.location == "/einbetten/etappenziel/termine-neu"
+    assert heading(client.get(response.location)) == "Online-Termine"
     milestone.published = False
     db.session.commit()
     assert client.get("/einbetten/etappenziel/termine-alt").status_code == 404
+    assert "Online-Termine" not in client.get("/einbetten/etappenziel/termine-alt").get_data(as_text=True)
 
 
 def test_a_former_slug_stays_reserved_and_can_be_taken_back(renamed):

@@ -13,24 +13,11 @@ from app.extensions import db as _db
 from app.models import ActionToken, AuditEntry, OutboxMail, Role, User, utcnow
 from app.staff import services
 from app.staff.services import AccountData, InviteData, Refused
-from tests.builders import make_department, make_user
-from tests.builders.auth import PASSWORD, enable_totp, make_account, session_user_id
-from tests.builders.backend import login, make_admin, make_editor
+from tests.builders import make_admin, make_department, make_editor, make_user
+from tests.builders.auth import enable_totp, make_account
+from tests.helpers.pages import assert_not_found, heading
 
 NEW_PASSWORD = "Rathaus am Marktplatz 1999!"
-
-
-@pytest.fixture
-def admin(db):
-    user = make_admin(display_name="Ada Admin")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def admin_client(client, admin):
-    login(client, admin)
-    return client
 
 
 def fresh(user: User) -> User:
@@ -92,6 +79,7 @@ def test_search_finds_sharp_s_and_takes_wildcards_literally(admin_client, db):
 def test_bad_list_parameters_are_harmless(admin_client, query):
     response = admin_client.get(f"/verwaltung/konten?{query}")
     assert response.status_code == 200
+    assert heading(response) == "Konten"
 
 
 def test_list_query_count_does_not_grow_with_accounts(admin_client, db, count_queries):
@@ -112,7 +100,7 @@ def test_list_query_count_does_not_grow_with_accounts(admin_client, db, count_qu
 # --- invitation ----------------------------------------------------------------------------------
 
 
-def test_invite_creates_account_without_password_and_mails_a_single_use_link(admin_client, admin, db, client):
+def test_invite_creates_account_without_password_and_mails_a_single_use_link(auth, admin_client, admin, db, client):
     department = make_department("Bürgeramt")
     db.session.commit()
 
@@ -138,7 +126,7 @@ def test_invite_creates_account_without_password_and_mails_a_single_use_link(adm
     page = anonymous.get(link)
     assert page.status_code == 200 and "Nora Neu" in page.get_data(as_text=True)
     assert page.headers["Referrer-Policy"] == "no-referrer"
-    assert fresh(user).password_hash is None and session_user_id(anonymous) is None
+    assert fresh(user).password_hash is None and auth.user_id(client=anonymous) is None
 
     weak = anonymous.post(link, data={"new_password": "passwort", "confirm": "passwort"})
     assert weak.status_code == 422 and fresh(user).password_hash is None
@@ -146,13 +134,13 @@ def test_invite_creates_account_without_password_and_mails_a_single_use_link(adm
     done = anonymous.post(link, data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert done.status_code == 303 and "/konto/anmelden" in done.headers["Location"]
     assert fresh(user).password_hash and fresh(user).email_confirmed_at is not None
-    assert session_user_id(anonymous) is None
+    assert auth.user_id(client=anonymous) is None
 
     # Single use.
     assert anonymous.get(link).status_code == 404
     assert anonymous.post(link, data={"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 404
     # The new password works at the sign-in page.
-    signed_in = anonymous.post("/konto/anmelden", data={"email": "neu@example.org", "password": NEW_PASSWORD})
+    signed_in = auth.log_in("neu@example.org", NEW_PASSWORD, client=anonymous)
     assert signed_in.status_code in (302, 303)
 
 
@@ -162,6 +150,7 @@ def test_expired_invitation_link_is_refused(admin, db, client):
     _db.session.execute(update(ActionToken).values(expires_at=utcnow() - timedelta(minutes=1)))
     _db.session.commit()
     assert client.get(invitation_link(mail)).status_code == 404
+    assert heading(client.get(invitation_link(mail))) == "Link ungültig"
 
 
 def test_resent_invitation_ends_the_older_link(admin_client, admin, db):
@@ -271,24 +260,25 @@ def test_an_inactive_admin_may_lose_the_role(admin, db):
 def test_unknown_account_is_404(admin_client):
     assert admin_client.get("/verwaltung/konten/999").status_code == 404
     assert admin_client.post("/verwaltung/konten/999/deaktivieren").status_code == 404
+    assert_not_found(admin_client.get("/verwaltung/konten/999"))
 
 
 # --- deactivation ----------------------------------------------------------------------------------------
 
 
-def test_deactivate_ends_sessions_and_reactivate(admin_client, admin, db, client):
+def test_deactivate_ends_sessions_and_reactivate(auth, admin_client, admin, db, client):
     editor = make_account(email="ed@example.org", roles=(Role.EDITOR,))
     editor.departments = [make_department()]
     db.session.commit()
     editor_client = client.application.test_client()
-    login(editor_client, editor)
+    auth.sign_in(editor, client=editor_client)
     assert editor_client.get("/verwaltung").status_code == 200
 
     assert admin_client.post(f"/verwaltung/konten/{editor.id}/deaktivieren").status_code == 303
 
     assert fresh(editor).active is False
     assert editor_client.get("/verwaltung").status_code == 302  # signed out
-    assert editor_client.post("/konto/anmelden", data={"email": "ed@example.org", "password": PASSWORD}).status_code != 303
+    assert auth.log_in("ed@example.org", client=editor_client).status_code != 303
     assert admin_client.post(f"/verwaltung/konten/{editor.id}/reaktivieren").status_code == 303
     assert fresh(editor).active is True
     assert [e.after for e in audit_entries(editor)] == [{"active": False}, {"active": True}]
@@ -330,6 +320,7 @@ def test_deactivated_account_cannot_use_its_invitation(admin, db, client):
     services.deactivate(admin, user)
     db.session.commit()
     assert client.get(link).status_code == 404
+    assert heading(client.get(link)) == "Link ungültig"
 
 
 # --- second factor ---------------------------------------------------------------------------------
@@ -374,13 +365,13 @@ def test_services_refuse_non_admins(db):
 
 
 @pytest.mark.parametrize("who", ["anonymous", "editor", "moderator", "citizen"])
-def test_account_pages_are_for_admins_only(client, db, who):
+def test_account_pages_are_for_admins_only(auth, client, db, who):
     target = make_user()
     if who != "anonymous":
         user = make_user(roles=({"editor": Role.EDITOR, "moderator": Role.MODERATOR,
                                  "citizen": Role.CITIZEN}[who],))
         db.session.commit()
-        login(client, user)
+        auth.sign_in(user)
     db.session.commit()
     expected = 302 if who == "anonymous" else 403
     assert client.get("/verwaltung/konten").status_code == expected
@@ -394,3 +385,5 @@ def test_pages_in_english(admin_client, admin):
     assert admin_client.get("/en/verwaltung/konten").status_code == 200
     assert admin_client.get(f"/en/verwaltung/konten/{admin.id}").status_code == 200
     assert admin_client.get("/en/verwaltung/konten/einladen").status_code == 200
+    assert heading(admin_client.get("/en/verwaltung/konten")) == "Accounts"
+    assert heading(admin_client.get("/en/verwaltung/konten/einladen")) == "Invite staff"

@@ -18,11 +18,10 @@ from app.staff.services import INVITATION
 from tests.builders import make_champion
 from tests.builders.auth import make_account
 from tests.builders.transfer import CSV_DIR, make_rich_milestones, make_scene
-from tests.helpers import quality
 from tests.helpers.live import serving
-from tests.helpers.quality import (
-    LANGUAGES, assert_documents_valid, assert_no_refusal_on, check_get, check_page, page_params, submit,
-)
+from tests.helpers.quality import LANGUAGES, assert_documents_valid, assert_no_refusal_on, check_get, check_page
+from tests.helpers.quality import page_params, submit
+from tests.plugins.auth import sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -56,10 +55,6 @@ def server(tmp_path_factory):
         yield live
 
 
-def sign_in(page, server) -> None:
-    quality.sign_in(page, server, server.data.admin_email)
-
-
 GET_PAGES = [
     ("transfer", "transfer.index", {}),
     ("settings", "admin_settings.edit", {}),
@@ -75,8 +70,7 @@ GET_PAGES = [
 
 @pytest.mark.parametrize(("case", "lang"), page_params(GET_PAGES))
 def test_backend_pages(server, page, documents, case, lang):
-    sign_in(page, server)
-    check_get(page, server, documents, case, lang)
+    check_get(page, server, documents, case, lang, sign_in_as=server.data.admin_email)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -88,7 +82,7 @@ def test_invitation_pages(server, page, documents, lang):
 
 
 def test_csv_preview_with_problems_and_with_changes(server, page, documents):
-    sign_in(page, server)
+    sign_in_browser(page, server, server.data.admin_email)
     page.goto(server.url_for("transfer.index"))
     page.set_input_files("input[type=file]", str(CSV_DIR / "broken.csv"))
     check_page(page, submit(page, "main form[enctype] [type=submit]"), documents, "csv-broken", status=422)
@@ -103,7 +97,7 @@ def test_csv_preview_with_problems_and_with_changes(server, page, documents):
 
 
 def test_form_errors(server, page, documents):
-    sign_in(page, server)
+    sign_in_browser(page, server, server.data.admin_email)
     page.goto(server.url_for("admin_settings.edit"))
     page.fill("#primary_color", "#dddddd")
     page.fill("#stale_after_days", "0")
@@ -116,7 +110,7 @@ def test_form_errors(server, page, documents):
 
 
 def test_nothing_refused_by_the_content_security_policy(server, page_strict):
-    sign_in(page_strict, server)
+    sign_in_browser(page_strict, server, server.data.admin_email)
     assert_no_refusal_on(page_strict, [server.url_for(endpoint) for endpoint in (
         "transfer.index", "admin_settings.edit", "staff.users")])
 

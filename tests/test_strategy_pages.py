@@ -13,13 +13,8 @@ from app.progress import today
 from app.settings import set_setting
 from app.strategy import explainer
 from app.strategy.roadmap import CHART_X0, CHART_X1, Axis, layout_roadmap, shorten
-from tests.builders import (
-    make_champion,
-    make_department,
-    make_field,
-    make_milestone,
-    make_strategy,
-)
+from tests.builders import make_champion, make_department, make_field, make_milestone, make_strategy
+from tests.helpers.pages import assert_not_found
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -279,10 +274,12 @@ def test_photo_route_is_404_without_a_servable_photo(client, db, values):
     champion = make_champion(**values)
     db.session.commit()
     assert client.get(f"/helden-der-digitalisierung/{champion.id}/foto").status_code == 404
+    assert_not_found(client.get(f"/helden-der-digitalisierung/{champion.id}/foto"))
 
 
 def test_photo_route_unknown_champion_is_404(client, db):
     assert client.get("/helden-der-digitalisierung/999/foto").status_code == 404
+    assert_not_found(client.get("/helden-der-digitalisierung/999/foto"))
 
 
 # --- how progress is measured ---------------------------------------------------------

@@ -14,7 +14,6 @@ from app.subscriptions.notify import notify_subscribers
 from config import TestingConfig
 from tests.builders import make_field, make_milestone, make_update
 from tests.builders.citizens import all_mails, link_path, make_subscription, mails_to, subscribe_data
-from tests.builders.participation import make_citizen, sign_in
 from tests.conftest import FreshContextClient
 
 
@@ -56,10 +55,8 @@ def test_the_form_needs_exactly_one_known_target(client, target, query, status):
         assert "Was möchten Sie abonnieren?" in response.get_data(as_text=True)
 
 
-def test_the_form_is_prefilled_for_signed_in_people(client, target):
-    citizen = make_citizen(email="clara@example.org")
-    _db.session.commit()
-    sign_in(client, citizen)
+def test_the_form_is_prefilled_for_signed_in_people(auth, client, target):
+    auth.as_role("citizen", email="clara@example.org")
     assert 'value="clara@example.org"' in client.get("/abonnieren?etappenziel=buergerkonto").get_data(as_text=True)
 
 

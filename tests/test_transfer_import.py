@@ -16,7 +16,6 @@ from app.progress import today
 from app.backend import catalog
 from app.transfer import services
 from tests.builders import make_department, make_milestone
-from tests.builders.backend import login
 from tests.builders.transfer import dump_database, make_rich_milestones, make_scene, sample
 
 
@@ -71,9 +70,9 @@ def test_round_trip_changes_nothing(scene, language):
     assert services.export_csv(scene.admin, language) == first
 
 
-def test_round_trip_through_the_pages_offers_nothing_to_apply(client, scene):
+def test_round_trip_through_the_pages_offers_nothing_to_apply(auth, client, scene):
     make_rich_milestones(scene)
-    login(client, scene.admin)
+    auth.sign_in(scene.admin)
     exported = client.get("/verwaltung/csv/export")
     assert exported.status_code == 200
     assert exported.mimetype == "text/csv"
@@ -212,8 +211,8 @@ def test_commas_decimal_points_and_iso_dates(scene):
 # --- problems ------------------------------------------------------------------------------------
 
 
-def test_broken_file_lists_problems_per_row_and_changes_nothing(client, scene):
-    login(client, scene.admin)
+def test_broken_file_lists_problems_per_row_and_changes_nothing(auth, client, scene):
+    auth.sign_in(scene.admin)
     before = dump_database()
 
     response = upload(client, sample("broken.csv"))
@@ -237,15 +236,15 @@ def test_broken_file_lists_problems_per_row_and_changes_nothing(client, scene):
     assert not report.applied and by_slug("gut") is None
 
 
-def test_row_messages_in_english_interface(client, scene):
-    login(client, scene.admin)
+def test_row_messages_in_english_interface(auth, client, scene):
+    auth.sign_in(scene.admin)
     response = upload(client, sample("broken.csv"), lang="/en")
     assert response.status_code == 422
     assert 'lang="en"' in response.get_data(as_text=True)
 
 
-def test_file_that_is_not_csv_gets_a_clear_message(client, scene):
-    login(client, scene.admin)
+def test_file_that_is_not_csv_gets_a_clear_message(auth, client, scene):
+    auth.sign_in(scene.admin)
     response = upload(client, b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     assert response.status_code == 422
     assert "keine Textdatei" in response.get_data(as_text=True)
@@ -273,11 +272,11 @@ def test_service_errors_become_row_messages(scene):
 # --- applying ------------------------------------------------------------------------------------
 
 
-def test_preview_then_apply_through_the_pages(client, scene):
+def test_preview_then_apply_through_the_pages(auth, client, scene):
     milestone = make_milestone(slug="portal", field=scene.buergerservice, department=scene.buergeramt,
                                progress=20, contact_role="Leitung Bürgeramt")
     _db.session.commit()
-    login(client, scene.editor)
+    auth.sign_in(scene.editor)
     data = ("slug;progress;update_title;update_body;new_status\r\n"
             "portal;40;Testbetrieb gestartet;Drei Ämter nutzen es.;in_progress\r\n").encode()
 
@@ -366,10 +365,10 @@ def test_file_exported_before_a_rename_still_imports(scene):
     assert [d.name for d in milestone.participating_departments] == ["Neue IT"]
 
 
-def test_apply_is_all_or_nothing_when_data_changed_after_the_preview(client, scene):
+def test_apply_is_all_or_nothing_when_data_changed_after_the_preview(auth, client, scene):
     milestone = make_milestone(slug="portal", field=scene.buergerservice, department=scene.buergeramt)
     _db.session.commit()
-    login(client, scene.editor)
+    auth.sign_in(scene.editor)
     data = ("slug;title;field;department;progress\r\n"
             "neu;Neues Etappenziel;bildung;buergeramt;0\r\n"
             "portal;Portal;buergerservice;buergeramt;70\r\n").encode()
@@ -409,19 +408,19 @@ def test_editor_cannot_import_rows_of_other_departments(scene):
     assert by_slug("fremd").title != "Geändert"
 
 
-def test_other_users_batch_is_forbidden(client, scene):
-    login(client, scene.admin)
+def test_other_users_batch_is_forbidden(auth, client, scene):
+    auth.sign_in(scene.admin)
     upload(client, sample("comma_iso.csv"))
     batch = _db.session.scalar(select(ImportBatch))
     other = client.application.test_client()
-    login(other, scene.editor)
+    auth.sign_in(scene.editor, client=other)
     response = other.post("/verwaltung/csv/uebernehmen", data={"batch": batch.id, "digest": batch.digest})
     assert response.status_code == 403
     assert by_slug("bauantrag-digital") is None
 
 
-def test_a_new_upload_replaces_the_users_older_one_and_expired_ones_go(client, scene):
-    login(client, scene.admin)
+def test_a_new_upload_replaces_the_users_older_one_and_expired_ones_go(auth, client, scene):
+    auth.sign_in(scene.admin)
     upload(client, sample("comma_iso.csv"))
     stale = ImportBatch(user_id=scene.editor.id, data=b"slug", digest="0" * 64,
                         created_at=utcnow() - timedelta(days=3))
@@ -433,22 +432,22 @@ def test_a_new_upload_replaces_the_users_older_one_and_expired_ones_go(client, s
 
 
 @pytest.mark.parametrize("role_user", ["anonymous", "moderator", "citizen"])
-def test_only_admins_and_editors_use_the_csv_pages(client, scene, role_user):
+def test_only_admins_and_editors_use_the_csv_pages(auth, client, scene, role_user):
     from app.models import Role
     from tests.builders import make_user
 
     if role_user != "anonymous":
         user = make_user(roles=(Role(role_user),))
         _db.session.commit()
-        login(client, user)
+        auth.sign_in(user)
     for response in (client.get("/verwaltung/csv"), client.get("/verwaltung/csv/export"),
                      upload(client, sample("comma_iso.csv"))):
         assert response.status_code in ((302,) if role_user == "anonymous" else (403,))
     assert by_slug("bauantrag-digital") is None
 
 
-def test_index_page_lists_columns_and_keys(client, scene):
-    login(client, scene.editor)
+def test_index_page_lists_columns_and_keys(auth, client, scene):
+    auth.sign_in(scene.editor)
     response = client.get("/verwaltung/csv")
     assert response.status_code == 200
     page = response.get_data(as_text=True)

@@ -11,8 +11,8 @@ from app.extensions import db as _db
 from app.models import ModerationDecision
 from app.moderation import services, transparency
 from app.settings import set_setting
-from tests.builders import make_milestone
-from tests.builders.participation import make_citizen, make_comment, make_moderator, sign_in
+from tests.builders import make_citizen, make_milestone, make_moderator
+from tests.builders.comments import make_comment
 
 NOW = datetime(2025, 6, 15, 12, 0)
 LINK = 'href="/transparenz"'
@@ -59,7 +59,7 @@ def test_moderation_traces_link_to_the_transparency_page(client, db):
     assert f'<a {LINK_EN}>How we moderate</a>' in english
 
 
-def test_comment_area_and_forms_link_to_the_transparency_page(client, db):
+def test_comment_area_and_forms_link_to_the_transparency_page(auth, client, db):
     set_setting("guest_comments", True)
     milestone = make_milestone()
     question = make_comment(milestone, make_citizen(), "Wann?")
@@ -71,7 +71,7 @@ def test_comment_area_and_forms_link_to_the_transparency_page(client, db):
     assert f"<a {LINK}>{rules}</a>" in comments
     guest = client.get(f"/etappenziele/{milestone.slug}/gastkommentar").get_data(as_text=True)
     assert f"<a {LINK}>{rules}</a>" in guest
-    sign_in(client, citizen)
+    auth.sign_in(citizen)
     for url in (f"/etappenziele/{milestone.slug}", f"/etappenziele/{milestone.slug}/kommentieren",
                 f"/kommentare/{question.id}/antworten"):
         html = client.get(url).get_data(as_text=True)

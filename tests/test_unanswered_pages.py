@@ -11,15 +11,15 @@ from app.moderation import services as moderation
 from app.models import AnswerStatus, Comment, CommentStatus, OutboxMail, utcnow
 from app.participation import services
 from app.participation.routes import UNANSWERED_PER_PAGE
-from tests.builders import make_department, make_milestone
-from tests.builders.participation import make_admin, make_citizen, make_comment, make_editor, make_moderator, sign_in
+from tests.builders import make_admin, make_citizen, make_department, make_editor, make_milestone, make_moderator
+from tests.builders.comments import make_comment
 
 
 def rows(html: str) -> list[str]:
     return re.findall(r"Frage (\w+ \d+)", html)
 
 
-def test_long_list_is_paginated_oldest_first_with_whole_counts(client, db, count_queries):
+def test_long_list_is_paginated_oldest_first_with_whole_counts(auth, client, db, count_queries):
     amt_a = make_department(name="Amt A")
     amt_b = make_department(name="Amt B")
     first = make_milestone(title="Erstes Ziel", department=amt_a)
@@ -30,9 +30,7 @@ def test_long_list_is_paginated_oldest_first_with_whole_counts(client, db, count
     for n in range(UNANSWERED_PER_PAGE + extra):
         make_comment(first, citizen, f"Frage A {n:03d}", created_at=now - timedelta(hours=1000 - n))
     make_comment(second, citizen, "Frage B 001")
-    admin = make_admin()
-    db.session.commit()
-    sign_in(client, admin)
+    auth.as_role("admin")
 
     page_one = client.get("/verwaltung/unbeantwortet").get_data(as_text=True)
     assert f"{UNANSWERED_PER_PAGE + extra + 1} Kommentare warten auf eine Antwort." in page_one
@@ -76,11 +74,11 @@ def _answered_thread():
     return milestone, question, citizen, editor, admin
 
 
-def test_follow_up_to_an_official_answer_puts_the_question_back_on_the_list(client, db):
+def test_follow_up_to_an_official_answer_puts_the_question_back_on_the_list(auth, client, db):
     milestone, question, citizen, editor, admin = _answered_thread()
     db.session.expire_all()
     assert db.session.get(Comment, question.id).answer_status == AnswerStatus.ANSWERED
-    sign_in(client, admin)
+    auth.sign_in(admin)
     assert rows(client.get("/verwaltung/unbeantwortet").get_data(as_text=True)) == []
 
     mails_before = db.session.scalar(select(func.count(OutboxMail.id)))

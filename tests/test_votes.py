@@ -9,8 +9,8 @@ from app.auth.permissions import PermissionDenied
 from app.extensions import db
 from app.models import Comment, CommentRating, Milestone, SupportVote, UserBlock
 from app.participation import counters, services
-from tests.builders import make_milestone
-from tests.builders.participation import make_citizen, make_comment
+from tests.builders import make_citizen, make_milestone
+from tests.builders.comments import make_comment
 
 # Also run against PostgreSQL (`make test-postgres`): locks, counters and constraints differ.
 pytestmark = pytest.mark.postgres

@@ -21,8 +21,8 @@ from app.models import Comment, Department, Milestone, OutboxMail, User
 from app.participation import services as participation
 from app.participation.forms import new_form_stamp
 from app.participation.services import clean_text
-from tests.builders import make_department, make_milestone, make_user
-from tests.builders.participation import make_citizen, make_comment, make_editor, sign_in, sign_out
+from tests.builders import make_citizen, make_department, make_editor, make_milestone, make_user
+from tests.builders.comments import make_comment
 from tests.data.xss import FILES, load_payloads, load_payloads_from
 from tests.helpers.xss import assert_inert, problems_lxml
 
@@ -49,16 +49,16 @@ def comment_articles(html: str) -> int:
     return len(lxml.html.document_fromstring(html).xpath('//ol[@class="comment-list"]//article'))
 
 
-def test_payloads_as_comment_bodies(client, xss_scene):
+def test_payloads_as_comment_bodies(auth, client, xss_scene):
     milestone, department = xss_scene
     author = make_citizen(display_name="Paula Payload")
     viewer = make_citizen(display_name="Viktor Viewer")
     _db.session.commit()
-    sign_in(client, author)
+    auth.sign_in(author)
     accepted = 0
     for number, payload in enumerate(load_payloads()):
         if number % 20 == 0:
-            sign_in(client, author, clear=True)  # drop the collected flash messages
+            auth.sign_in(author, clear=True)  # drop the collected flash messages
         response = client.post(f"/etappenziele/{milestone.slug}/kommentieren",
                                data={"body": payload, "form_started": new_form_stamp()})
         if clean_text(payload):
@@ -69,13 +69,13 @@ def test_payloads_as_comment_bodies(client, xss_scene):
     assert accepted >= 300
     assert _db.session.scalar(select(func.count(Comment.id))) == accepted
 
-    sign_out(client)
+    auth.sign_out()
     anonymous = client.get(f"/etappenziele/{milestone.slug}").get_data(as_text=True)
     assert comment_articles(anonymous) == accepted
     assert_inert(anonymous, '//ol[@class="comment-list"]', 'class="comment-list"')
 
     # Signed in, the thread carries forms and buttons next to each comment.
-    sign_in(client, viewer)
+    auth.sign_in(viewer)
     signed_in = client.get(f"/etappenziele/{milestone.slug}").get_data(as_text=True)
     assert comment_articles(signed_in) == accepted
     assert_inert(signed_in, '//ol[@class="comment-list"]', 'class="comment-list"')
@@ -93,7 +93,7 @@ def test_plain_text_is_shown_exactly_as_typed(client, xss_scene):
     assert sorted(shown) == sorted(typed)
 
 
-def test_payloads_on_the_form_pages_and_the_unanswered_list(client, xss_scene):
+def test_payloads_on_the_form_pages_and_the_unanswered_list(auth, client, xss_scene):
     """Comments stored as the service stores them (the submission is tested above)."""
     milestone, department = xss_scene
     author = make_citizen()
@@ -102,16 +102,16 @@ def test_payloads_on_the_form_pages_and_the_unanswered_list(client, xss_scene):
                 for payload in load_payloads() if clean_text(payload)]
     _db.session.commit()
     # The quoted comment on the reply, flag and delete pages (a sample of every fifth).
-    sign_in(client, editor)
+    auth.sign_in(editor)
     for comment in comments[::5]:
         for path in ("antworten", "melden"):
             html = client.get(f"/kommentare/{comment.id}/{path}").get_data(as_text=True)
             assert_inert(html, '//figure[@class="quoted-comment"]', 'class="quoted-comment"')
-    sign_in(client, author)
+    auth.sign_in(author)
     for comment in comments[::25]:
         html = client.get(f"/kommentare/{comment.id}/loeschen").get_data(as_text=True)
         assert_inert(html, '//figure[@class="quoted-comment"]', 'class="quoted-comment"')
-    sign_in(client, editor)
+    auth.sign_in(editor)
     # Every page of the list (it is paginated), every comment on one of them.
     shown, page = 0, 1
     while True:
@@ -124,7 +124,7 @@ def test_payloads_on_the_form_pages_and_the_unanswered_list(client, xss_scene):
     assert shown == len(comments) and page > 2
 
 
-def test_payloads_as_display_names(client, xss_scene):
+def test_payloads_as_display_names(auth, client, xss_scene):
     """Display names are set on the profile page (another feature); here they are stored directly."""
     milestone, _ = xss_scene
     payloads = load_payloads()
@@ -142,7 +142,7 @@ def test_payloads_as_display_names(client, xss_scene):
     # Signed in, the own name also shows in the page header and in the thread's buttons.
     authors = _db.session.scalars(select(User).where(User.display_name.in_([p[:100] for p in payloads[::200]])))
     for author in authors:
-        sign_in(client, author)
+        auth.sign_in(author)
         page = client.get(f"/etappenziele/{milestone.slug}").get_data(as_text=True)
         assert_inert(page, "//body", "<body")
 

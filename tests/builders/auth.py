@@ -1,4 +1,4 @@
-"""Builders and helpers for sign-in tests: accounts with passwords, TOTP codes, logging in."""
+"""Builders for sign-in tests: accounts with passwords, TOTP codes (signing in: tests/plugins/auth.py)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -39,15 +39,3 @@ def enable_totp(user: User) -> str:
 def totp_code(secret: str, offset: int = 0) -> str:
     totp = pyotp.TOTP(secret)
     return totp.generate_otp(totp.timecode(datetime.now()) + offset)
-
-
-def login(client, email: str, password: str = PASSWORD, next_url: str | None = None, prefix: str = ""):
-    data = {"email": email, "password": password}
-    if next_url is not None:
-        data["next"] = next_url
-    return client.post(f"{prefix}/konto/anmelden", data=data)
-
-
-def session_user_id(client) -> str | None:
-    with client.session_transaction() as session:
-        return session.get("_user_id")

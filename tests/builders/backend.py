@@ -1,33 +1,25 @@
-"""Builders for backend tests: staff accounts and signing in through the session."""
+"""Builders for the backend tests: a milestone's values as the backend service takes them."""
 from __future__ import annotations
 
-from app.models import Department, Role, User
-from tests.builders import make_department, make_user
+from app.backend.services import FundingRow, MilestoneData
+from app.models import Milestone
 
 
-def make_admin(**kw) -> User:
-    return make_user(roles=(Role.ADMIN,), **kw)
-
-
-def make_editor(*departments: Department, **kw) -> User:
-    user = make_user(roles=(Role.EDITOR,), **kw)
-    user.departments = list(departments) or [make_department()]
-    return user
-
-
-def make_moderator(**kw) -> User:
-    return make_user(roles=(Role.MODERATOR,), **kw)
-
-
-def login(client, user: User) -> None:
-    """Sign in by writing Flask-Login's session keys (the sign-in pages are tested elsewhere)."""
-    with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
-        session["_fresh"] = True
-
-
-def signed_in(app, user: User):
-    """A new test client of the app, signed in as the user."""
-    client = app.test_client()
-    login(client, user)
-    return client
+def milestone_data(milestone: Milestone, **changes) -> MilestoneData:
+    """The milestone's current values as the backend service's input, with `changes` applied."""
+    values = dict(
+        title=milestone.title, field_id=milestone.field_id, slug=milestone.slug, summary=milestone.summary,
+        description=milestone.description, easy_summary=milestone.easy_summary, parent_id=milestone.parent_id,
+        weight=milestone.weight, status=milestone.status, progress=milestone.progress,
+        progress_method=milestone.progress_method, start_date=milestone.start_date,
+        original_target_date=milestone.original_target_date, target_date=milestone.target_date,
+        completed_on=milestone.completed_on, department_id=milestone.department_id,
+        participating_department_ids=[d.id for d in milestone.participating_departments],
+        contact_role=milestone.contact_role, champion_ids=[c.id for c in milestone.champions],
+        planned=milestone.planned, committed=milestone.committed, spent=milestone.spent,
+        budget_year=milestone.budget_year,
+        fundings=[FundingRow(f.source_id, f.amount) for f in milestone.fundings],
+        published=milestone.published,
+    )
+    values.update(changes)
+    return MilestoneData(**values)

@@ -1,4 +1,4 @@
-"""Helpers for the production-setup tests: gunicorn processes and HTML forms over real HTTP."""
+"""Helpers for the production-setup tests: gunicorn processes serving the app over real HTTP."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,6 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from html.parser import HTMLParser
 from pathlib import Path
 
 import requests
@@ -100,43 +99,3 @@ def gunicorn_servers(tmp_path: Path, env: dict[str, str], count: int = 1, worker
     finally:
         for server in servers:
             server.stop()
-
-
-class _FormFields(HTMLParser):
-    """The inputs of the form whose action ends with `action` (hidden values and defaults)."""
-
-    def __init__(self, action: str):
-        super().__init__()
-        self.action = action
-        self.inside = False
-        self.fields: dict[str, str] = {}
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "form":
-            self.inside = (attributes.get("action") or "").split("?")[0].endswith(self.action)
-        elif tag == "input" and self.inside and attributes.get("name"):
-            if attributes.get("type") in ("submit", "checkbox", "radio", "file"):
-                return
-            self.fields[attributes["name"]] = attributes.get("value") or ""
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-
-
-def form_fields(html: str, action: str) -> dict[str, str]:
-    """The inputs (CSRF token, signed start time, honeypot...) of the form posting to `action`."""
-    parser = _FormFields(action)
-    parser.feed(html)
-    if not parser.fields:
-        raise AssertionError(f"no form posting to {action!r} in the page")
-    return parser.fields
-
-
-def sign_in(http: requests.Session, base_url: str, email: str, password: str) -> requests.Response:
-    """Sign in through the login form of the server at base_url (GET for the token, then POST)."""
-    page = http.get(base_url + "/konto/anmelden", timeout=30)
-    data = form_fields(page.text, "/konto/anmelden")
-    data.update(email=email, password=password)
-    return http.post(base_url + "/konto/anmelden", data=data, allow_redirects=False, timeout=30)

@@ -7,30 +7,19 @@ from decimal import Decimal
 from app.extensions import db
 from app.models import Milestone, MilestoneChange, MilestoneSlug
 from app.progress import today
-from tests.builders import (
-    days_ago,
-    make_champion,
-    make_department,
-    make_funding,
-    make_milestone,
-    make_update,
-)
+from tests.builders import add_flushed, days_ago, make_champion, make_department, make_funding, make_milestone
+from tests.builders import make_update
 
 
 def make_change(milestone: Milestone, kind: str, old: str | None, new: str | None, **kw) -> MilestoneChange:
+    """A line of the milestone's history (today unless `changed_on` says otherwise)."""
     values = dict(milestone=milestone, changed_on=today(), kind=kind, old_value=old, new_value=new)
     values.update(kw)
-    change = MilestoneChange(**values)
-    db.session.add(change)
-    db.session.flush()
-    return change
+    return add_flushed(MilestoneChange(**values))
 
 
 def make_old_slug(milestone: Milestone, slug: str) -> MilestoneSlug:
-    old = MilestoneSlug(milestone=milestone, slug=slug)
-    db.session.add(old)
-    db.session.flush()
-    return old
+    return add_flushed(MilestoneSlug(milestone=milestone, slug=slug))
 
 
 def add_details(milestone: Milestone, n: int) -> None:

@@ -9,16 +9,8 @@ from app.extensions import db
 from app.models import ContentPage, FundingSource, MilestoneChange, StrategyBudgetYear
 from app.progress import today
 from app.sanitize import markdown_to_html
-from tests.builders import (
-    days_ago,
-    make_champion,
-    make_department,
-    make_field,
-    make_funding,
-    make_milestone,
-    make_strategy,
-    make_update,
-)
+from tests.builders import days_ago, make_champion, make_department, make_field, make_funding, make_milestone
+from tests.builders import make_strategy, make_update
 
 FEATURED_TITLE = "Digitales Bürgerkonto für alle Dienste"
 # Municipal content, written in German: on English pages it must sit inside an element with lang="de".

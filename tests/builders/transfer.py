@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Department, Field, Milestone, User
 from app.models.transfer import ImportBatch
-from tests.builders import make_champion, make_department, make_field, make_funding, make_milestone
-from tests.builders.backend import make_admin, make_editor
+from tests.builders import make_admin, make_champion, make_department, make_editor, make_field, make_funding
+from tests.builders import make_milestone
 
 CSV_DIR = Path(__file__).resolve().parents[1] / "data" / "csv"
 

@@ -69,3 +69,22 @@ def walk(app, client, table: Mapping, column: int, prefixes, values: Mapping, fo
         if not matches(app, response, expected):
             failures.append(f"{method} {url}: expected {expected}, got {response.status_code}")
     return failures
+
+
+def assert_table_covers_routes(app, table: Mapping, prefixes, label: str) -> None:
+    missing, gone = table_gaps(app, table, prefixes)
+    assert missing == set(), f"{label} routes missing from the authorization table"
+    assert gone == set(), "table rows for routes that no longer exist"
+
+
+def assert_walk_changes_nothing(auth, app, db, user, table: Mapping, column: int, prefixes, values: Mapping,
+                                form: Mapping, state) -> None:
+    """Walk every route as `user` (anonymous if None) on a new client: each answers as the table's
+    column says, and `state(db)`, what a refused or empty POST must not change, stays the same."""
+    client = app.test_client()
+    if user is not None:
+        auth.sign_in(user, client=client)
+    before = state(db)
+    assert walk(app, client, table, column, prefixes, values, form) == []
+    db.session.expire_all()
+    assert state(db) == before, "a request in the permission walk changed data"

@@ -6,7 +6,7 @@ and English, status + <html lang> + no cookie, vnu (one run), axe at 1280 and 32
 Content-Security-Policy, one visible h1 without JavaScript and German content marked
 lang="de" on English pages.
 
-Signed-in pages: `sign_in`, then `check_page` on each answer (status, one h1, axe; the HTML
+Signed-in pages: `sign_in_browser` (tests/plugins/auth.py), then `check_page` on each answer (status, one h1, axe; the HTML
 is kept in the module's `documents` for `assert_documents_valid` in the module's last test).
 """
 from __future__ import annotations
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 import pytest
 from werkzeug.routing import BuildError
 
-from tests.builders.auth import PASSWORD
 from tests.helpers.a11y import assert_accessible
 from tests.helpers.html import validate_documents
+from tests.plugins.auth import sign_in_browser
 
 LANGUAGES = ("de", "en")
 
@@ -204,14 +204,6 @@ class PublicPageChecks:
 
 # Signed-in pages ---------------------------------------------------------------------------------
 
-def sign_in(page, server, email: str, password: str = PASSWORD) -> None:
-    """Sign in through the login form, as a person would."""
-    page.goto(server.url_for("auth.login"))
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", password)
-    follow(page.locator("main form button[type=submit], main form input[type=submit]").first)
-
-
 def follow(locator):
     """Click a link or submit button and wait until the page it leads to has loaded; its response.
 
@@ -235,10 +227,21 @@ def page_params(pages: Iterable[tuple[str, str, dict]], languages: Sequence[str]
             for name, endpoint, args in pages for lang in languages]
 
 
-def check_get(page, server, documents: dict, case: PageCase, lang: str) -> None:
-    """Open the case's page as the page's user and `check_page` it, kept as "<name>-<lang>"."""
+def check_get(page, server, documents: dict, case: PageCase, lang: str, sign_in_as: str | None = None) -> None:
+    """Open the case's page as the page's user (signed in as `sign_in_as` first, if given) and
+    `check_page` it, kept as "<name>-<lang>"."""
+    if sign_in_as is not None:
+        sign_in_browser(page, server, sign_in_as)
     response = page.goto(server.url_for(case.endpoint, lang=lang, **resolve(server.data, {**case.args, **case.query})))
     check_page(page, response, documents, f"{case.name}-{lang}", case.status)
+
+
+def check_signed_in(page, server, documents: dict, email: str, endpoint: str, name: str, **args):
+    """Sign in as `email`, open the endpoint's page and `check_page` it as `name`; the response."""
+    sign_in_browser(page, server, email)
+    response = page.goto(server.url_for(endpoint, **args))
+    check_page(page, response, documents, name)
+    return response
 
 
 def check_page(page, response, documents: dict, name: str, status: int = 200) -> None:
@@ -248,6 +251,18 @@ def check_page(page, response, documents: dict, name: str, status: int = 200) ->
     assert page.locator("h1").count() == 1, f"{page.url}: not exactly one h1"
     assert_accessible(page)
     documents[name] = response.text()
+
+
+def check_page_in(page, response, documents: dict, name: str, lang: str = "de", status: int = 200,
+                  german: Iterable[str] = ()) -> None:
+    """`check_page`, kept as "<name>-<lang>"; on English pages the `german` texts must be marked lang="de"."""
+    assert response is not None and response.status == status, (
+        f"{page.url}: status {response.status if response else None}, expected {status}")
+    assert page.locator("h1").count() == 1, f"{page.url}: not exactly one h1"
+    assert_accessible(page)
+    if lang == "en":
+        assert_german_marked(page, german)
+    documents[f"{name}-{lang}"] = response.text()
 
 
 def assert_no_refusal_on(page_strict, urls: Iterable[str]) -> None:

@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.plugins.live_server",
     "tests.plugins.browser",
     "tests.plugins.smtp",
+    "tests.plugins.auth",
 ]

@@ -1,36 +1,35 @@
-"""Builders for moderation tests: comments in any status, flags, reason templates."""
+"""Builders for comments in any status, official answers, flags and reason templates."""
 from __future__ import annotations
 
 import itertools
 from datetime import datetime, timedelta
 
 from app.extensions import db
-from app.models import Comment, CommentStatus, Flag, Milestone, ReasonTemplate, Role, User, utcnow
+from app.models import Comment, CommentStatus, Department, Flag, Milestone, ReasonTemplate, User, utcnow
 from app.participation.counters import recount_comments
 from app.sanitize import plain_text_to_html
-from tests.builders import make_milestone, make_user
+from tests.builders import add_flushed, make_citizen, make_milestone
 
 _seq = itertools.count(1)
-
-
-def make_citizen(**kw) -> User:
-    kw.setdefault("email_confirmed_at", utcnow())
-    return make_user(roles=(Role.CITIZEN,), **kw)
+NEW_CITIZEN = object()  # make_comment's default author: a new confirmed citizen
 
 
 def make_comment(
     milestone: Milestone | None = None,
-    author: User | None = None,
-    status: CommentStatus | str = CommentStatus.PUBLISHED,
+    author: User | None | object = NEW_CITIZEN,
     body: str | None = None,
+    *,
+    status: CommentStatus | str = CommentStatus.PUBLISHED,
     parent: Comment | None = None,
     created_at: datetime | None = None,
     **kw,
 ) -> Comment:
-    """A comment as the participation services store it (sanitized HTML beside the text)."""
+    """A comment as the participation services store it (sanitized HTML beside the text); a
+    published one is counted on its milestone. Without an author (and without guest_name) a new citizen
+    writes it; `author=None` stores none."""
     milestone = milestone or (parent.milestone if parent is not None else make_milestone())
-    if author is None and "guest_name" not in kw:
-        author = make_citizen()
+    if author is NEW_CITIZEN:
+        author = None if "guest_name" in kw else make_citizen()
     body = body if body is not None else f"Kommentar {next(_seq)}: Wann kommt das?"
     status = CommentStatus(status).value
     created_at = created_at or utcnow()
@@ -47,27 +46,26 @@ def make_comment(
         answer_status=kw.pop("answer_status", "open" if parent is None and not kw.get("is_official") else None),
         **kw,
     )
-    db.session.add(comment)
-    db.session.flush()
-    recount_comments(milestone.id)
-    db.session.flush()
+    add_flushed(comment)
+    if status == CommentStatus.PUBLISHED.value:  # the only status counted; others leave the milestone untouched
+        recount_comments(milestone.id)
+        db.session.flush()
     return comment
+
+
+def make_official_answer(milestone: Milestone, department: Department, parent: Comment, body: str, **kw) -> Comment:
+    kw.setdefault("author", None)
+    return make_comment(milestone, body=body, is_official=True, department_id=department.id, parent=parent, **kw)
 
 
 def make_flag(comment: Comment, user: User | None = None, reason: str = "insult", text: str = "",
               created_at: datetime | None = None) -> Flag:
-    flag = Flag(comment_id=comment.id, user_id=(user or make_citizen()).id, reason=reason, text=text,
-                created_at=created_at or utcnow())
-    db.session.add(flag)
-    db.session.flush()
-    return flag
+    return add_flushed(Flag(comment_id=comment.id, user_id=(user or make_citizen()).id, reason=reason, text=text,
+                            created_at=created_at or utcnow()))
 
 
 def make_reason_template(title: str = "Beleidigung", text_de: str = "Bitte bleiben Sie sachlich.", **kw) -> ReasonTemplate:
-    template = ReasonTemplate(title=title, text_de=text_de, text_en=kw.pop("text_en", ""), **kw)
-    db.session.add(template)
-    db.session.flush()
-    return template
+    return add_flushed(ReasonTemplate(title=title, text_de=text_de, text_en=kw.pop("text_en", ""), **kw))
 
 
 def ago(**delta) -> datetime:

@@ -33,8 +33,7 @@ class Scene:
 
 def make_scene() -> Scene:
     """Fields and departments with the slugs the files in tests/data/csv use."""
-    buergeramt = make_department("Bürgeramt", slug="buergeramt")
-    it = make_department("IT-Abteilung", slug="it")
+    buergeramt, it = make_department("Bürgeramt", slug="buergeramt"), make_department("IT-Abteilung", slug="it")
     scene = Scene(
         admin=make_admin(),
         editor=make_editor(buergeramt),

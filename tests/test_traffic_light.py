@@ -17,6 +17,8 @@ from tests.builders import make_department, make_field, make_milestone, make_use
 from tests.builders_backend import login, make_admin, make_editor, make_moderator
 from tests.helpers.authz import LOGIN, table_gaps, walk
 
+pytestmark = pytest.mark.postgres
+
 ROLES = ("anonymous", "citizen", "editor_own", "editor_other", "moderator", "admin")
 PREFIX = "internal."
 #                                                   anon   citizen own  other  mod  admin

@@ -235,3 +235,12 @@ def test_an_editor_sees_only_the_lights_of_own_departments(app, db, town):
     for path in ("/verwaltung", "/verwaltung/ampel"):
         page = client.get(path).get_data(as_text=True)
         assert "Notiz B" in page and "Notiz A" not in page
+
+
+@pytest.mark.app_config(REQUIRE_ADMIN_2FA=True)
+def test_the_pages_wait_for_an_admins_second_factor(app, db, town):
+    client = app.test_client()
+    login(client, town["admin"])
+    for path in ("/verwaltung/ampel", f"/verwaltung/etappenziele/{town['a'].id}/ampel"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].endswith("/konto/zwei-faktor"), path

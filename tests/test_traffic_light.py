@@ -149,7 +149,7 @@ def test_internal_sections_now_and_as_of_a_date(db, town):
     db.session.commit()
     # Backdate the first change (the history is append-only, so through SQL).
     db.session.execute(
-        TrafficLightChange.__table__.update().values(created_at=utcnow() - timedelta(days=30))
+        TrafficLightChange.__table__.update().values(set_at=utcnow() - timedelta(days=30))
     )
     services.set_light(admin, a, LightData("critical", "heute"))
     db.session.commit()

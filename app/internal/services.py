@@ -70,18 +70,14 @@ def set_light(actor: User, milestone: Milestone, data: LightData) -> TrafficLigh
         errors["light"] = _l("Ampel und Notiz sind unverändert; es wurde nichts gespeichert.")
     if errors:
         raise ValidationFailed(errors)
-    now = utcnow()
-    note_html = plain_text_to_html(note)
-    label = audit.actor_label(actor)
+    values = dict(light=light.value, note=note, note_html=plain_text_to_html(note), set_by_id=actor.id,
+                  set_by_label=audit.actor_label(actor), set_at=utcnow())
     if current is None:
         current = TrafficLight(milestone_id=milestone.id)
         db.session.add(current)
-    current.light, current.note, current.note_html = light.value, note, note_html
-    current.set_by_id, current.set_by_label, current.set_at = actor.id, label, now
-    db.session.add(TrafficLightChange(
-        milestone_id=milestone.id, light=light.value, note=note, note_html=note_html,
-        set_by_id=actor.id, set_by_label=label, created_at=now,
-    ))
+    for name, value in values.items():
+        setattr(current, name, value)
+    db.session.add(TrafficLightChange(milestone_id=milestone.id, **values))
     db.session.flush()
     return current
 
@@ -161,20 +157,16 @@ def internal_sections(milestone_ids: Iterable[int], as_of: datetime | None = Non
         return {}
     if as_of is None:
         rows = db.session.scalars(select(TrafficLight).where(TrafficLight.milestone_id.in_(ids)))
-        return {
-            row.milestone_id: InternalSection(row.milestone_id, row.light, row.note, row.note_html,
-                                              row.set_at, row.set_by_label)
-            for row in rows
-        }
-    newest = (
-        select(func.max(TrafficLightChange.id).label("id"))
-        .where(TrafficLightChange.milestone_id.in_(ids), TrafficLightChange.created_at <= as_of)
-        .group_by(TrafficLightChange.milestone_id)
-        .subquery()
-    )
-    rows = db.session.scalars(select(TrafficLightChange).join(newest, TrafficLightChange.id == newest.c.id))
+    else:
+        newest = (
+            select(func.max(TrafficLightChange.id).label("id"))
+            .where(TrafficLightChange.milestone_id.in_(ids), TrafficLightChange.set_at <= as_of)
+            .group_by(TrafficLightChange.milestone_id)
+            .subquery()
+        )
+        rows = db.session.scalars(select(TrafficLightChange).join(newest, TrafficLightChange.id == newest.c.id))
     return {
-        row.milestone_id: InternalSection(row.milestone_id, row.light, row.note, row.note_html,
-                                          row.created_at, row.set_by_label)
+        row.milestone_id: InternalSection(row.milestone_id, row.light, row.note, row.note_html, row.set_at,
+                                          row.set_by_label)
         for row in rows
     }

@@ -231,7 +231,8 @@ def test_nothing_refused_by_the_content_security_policy(server, page_strict):
     sign_in(page_strict, server)
     assert_no_refusal_on(page_strict, [server.url_for(endpoint, **resolve(server.data, args)) for endpoint, args in (
         ("backend.dashboard", {}), ("backend.milestone_edit", {"milestone_id": "milestone_id"}),
-        ("backend.champion_edit", {"champion_id": "champion_id"}), ("backend.audit_log", {}))])
+        ("backend.champion_edit", {"champion_id": "champion_id"}), ("backend.audit_log", {}),
+        ("internal.traffic_light", {"milestone_id": "milestone_id"}))])
 
 
 def test_valid_html(documents):

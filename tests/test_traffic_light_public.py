@@ -74,7 +74,7 @@ def town(app, db):
         services.set_light(actor, milestone, LightData("at_risk", f"Erste Einschätzung {MARKER}"))
         services.set_light(actor, milestone, LightData(light, f"{MARKER}: Risiko und Entscheidung für {milestone.title}"))
     db.session.commit()
-    return {"a": portal.slug, "field": online.slug, "id": portal.id, "admin": admin}
+    return {"a": portal.slug, "field": online.slug, "id": portal.id, "admin": admin, "milestone": portal}
 
 
 def _links(body: str, base_url: str) -> list[str]:
@@ -153,3 +153,18 @@ def test_the_lights_are_there_for_staff(app, town):
     sign_in(client, town["admin"])
     page = client.get(f"/verwaltung/etappenziele/{town['id']}/ampel").get_data(as_text=True)
     assert MARKER in page and "kritisch" in page
+
+
+def test_setting_a_light_leaves_every_public_page_cached(app, db, town):
+    """No public answer depends on a light: setting one invalidates nothing public."""
+    client = app.test_client(use_cookies=False)
+    cache = app.extensions["page_cache"]
+    paths = ["/", "/en/", f"/etappenziele/{town['a']}", "/etappenziele", "/api/v1/milestones", "/feeds/fortschritt.atom"]
+    for path in paths:
+        assert client.get(path).status_code == 200
+    services.set_light(town["admin"], town["milestone"], LightData("on_track", "Wieder im Plan."))
+    db.session.commit()
+    for path in paths:
+        hits = cache.statistics()["hits"]
+        assert client.get(path).status_code == 200
+        assert cache.statistics()["hits"] == hits + 1, f"{path} was built anew after a light was set"

@@ -25,7 +25,7 @@ from tests.builders import (
     make_strategy,
     make_update,
 )
-from tests.builders_public import make_change, make_old_slug
+from tests.builders_public import make_change
 
 
 def titles(filters: MilestoneFilters) -> list[str]:
@@ -184,20 +184,6 @@ def test_home_overview_without_strategy(db):
 
 
 # --- milestone page ------------------------------------------------------------------
-
-
-def test_published_milestone_and_old_slugs(db):
-    shown = make_milestone(slug="neu")
-    hidden = make_milestone(slug="entwurf", published=False)
-    make_old_slug(shown, "alt")
-    make_old_slug(hidden, "entwurf-alt")
-    db.session.commit()
-    assert queries.published_milestone("neu") == shown
-    assert queries.published_milestone("entwurf") is None
-    assert queries.published_milestone("alt") is None
-    assert queries.current_slug("alt") == "neu"
-    assert queries.current_slug("entwurf-alt") is None
-    assert queries.current_slug("gibt-es-nicht") is None
 
 
 def test_milestone_updates_and_history_newest_first(db):

@@ -6,8 +6,8 @@ import pytest
 from app.backend import catalog
 from app.backend.services import ValidationFailed
 from app.extensions import db
-from app.models import FieldSlug
-from app.slug_redirects import SLUG_ENDPOINTS
+from app.models import FieldSlug, MilestoneSlug
+from app.slug_redirects import SLUG_ENDPOINTS, current_slug_for, published_milestone
 from tests.builders import make_department, make_field, make_milestone
 from tests.builders_backend import make_admin
 
@@ -50,7 +50,6 @@ def test_unknown_slugs_are_still_404(client, renamed):
 
 def test_renamed_milestone_widget_redirects_but_not_to_an_unpublished_one(client, db):
     milestone = make_milestone("Online-Termine", slug="termine-neu")
-    from app.models import MilestoneSlug
     milestone.old_slugs.append(MilestoneSlug(slug="termine-alt"))
     db.session.commit()
     response = client.get("/einbetten/etappenziel/termine-alt")
@@ -79,3 +78,18 @@ def test_a_former_slug_stays_reserved_and_can_be_taken_back(renamed):
 def test_every_slug_endpoint_exists(app):
     for endpoint in SLUG_ENDPOINTS:
         assert endpoint in app.view_functions, endpoint
+
+
+def test_published_milestone_and_former_slugs(db):
+    shown = make_milestone(slug="neu")
+    hidden = make_milestone(slug="entwurf", published=False)
+    shown.old_slugs.append(MilestoneSlug(slug="alt"))
+    hidden.old_slugs.append(MilestoneSlug(slug="entwurf-alt"))
+    db.session.commit()
+    assert published_milestone("neu") == shown
+    assert published_milestone("neu", details=True) == shown
+    assert published_milestone("entwurf") is None
+    assert published_milestone("alt") is None
+    assert current_slug_for("public.milestone", "alt") == "neu"
+    assert current_slug_for("public.milestone", "entwurf-alt") is None
+    assert current_slug_for("public.milestone", "gibt-es-nicht") is None

@@ -95,6 +95,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode copies a table, drops it and renames the copy. With foreign keys
+            # enforced (app/__init__.py turns them on), dropping it would delete the rows that
+            # refer to it (ON DELETE CASCADE) or fail (RESTRICT). SQLite ignores this pragma
+            # inside a transaction: it is set before the migrations begin theirs.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -103,6 +111,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"rows refer to rows that do not exist after the migrations: {broken[:10]}")
 
 
 if context.is_offline_mode():

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Money, utcnow
+from app.models.base import Base, FormerSlug, Money, utcnow
 
 if TYPE_CHECKING:
     from app.models.milestones import Milestone
@@ -102,16 +102,12 @@ class Field(Base):
         return select(cls).order_by(cls.position, cls.name)
 
 
-class FieldSlug(Base):
+class FieldSlug(FormerSlug, Base):
     """A former slug of a field of action; its pages, feeds and calendar redirect to the current one."""
 
     __tablename__ = "field_slug"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     field_id: Mapped[int] = mapped_column(ForeignKey("field.id", ondelete="CASCADE"), index=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
     field: Mapped[Field] = relationship(back_populates="old_slugs")
 
 
@@ -137,18 +133,12 @@ class Department(Base):
         return select(cls).order_by(cls.name)
 
 
-class DepartmentSlug(Base):
+class DepartmentSlug(FormerSlug, Base):
     """A former slug of a department; its feeds redirect to the current one."""
 
     __tablename__ = "department_slug"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("department.id", ondelete="CASCADE"), index=True
-    )
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"), index=True)
     department: Mapped[Department] = relationship(back_populates="old_slugs")
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, MetaData, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -36,6 +36,11 @@ class FormerSlug:
     id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def former_slugs(owner: str):
+    """The relationship from a record to its FormerSlug rows, which the database deletes with it."""
+    return relationship(back_populates=owner, cascade="all, delete-orphan", passive_deletes=True)
 
 
 class Money(TypeDecorator):

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, FormerSlug, Money, utcnow
+from app.models.base import Base, FormerSlug, Money, former_slugs, utcnow
 
 if TYPE_CHECKING:
     from app.models.milestones import Milestone
@@ -93,9 +93,7 @@ class Field(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     milestones: Mapped[list[Milestone]] = relationship(back_populates="field")
-    old_slugs: Mapped[list[FieldSlug]] = relationship(
-        back_populates="field", cascade="all, delete-orphan", passive_deletes=True
-    )
+    old_slugs: Mapped[list[FieldSlug]] = former_slugs("field")
 
     @classmethod
     def select_ordered(cls):
@@ -124,9 +122,7 @@ class Department(Base):
     contact_email: Mapped[str | None] = mapped_column(String(254))
 
     champions: Mapped[list[Champion]] = relationship(back_populates="department")
-    old_slugs: Mapped[list[DepartmentSlug]] = relationship(
-        back_populates="department", cascade="all, delete-orphan", passive_deletes=True
-    )
+    old_slugs: Mapped[list[DepartmentSlug]] = former_slugs("department")
 
     @classmethod
     def select_ordered(cls):

@@ -31,21 +31,21 @@ def updates(fmt: str):
     return feed_response(UpdatesFeed(), fmt)
 
 
-@bp.get(f"/feeds/handlungsfelder/<slug>.{FORMAT}")
-def field(slug: str, fmt: str):
-    return feed_response(FieldUpdatesFeed(field_by_slug(slug) or abort(404)), fmt)
+# endpoint -> (address without the format, lookup of the subject by slug, feed of the subject)
+SUBJECT_FEEDS = {
+    "field": ("/feeds/handlungsfelder/<slug>", field_by_slug, FieldUpdatesFeed),
+    "department": ("/feeds/organisationseinheiten/<slug>", department_by_slug, DepartmentUpdatesFeed),
+    "milestone": ("/feeds/etappenziele/<slug>", published_milestone, MilestoneFeed),
+    "comments": ("/feeds/etappenziele/<slug>/kommentare", published_milestone, CommentsFeed),
+}
 
 
-@bp.get(f"/feeds/organisationseinheiten/<slug>.{FORMAT}")
-def department(slug: str, fmt: str):
-    return feed_response(DepartmentUpdatesFeed(department_by_slug(slug) or abort(404)), fmt)
+def subject_feed(lookup, feed):
+    """The view of a subject's feed: 404 for an unknown slug (a former one gets its 301 there)."""
+    def view(slug: str, fmt: str):
+        return feed_response(feed(lookup(slug) or abort(404)), fmt)
+    return view
 
 
-@bp.get(f"/feeds/etappenziele/<slug>.{FORMAT}")
-def milestone(slug: str, fmt: str):
-    return feed_response(MilestoneFeed(published_milestone(slug) or abort(404)), fmt)
-
-
-@bp.get(f"/feeds/etappenziele/<slug>/kommentare.{FORMAT}")
-def comments(slug: str, fmt: str):
-    return feed_response(CommentsFeed(published_milestone(slug) or abort(404)), fmt)
+for endpoint, (address, lookup, feed) in SUBJECT_FEEDS.items():
+    bp.add_url_rule(f"{address}.{FORMAT}", endpoint, subject_feed(lookup, feed), methods=["GET"])

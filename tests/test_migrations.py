@@ -12,13 +12,16 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 from sqlalchemy import (
     Boolean, Date, DateTime, Integer, MetaData, String, Table, create_engine, inspect, text,
 )
 from sqlalchemy.exc import IntegrityError
 
+from app import create_app
 from app.extensions import db
 from app.models import Field, Milestone
+from config import TestingConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -125,3 +128,14 @@ def test_the_database_refuses_a_weight_over_100(app, db):
             db.session.flush()
         db.session.rollback()
     assert db.session.get(Milestone, milestone.id).weight == 100
+
+
+def test_sqlite_enforces_foreign_keys_again_after_the_migrations(tmp_path):
+    # One pooled connection: the one the migrations ran on is the one asked afterwards.
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'fk.sqlite'}",
+                     SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.session.remove()
+        db.engine.dispose()

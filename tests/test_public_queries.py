@@ -25,7 +25,7 @@ from tests.builders import (
     make_strategy,
     make_update,
 )
-from tests.builders_public import make_change
+from tests.builders_public import make_change, make_old_slug
 
 
 def titles(filters: MilestoneFilters) -> list[str]:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from app import slug_redirects
 from app.backend import catalog
 from app.backend.services import ValidationFailed
 from app.extensions import db
 from app.models import FieldSlug, MilestoneSlug
-from app.slug_redirects import SLUG_ENDPOINTS, current_slug_for, published_milestone
+from app.slug_redirects import SLUG_ENDPOINTS
 from tests.builders import make_department, make_field, make_milestone
 from tests.builders_backend import make_admin
 
@@ -86,10 +87,10 @@ def test_published_milestone_and_former_slugs(db):
     shown.old_slugs.append(MilestoneSlug(slug="alt"))
     hidden.old_slugs.append(MilestoneSlug(slug="entwurf-alt"))
     db.session.commit()
-    assert published_milestone("neu") == shown
-    assert published_milestone("neu", details=True) == shown
-    assert published_milestone("entwurf") is None
-    assert published_milestone("alt") is None
-    assert current_slug_for("public.milestone", "alt") == "neu"
-    assert current_slug_for("public.milestone", "entwurf-alt") is None
-    assert current_slug_for("public.milestone", "gibt-es-nicht") is None
+    assert slug_redirects.published_milestone("neu") == shown
+    assert slug_redirects.published_milestone("neu", details=True) == shown
+    assert slug_redirects.published_milestone("entwurf") is None
+    assert slug_redirects.published_milestone("alt") is None
+    assert slug_redirects.current_slug_for("public.milestone", "alt") == "neu"
+    assert slug_redirects.current_slug_for("public.milestone", "entwurf-alt") is None
+    assert slug_redirects.current_slug_for("public.milestone", "gibt-es-nicht") is None

@@ -2,26 +2,11 @@
 from app.models.audit import AuditEntry
 from app.models.base import Base, Money, utcnow
 from app.models.milestones import (
-    ChangeKind,
-    FundingSource,
-    Milestone,
-    MilestoneChange,
-    MilestoneFunding,
-    MilestoneSlug,
-    ProgressUpdate,
-    milestone_champion,
-    milestone_department,
+    ChangeKind, FundingSource, Milestone, MilestoneChange, MilestoneFunding, MilestoneSlug, ProgressUpdate,
+    milestone_champion, milestone_department,
 )
 from app.models.site import ContentPage, Setting
-from app.models.strategy import (
-    Champion,
-    Department,
-    DepartmentSlug,
-    Field,
-    FieldSlug,
-    Strategy,
-    StrategyBudgetYear,
-)
+from app.models.strategy import Champion, Department, DepartmentSlug, Field, FieldSlug, Strategy, StrategyBudgetYear
 from app.models.users import STAFF_ROLES, RecoveryCode, RevokedSession, Role, User, UserRole, user_department
 from app.models.tokens import ActionToken, TokenPurpose
 from app.models.branding import SiteLogo

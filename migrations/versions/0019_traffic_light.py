@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0019_traffic_light"
-down_revision = "0015"  # the revision id of 0015_english_texts.py
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -174,7 +174,7 @@ def test_progress_form_errors(server, page, documents):
 
 
 def test_traffic_light_form_errors(server, page, documents):
-    sign_in(page, server)
+    sign_in_browser(page, server, server.data.admin_email)
     page.goto(server.url_for("internal.traffic_light", milestone_id=server.data.milestone_id, lang="en"))
     page.check("#light-1")
     page.fill("#note", "")

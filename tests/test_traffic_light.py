@@ -13,8 +13,8 @@ from app.backend.services import ValidationFailed
 from app.internal import services
 from app.internal.services import LightData
 from app.models import Role, TrafficLight, TrafficLightChange, utcnow
-from tests.builders import make_department, make_field, make_milestone, make_user
-from tests.builders_backend import login, make_admin, make_editor, make_moderator
+from tests.builders import make_admin, make_department, make_editor, make_field, make_milestone, make_moderator
+from tests.builders import make_user
 from tests.helpers.authz import LOGIN, table_gaps, walk
 
 pytestmark = pytest.mark.postgres
@@ -174,19 +174,19 @@ def test_every_internal_route_is_in_the_table(app):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_internal_route_permissions(app, db, town, role):
+def test_internal_route_permissions(auth, app, db, town, role):
     client = app.test_client()
     if town[role] is not None:
-        login(client, town[role])
+        auth.sign_in(town[role], client=client)
     values = {"milestone_id": town["a"].id}
     assert walk(app, client, TABLE, ROLES.index(role), PREFIX, values, {"light": "purple"}) == []
     assert history_count(db) == 0
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_an_editor_sets_the_light_through_the_form(app, db, town, prefix):
+def test_an_editor_sets_the_light_through_the_form(auth, app, db, town, prefix):
     client = app.test_client()
-    login(client, town["editor_own"])
+    auth.sign_in(town["editor_own"], client=client)
     url = f"{prefix}/verwaltung/etappenziele/{town['a'].id}/ampel"
     page = client.get(url)
     assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
@@ -208,39 +208,39 @@ def test_an_editor_sets_the_light_through_the_form(app, db, town, prefix):
     ("/en", {"light": "at_risk", "note": ""}, "describe the risk and the decisions needed"),
     ("/en", {}, "Please choose"),
 ])
-def test_bad_input_answers_422_with_a_translated_message(app, db, town, prefix, form, message):
+def test_bad_input_answers_422_with_a_translated_message(auth, app, db, town, prefix, form, message):
     client = app.test_client()
-    login(client, town["admin"])
+    auth.sign_in(town["admin"], client=client)
     response = client.post(f"{prefix}/verwaltung/etappenziele/{town['a'].id}/ampel", data=form)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert history_count(db) == 0
 
 
-def test_a_moderator_sees_no_lights_on_the_dashboard(app, db, town):
+def test_a_moderator_sees_no_lights_on_the_dashboard(auth, app, db, town):
     services.set_light(town["admin"], town["a"], LightData("critical", "Geheim"))
     db.session.commit()
     client = app.test_client()
-    login(client, town["moderator"])
+    auth.sign_in(town["moderator"], client=client)
     page = client.get("/verwaltung").get_data(as_text=True)
     assert "Geheim" not in page and 'id="lights-title"' not in page
 
 
-def test_an_editor_sees_only_the_lights_of_own_departments(app, db, town):
+def test_an_editor_sees_only_the_lights_of_own_departments(auth, app, db, town):
     services.set_light(town["admin"], town["a"], LightData("critical", "Notiz A"))
     services.set_light(town["admin"], town["b"], LightData("critical", "Notiz B"))
     db.session.commit()
     client = app.test_client()
-    login(client, town["editor_other"])
+    auth.sign_in(town["editor_other"], client=client)
     for path in ("/verwaltung", "/verwaltung/ampel"):
         page = client.get(path).get_data(as_text=True)
         assert "Notiz B" in page and "Notiz A" not in page
 
 
 @pytest.mark.app_config(REQUIRE_ADMIN_2FA=True)
-def test_the_pages_wait_for_an_admins_second_factor(app, db, town):
+def test_the_pages_wait_for_an_admins_second_factor(auth, app, db, town):
     client = app.test_client()
-    login(client, town["admin"])
+    auth.sign_in(town["admin"], client=client)
     for path in ("/verwaltung/ampel", f"/verwaltung/etappenziele/{town['a'].id}/ampel"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].endswith("/konto/zwei-faktor"), path

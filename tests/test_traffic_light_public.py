@@ -18,8 +18,9 @@ import pytest
 from app.internal import services
 from app.internal.services import LightData
 from app.progress import today
-from tests.builders import make_champion, make_department, make_field, make_milestone, make_strategy, make_update
-from tests.builders_participation import make_admin, make_citizen, make_comment, make_editor, sign_in
+from tests.builders import make_admin, make_champion, make_citizen, make_department, make_editor, make_field
+from tests.builders import make_milestone, make_strategy, make_update
+from tests.builders.comments import make_comment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.app_config(PAGE_CACHE_ENABLED=True)]
 
@@ -147,10 +148,10 @@ def test_no_public_answer_or_cache_entry_shows_a_light_or_a_note(app, town, coun
         assert not any(tag.startswith("traffic_light") for tag in entry.tags), entry.rule
 
 
-def test_the_lights_are_there_for_staff(app, town):
+def test_the_lights_are_there_for_staff(auth, app, town):
     """The same data shows in the backend, so the crawl above looks for something that exists."""
     client = app.test_client()
-    sign_in(client, town["admin"])
+    auth.sign_in(town["admin"], client=client)
     page = client.get(f"/verwaltung/etappenziele/{town['id']}/ampel").get_data(as_text=True)
     assert MARKER in page and "kritisch" in page
 

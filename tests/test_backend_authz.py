@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from app.backend import catalog
 from app.backend.catalog import ChampionData
-from app.models import AuditEntry, FundingSource, Milestone, ProgressUpdate, Role
-from tests.builders import make_admin, make_department, make_editor, make_field, make_milestone, make_moderator
-from tests.builders import make_update, make_user
-from tests.helpers.authz import LOGIN, assert_table_covers_routes, assert_walk_changes_nothing
+from app.models import AuditEntry, FundingSource, Milestone, ProgressUpdate
+from tests.builders import make_admin, make_department, make_field, make_milestone
+from tests.builders import make_update
+from tests.helpers.authz import LOGIN, assert_table_covers_routes, assert_walk_changes_nothing, users_by_role
 
 ROLES = ("anonymous", "citizen", "editor_own", "editor_other", "moderator", "admin")
 PREFIX = "backend."
@@ -81,14 +81,7 @@ def world(db):
     Image.new("RGB", (4, 4)).save(png, "PNG")
     champion = catalog.save_champion(admin, None, ChampionData(
         name="Petra", role="Leitung", photo_consent_on=date(2025, 1, 1), photo_upload=png.getvalue()))
-    users = {
-        "anonymous": None,
-        "citizen": make_user(roles=(Role.CITIZEN,)),
-        "editor_own": make_editor(own),
-        "editor_other": make_editor(other),
-        "moderator": make_moderator(),
-        "admin": admin,
-    }
+    users = users_by_role(own, other, admin)
     db.session.commit()
     values = {
         "milestone_id": milestone.id, "update_id": update.id, "field_id": milestone.field_id,

@@ -18,7 +18,7 @@ from app.public.forms import (
     parse_status,
 )
 from tests.builders import days_ago, make_department, make_field, make_milestone, make_strategy, make_update
-from tests.builders.public import make_change, make_old_slug
+from tests.builders.public import make_change
 
 
 def titles(filters: MilestoneFilters) -> list[str]:

@@ -12,10 +12,9 @@ from app.auth.permissions import PermissionDenied
 from app.backend.services import ValidationFailed
 from app.internal import services
 from app.internal.services import LightData
-from app.models import Role, TrafficLight, TrafficLightChange, utcnow
-from tests.builders import make_admin, make_department, make_editor, make_field, make_milestone, make_moderator
-from tests.builders import make_user
-from tests.helpers.authz import LOGIN, table_gaps, walk
+from app.models import TrafficLight, TrafficLightChange, utcnow
+from tests.builders import make_department, make_field, make_milestone
+from tests.helpers.authz import LOGIN, table_gaps, users_by_role, walk
 
 pytestmark = pytest.mark.postgres
 
@@ -35,14 +34,7 @@ def town(db):
     field = make_field()
     a = make_milestone("Bürgerportal", department=own, field=field)
     b = make_milestone("Schul-WLAN", department=other, field=field)
-    users = {
-        "anonymous": None,
-        "citizen": make_user(roles=(Role.CITIZEN,)),
-        "editor_own": make_editor(own),
-        "editor_other": make_editor(other),
-        "moderator": make_moderator(),
-        "admin": make_admin(),
-    }
+    users = users_by_role(own, other)
     db.session.commit()
     return {"own": own, "other": other, "a": a, "b": b, **users}
 

@@ -11,9 +11,24 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from app.extensions import login_manager
+from app.models import Role
+from tests.builders import make_admin, make_editor, make_moderator, make_user
 
 LOGIN = "login"
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def users_by_role(own, other, admin=None) -> dict:
+    """The people of the staff tables' columns: nobody (anonymous), a citizen, an editor of the
+    department `own`, one of `other`, a moderator and an admin (`admin`, or a new one); flushed."""
+    return {
+        "anonymous": None,
+        "citizen": make_user(roles=(Role.CITIZEN,)),
+        "editor_own": make_editor(own),
+        "editor_other": make_editor(other),
+        "moderator": make_moderator(),
+        "admin": admin or make_admin(),
+    }
 
 
 def routes(app, prefixes: str | tuple[str, ...]) -> list[tuple[str, str, str]]:

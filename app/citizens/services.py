@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -26,14 +26,11 @@ from app.extensions import db
 from app.i18n import LANGUAGES
 from app.mail.services import send_mail
 from app.models import (
-    AnswerStatus,
     BlockedAddress,
     Comment,
     CommentRating,
     CommentStatus,
     Flag,
-    ModerationAction,
-    ModerationDecision,
     Role,
     Subscription,
     SupportVote,
@@ -43,8 +40,8 @@ from app.models import (
     UserRole,
     utcnow,
 )
-from app.moderation.policy import active_block
-from app.participation import counters
+from app.comments import counters, lifecycle
+from app.comments.policy import active_block
 
 
 class InvalidLink(InputRejected):
@@ -59,8 +56,6 @@ class StaffAccount(InputRejected):
 
 
 NOTIFICATION_SWITCHES = ("notify_replies", "notify_answers", "notify_moderation")
-# Comments whose text the author can still take back when deleting the account.
-REMOVABLE_STATUSES = (CommentStatus.PUBLISHED, CommentStatus.PENDING, CommentStatus.HELD)
 
 
 # --- registration and confirmation -------------------------------------------------------------
@@ -209,7 +204,7 @@ def delete_account(user: User, password: str, remove_comments: bool = False) -> 
         select(Comment.milestone_id).where(Comment.author_id == user_id).distinct()
     ))
     if remove_comments:
-        _remove_comment_texts(user_id)
+        lifecycle.remove_texts_of_author(user_id)
     db.session.execute(
         update(Comment).where(Comment.author_id == user_id).values(author_id=None)
         .execution_options(synchronize_session=False)
@@ -254,47 +249,6 @@ def _remove_votes(user_id: int) -> None:
 
 def _deleted(statement) -> bool:
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1
-
-
-def _remove_comment_texts(user_id: int) -> None:
-    """The author takes the texts back: the thread shows "Kommentar gelöscht" in their place.
-
-    Comments a moderator removed keep their status (and public reason) but lose the text too.
-    The version moves on, so a moderator deciding on one of them at the same time gets a conflict.
-
-    The author's words also leave the moderation log, the one change that append-only log
-    allows (a Core UPDATE, past its ORM guard): the text a redaction cut out and the
-    author's appeals. The decisions themselves stay, with who decided, when and why.
-    """
-    own_comments = select(Comment.id).where(Comment.author_id == user_id, Comment.is_official.is_(False))
-    db.session.execute(
-        update(ModerationDecision)
-        .where(ModerationDecision.comment_id.in_(own_comments), ModerationDecision.original_body.is_not(None))
-        .values(original_body=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(ModerationDecision)
-        .where(ModerationDecision.comment_id.in_(own_comments),
-               ModerationDecision.action == ModerationAction.APPEAL.value)
-        .values(reason="")
-        .execution_options(synchronize_session=False)
-    )
-    removable = [status.value for status in REMOVABLE_STATUSES]
-    db.session.execute(
-        update(Comment)
-        .where(Comment.author_id == user_id, Comment.is_official.is_(False))
-        .values(
-            body="",
-            body_html="",
-            status=case((Comment.status.in_(removable), CommentStatus.DELETED.value), else_=Comment.status),
-            answer_status=case(
-                (Comment.answer_status == AnswerStatus.OPEN.value, None), else_=Comment.answer_status
-            ),
-            version=Comment.version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
 
 
 def account_summary(user: User) -> dict[str, int]:

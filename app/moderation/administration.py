@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app import audit
 from app.auth.permissions import is_admin, require
 from app.extensions import db
-from app.moderation.services import InvalidInput, NotFound
+from app.moderation.errors import InvalidInput, NotFound
 from app.models import HoldPattern, Milestone, ReasonTemplate, User
 
 

@@ -18,7 +18,8 @@ from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.moderation import queries
-from app.moderation.services import BLOCKED_REASON, SPAM_REASON, reason_category
+from app.moderation.blocks import BLOCKED_REASON
+from app.moderation.decisions import SPAM_REASON, reason_category
 from app.models import (
     Comment,
     CommentStatus,

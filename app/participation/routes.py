@@ -26,8 +26,9 @@ from app.auth.decorators import roles_required
 from app.extensions import limiter
 from app.i18n import LocalizedBlueprint
 from app.models import CommentStatus, Role
-from app.moderation import policy
-from app.participation import forms, queries, services
+from app.comments import errors, permissions, policy
+from app.participation import forms, queries
+from app.participation.services import comments, flags, guests, votes
 from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
 from app.settings import get_setting
 from app.rate_limits import config_value, ip_key, person_key
@@ -38,14 +39,14 @@ bp = LocalizedBlueprint("participation", __name__)
 COMMENT_ID = "<id:comment_id>"
 
 REFUSAL_STATUS = {
-    services.NotConfirmed: 403,
-    services.AuthorBlocked: 403,
-    services.CommentsClosed: 403,
-    services.CommentsPaused: 403,
-    services.EditWindowOver: 403,
-    services.EditConflict: 409,
-    services.AlreadyFlagged: 409,
-    services.InvalidText: 422,
+    errors.NotConfirmed: 403,
+    errors.AuthorBlocked: 403,
+    errors.CommentsClosed: 403,
+    errors.CommentsPaused: 403,
+    errors.EditWindowOver: 403,
+    errors.EditConflict: 409,
+    errors.AlreadyFlagged: 409,
+    errors.InvalidText: 422,
 }
 
 THROTTLE_TEXTS = {
@@ -133,11 +134,11 @@ def _published_comment_or_404(comment_id: int):
     return comment
 
 
-def _status_of(error: services.ParticipationError) -> int:
+def _status_of(error: errors.ParticipationError) -> int:
     return next((code for kind, code in REFUSAL_STATUS.items() if isinstance(error, kind)), 400)
 
 
-def _refused(error: services.ParticipationError, milestone):
+def _refused(error: errors.ParticipationError, milestone):
     """A refusal of a button (support, rating): the reason and a way back."""
     return render_template("participation/refused.html", message=str(error), milestone=milestone), _status_of(error)
 
@@ -171,7 +172,7 @@ def _form_page(template: str, form, status: int = 200, **context):
 def _edit_context(comment) -> dict:
     return {
         "comment": comment,
-        "deadline": services.edit_deadline(comment),
+        "deadline": permissions.edit_deadline(comment),
         "premoderated": policy.moderation_mode(comment.milestone) == "pre",
     }
 
@@ -206,16 +207,16 @@ def new_comment(slug: str):
     form = forms.CommentForm()
     if form.validate_on_submit():
         try:
-            comment = services.post_comment(current_user, milestone, form.body.data,
+            comment = comments.post_comment(current_user, milestone, form.body.data,
                                             form_id=form.submission_id)
-        except services.ParticipationError as error:
+        except errors.ParticipationError as error:
             form.form_errors.append(str(error))
             return _form_page("participation/comment_form.html", form, _status_of(error), milestone=milestone,
-                              to_review=queries.participant(current_user, milestone).to_review)
+                              to_review=permissions.standing_on(current_user, milestone).to_review)
         # A new comment is the newest: it is on the first page.
         return _back_to_comment(comment, flash_text=_published_text(comment), page=1)
     return _form_page("participation/comment_form.html", form, milestone=milestone,
-                      who=queries.participant(current_user, milestone))
+                      who=permissions.standing_on(current_user, milestone))
 
 
 @bp.route(f"/kommentare/{COMMENT_ID}/antworten", methods=["GET", "POST"])
@@ -228,12 +229,12 @@ def reply(comment_id: int):
         abort(404)
     milestone = parent.milestone
     form = forms.ReplyForm()
-    who = queries.participant(current_user, milestone)
+    who = permissions.standing_on(current_user, milestone)
     if form.validate_on_submit():
         try:
-            comment = services.post_comment(current_user, milestone, form.body.data, parent=parent,
+            comment = comments.post_comment(current_user, milestone, form.body.data, parent=parent,
                                             form_id=form.submission_id)
-        except services.ParticipationError as error:
+        except errors.ParticipationError as error:
             form.form_errors.append(str(error))
             return _form_page("participation/reply_form.html", form, _status_of(error),
                               parent=parent, milestone=milestone, who=who)
@@ -253,16 +254,16 @@ def edit(comment_id: int):
         form.body.data = comment.body
     if form.validate_on_submit():
         try:
-            services.edit_comment(current_user, comment, form.body.data)
-        except services.ParticipationError as error:
+            comments.edit_comment(current_user, comment, form.body.data)
+        except errors.ParticipationError as error:
             form.form_errors.append(str(error))
             return _form_page("participation/edit_form.html", form, _status_of(error), **_edit_context(comment))
         return _back_to_comment(comment, flash_text=_published_text(comment) if comment.status == CommentStatus.PENDING
                                 else _("Ihr Kommentar wurde geändert."))
-    if request.method == "GET" and not services.can_edit(current_user, comment):
-        if services.was_redacted(comment):
-            return _refused(services.EditWindowOver(services.REDACTED_TEXT), comment.milestone)
-        return _refused(services.EditWindowOver(_(
+    if request.method == "GET" and not permissions.may_edit(current_user, comment):
+        if permissions.was_redacted(comment):
+            return _refused(errors.EditWindowOver(permissions.REDACTED_TEXT), comment.milestone)
+        return _refused(errors.EditWindowOver(_(
             "Dieser Kommentar kann nicht mehr bearbeitet werden: Kommentare lassen sich nur in den "
             "ersten %(num)d Minuten nach dem Schreiben ändern.", num=current_app.config["COMMENT_EDIT_MINUTES"],
         )), comment.milestone)
@@ -279,12 +280,12 @@ def delete(comment_id: int):
     form = forms.ActionForm()
     if form.validate_on_submit():
         try:
-            services.delete_comment(current_user, comment)
-        except services.ParticipationError as error:
+            comments.delete_comment(current_user, comment)
+        except errors.ParticipationError as error:
             return _refused(error, comment.milestone)
         return _back_to_comment(comment, flash_text=_("Ihr Kommentar wurde gelöscht."))
-    if not services.can_delete(current_user, comment):
-        return _refused(services.NotPossible(_("Dieser Kommentar kann nicht mehr gelöscht werden.")), comment.milestone)
+    if not permissions.may_delete(current_user, comment):
+        return _refused(errors.NotPossible(_("Dieser Kommentar kann nicht mehr gelöscht werden.")), comment.milestone)
     status = 400 if request.method == "POST" else 200
     return render_template("participation/delete_confirm.html", form=form, comment=comment), status
 
@@ -300,13 +301,13 @@ def guest_comment(slug: str):
         return redirect(url_for(".new_comment", slug=slug), 303)
     if not get_setting("guest_comments"):
         abort(404)
-    from_settings = queries.participant(None, milestone)
+    from_settings = permissions.standing_on(None, milestone)
     form = forms.GuestCommentForm()
     if form.validate_on_submit():
         try:
-            services.post_guest_comment(milestone, form.name.data, form.email.data, form.body.data,
+            guests.post_guest_comment(milestone, form.name.data, form.email.data, form.body.data,
                                         form_id=form.submission_id)
-        except services.ParticipationError as error:
+        except errors.ParticipationError as error:
             form.form_errors.append(str(error))
             return _form_page("participation/guest_form.html", form, _status_of(error), milestone=milestone,
                               closed=from_settings.closed)
@@ -326,15 +327,15 @@ def confirm_guest_comment(token: str):
     form = forms.ActionForm()
     if form.validate_on_submit():
         try:
-            comment = services.confirm_guest_comment(token)
-        except services.ParticipationError as error:
+            comment = guests.confirm_guest_comment(token)
+        except errors.ParticipationError as error:
             return render_template("participation/guest_confirm.html", form=form, error=str(error)), 400
         return render_template("participation/guest_confirmed.html", milestone=comment.milestone)
     if request.method == "POST":
         return render_template("participation/guest_confirm.html", form=form, error=None), 400
-    if not services.guest_link_usable(token):
+    if not guests.guest_link_usable(token):
         return render_template("participation/guest_confirm.html", form=form,
-                               error=str(services.InvalidLink())), 404
+                               error=str(errors.InvalidLink())), 404
     return render_template("participation/guest_confirm.html", form=form, error=None)
 
 
@@ -349,8 +350,8 @@ def no_answer_needed(comment_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.mark_no_answer_needed(current_user, comment)
-    except services.ParticipationError as error:
+        comments.mark_no_answer_needed(current_user, comment)
+    except errors.ParticipationError as error:
         return _refused(error, comment.milestone)
     flash(_("Der Kommentar ist als „keine Antwort nötig“ markiert."), "success")
     if request.form.get("back") == "list":
@@ -384,7 +385,7 @@ def close_comments(slug: str):
     closed = request.form.get("closed")
     if not form.validate_on_submit() or closed not in ("1", "0"):
         abort(400)
-    services.set_comments_closed(current_user, milestone, closed == "1")
+    comments.set_comments_closed(current_user, milestone, closed == "1")
     flash(_("Die Kommentare zu diesem Etappenziel sind jetzt geschlossen.") if closed == "1"
           else _("Die Kommentare zu diesem Etappenziel sind wieder offen."), "success")
     return redirect(url_for("public.milestone", slug=slug, _anchor="kommentare"), 303)
@@ -403,8 +404,8 @@ def support(slug: str):
     if not forms.ActionForm().validate_on_submit():
         abort(400)
     try:
-        services.support(current_user, milestone)
-    except services.ParticipationError as error:
+        votes.support(current_user, milestone)
+    except errors.ParticipationError as error:
         return _refused(error, milestone)
     flash(_("Danke! Sie unterstützen dieses Etappenziel."), "success")
     return redirect(url_for("public.milestone", slug=slug, _anchor="unterstuetzung"), 303)
@@ -417,7 +418,7 @@ def withdraw_support(slug: str):
     milestone = _milestone_or_404(slug)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    services.withdraw_support(current_user, milestone)
+    votes.withdraw_support(current_user, milestone)
     flash(_("Sie unterstützen dieses Etappenziel nicht mehr."), "success")
     return redirect(url_for("public.milestone", slug=slug, _anchor="unterstuetzung"), 303)
 
@@ -428,11 +429,11 @@ def withdraw_support(slug: str):
 def rate(comment_id: int):
     comment = _published_comment_or_404(comment_id)
     value = request.form.get("rating", "")
-    if not forms.ActionForm().validate_on_submit() or value not in services.RATING_VALUES:
-        return _refused(services.NotPossible(_("Diese Bewertung gibt es nicht.")), comment.milestone)
+    if not forms.ActionForm().validate_on_submit() or value not in votes.RATING_VALUES:
+        return _refused(errors.NotPossible(_("Diese Bewertung gibt es nicht.")), comment.milestone)
     try:
-        services.rate_comment(current_user, comment, services.RATING_VALUES[value])
-    except services.ParticipationError as error:
+        votes.rate_comment(current_user, comment, votes.RATING_VALUES[value])
+    except errors.ParticipationError as error:
         return _refused(error, comment.milestone)
     return _back_to_comment(comment)
 
@@ -449,8 +450,8 @@ def flag(comment_id: int):
     form = forms.FlagForm()
     if form.validate_on_submit():
         try:
-            services.flag_comment(current_user, comment, form.reason.data, form.text.data or "")
-        except services.ParticipationError as error:
+            flags.flag_comment(current_user, comment, form.reason.data, form.text.data or "")
+        except errors.ParticipationError as error:
             form.form_errors.append(str(error))
             return _form_page("participation/flag_form.html", form, _status_of(error), comment=comment)
         return _back_to_comment(comment, flash_text=_("Danke für Ihre Meldung. Die Moderation prüft den Kommentar."))

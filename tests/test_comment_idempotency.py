@@ -87,6 +87,7 @@ def test_a_parallel_sending_that_lost_the_race_returns_the_first_comment(app, sc
     milestone, citizen, _ = scene
     form_id = "a" * 32
     first = comments.post_comment(citizen, milestone, "Erster", form_id=form_id)
+    _db.session.commit()  # the first sending's view commits
     monkeypatch.setattr(comments, "earlier_submission", _only_after_first_call(comments.earlier_submission))
     again = comments.post_comment(citizen, milestone, "Erster", form_id=form_id)
     assert again.id == first.id

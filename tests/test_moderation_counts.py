@@ -55,6 +55,7 @@ def test_counts_agree_after_every_kind_of_action(app, db):
     steps: list[tuple[str, int]] = []
 
     def check(step: str) -> None:
+        db.session.commit()  # the services flush; their views commit
         db.session.expire_all()
         published = db.session.scalar(select(func.count()).select_from(Comment).where(
             Comment.milestone_id == milestone.id, Comment.status == CommentStatus.PUBLISHED.value))

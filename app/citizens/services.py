@@ -1,6 +1,7 @@
 """Citizen accounts: registration, e-mail confirmation, profile and deleting the account.
 
-Functions take the acting user and plain data, never the request. A refusal raises an
+Functions take the acting user and plain data, never the request, and flush: the view commits,
+and the mails wait for that commit (jobs and work after the answer commit themselves). A refusal raises an
 InputRejected (app.citizens.names) or an app.auth.services.AuthError; str() of either is the
 message for the person. Registration answers the same whether or not an address already has
 an account, so the form does not reveal who is registered.
@@ -21,7 +22,7 @@ from app.auth.passwords import hash_password, password_problems, verify_password
 from app.auth.services import PasswordRejected, WrongPassword, find_user_by_email
 from app.auth.tokens import consume_token, find_usable_token, issue_token
 from app.citizens.names import InputRejected, clean_display_name, normalize_address
-from app.deferred import after_response
+from app.deferred import after_commit, after_response
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.mail.services import send_mail
@@ -121,11 +122,11 @@ def _tell_existing_account(user: User) -> None:
 
 
 def send_confirmation(user: User) -> None:
-    """Mail a new confirmation link (older ones stop working); commits with the mail."""
+    """Mail a new confirmation link (older ones stop working) once the link is committed."""
     hours = current_app.config["CONFIRM_EMAIL_HOURS"]
     raw = issue_token(TokenPurpose.CONFIRM_EMAIL, timedelta(hours=hours), user=user,
                       payload={"email": user.email})
-    send_mail(user, _l("Bitte bestätigen Sie Ihre E-Mail-Adresse"), "citizens_confirm_email",
+    after_commit(send_mail, user, _l("Bitte bestätigen Sie Ihre E-Mail-Adresse"), "citizens_confirm_email",
               token=raw, hours=hours)
 
 
@@ -159,7 +160,7 @@ def confirm_email(raw_token: str) -> User:
         raise InvalidLink()
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -175,7 +176,7 @@ def update_profile(user: User, display_name: str, **switches: bool) -> None:
     user.display_name = name
     for key, value in switches.items():
         setattr(user, key, bool(value))
-    db.session.commit()
+    db.session.flush()
 
 
 # --- deleting the account -------------------------------------------------------------------------
@@ -218,7 +219,7 @@ def delete_account(user: User, password: str, remove_comments: bool = False) -> 
     db.session.delete(user)
     db.session.flush()
     db.session.expire_all()
-    send_mail(address, _l("Ihr Konto wurde gelöscht"), "citizens_account_deleted", locale=locale)
+    after_commit(send_mail, address, _l("Ihr Konto wurde gelöscht"), "citizens_account_deleted", locale=locale)
 
 
 def _remove_votes(user_id: int) -> None:

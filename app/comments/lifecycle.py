@@ -5,6 +5,7 @@ ModerationDecision rows. Every transition keeps Milestone.comment_count exact (r
 the same transaction) and flushes; the caller's view commits. Optimistic locking: a
 transition on an ORM-loaded comment bumps its `version`; when another transaction changed
 the row meanwhile, the flush matches no row and `conflict` is raised with nothing saved.
+Nothing here commits; work that must follow the commit hangs on app.deferred.after_commit.
 
 Contributions are comments today. The log writer and `decide` only read `id`, `author_id`,
 `status`, `published_at` and the milestone of the contribution, so a second kind (citizens'
@@ -77,12 +78,19 @@ def log_decision(contribution, action: ModerationAction, *, actor: User | None =
     return decision
 
 
+def abandon() -> None:
+    """Undo the changes before a refusal: the whole transaction, or inside a savepoint (one
+    decision of several) nothing here, as the savepoint's block rolls back on the way out."""
+    if not db.session().in_nested_transaction():
+        db.session.rollback()
+
+
 def flush(conflict: type[Exception]) -> None:
-    """Write the ORM changes; if someone changed the comment meanwhile, roll back and raise `conflict`."""
+    """Write the ORM changes; if someone changed the comment meanwhile, undo and raise `conflict`."""
     try:
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
+        abandon()
         raise conflict() from None
 
 
@@ -164,6 +172,7 @@ def auto_hide(comment: Comment) -> bool:
     )
     if result.rowcount != 1:
         return False
+    counters.expire_loaded(Comment, comment.id, "status", "decided_at", "version")
     log_decision(comment, A.AUTO_HIDE, reason=f"{open_flags} Meldungen (Schwelle {threshold})",
                  before=S.PUBLISHED, after=S.HELD)
     counters.recount_comments(comment.milestone_id)

@@ -30,7 +30,7 @@ from app.extensions import db
 from app.models import AnswerStatus, Comment, CommentStatus, Milestone, ModerationAction, ModerationDecision, Role, User, utcnow
 from app.settings import get_setting
 
-Refusal = ParticipationError | PermissionDenied
+Denial = ParticipationError | PermissionDenied
 
 
 def signed_in_and_active(user: User | None) -> bool:
@@ -139,7 +139,7 @@ def voter_standing(user: User | None) -> Standing:
     return Standing(user=user, refusal_error=participation_refusal(user))
 
 
-def raise_refusal(refusal: Refusal | None) -> None:
+def raise_refusal(refusal: Denial | None) -> None:
     if refusal is not None:
         raise refusal
 
@@ -147,14 +147,14 @@ def raise_refusal(refusal: Refusal | None) -> None:
 # --- one refusal and one predicate per action ----------------------------------------------------
 
 
-def vote_refusal(standing: Standing) -> Refusal | None:
+def vote_refusal(standing: Standing) -> Denial | None:
     """Support, rate and flag need a signed-in account that may take part."""
     if not standing.signed_in:
         return PermissionDenied()
     return standing.refusal_error
 
 
-def comment_refusal(standing: Standing) -> Refusal | None:
+def comment_refusal(standing: Standing) -> Denial | None:
     """A new comment; official answers stay possible when comments are closed."""
     refusal = vote_refusal(standing)
     if refusal is None and standing.closed_error is not None and not standing.can_answer:
@@ -162,7 +162,7 @@ def comment_refusal(standing: Standing) -> Refusal | None:
     return refusal
 
 
-def reply_refusal(standing: Standing, parent: Comment) -> Refusal | None:
+def reply_refusal(standing: Standing, parent: Comment) -> Denial | None:
     """Replies go to published top-level comments."""
     refusal = comment_refusal(standing)
     if refusal is None and (parent.parent_id is not None or parent.status != CommentStatus.PUBLISHED):
@@ -170,7 +170,7 @@ def reply_refusal(standing: Standing, parent: Comment) -> Refusal | None:
     return refusal
 
 
-def _others_published_refusal(standing: Standing, comment: Comment, not_possible, own) -> Refusal | None:
+def _others_published_refusal(standing: Standing, comment: Comment, not_possible, own) -> Denial | None:
     refusal = vote_refusal(standing)
     if refusal is not None:
         return refusal
@@ -181,13 +181,13 @@ def _others_published_refusal(standing: Standing, comment: Comment, not_possible
     return None
 
 
-def rate_refusal(standing: Standing, comment: Comment) -> Refusal | None:
+def rate_refusal(standing: Standing, comment: Comment) -> Denial | None:
     """Published comments of other people."""
     return _others_published_refusal(standing, comment, _l("Dieser Kommentar kann nicht bewertet werden."),
                                      _l("Eigene Kommentare können Sie nicht bewerten."))
 
 
-def flag_refusal(standing: Standing, comment: Comment, flagged: bool = False) -> Refusal | None:
+def flag_refusal(standing: Standing, comment: Comment, flagged: bool = False) -> Denial | None:
     """Published comments of other people, once per account (`flagged`: the viewer already did)."""
     refusal = _others_published_refusal(standing, comment, _l("Dieser Kommentar kann nicht gemeldet werden."),
                                         _l("Eigene Kommentare können Sie nicht melden."))

@@ -13,6 +13,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, update
 
+from app.comments.counters import expire_loaded
 from app.comments.notifications import AuthorEvent, notify_comment_author
 from app.extensions import db
 from app.mail.services import send_mail
@@ -22,12 +23,15 @@ from app.models import AnswerStatus, Comment, CommentStatus, OutboxMail, Role, U
 
 
 def _set_answer_status(comment_id: int, condition, status: AnswerStatus | None, when: datetime | None) -> int:
-    return db.session.execute(
+    changed = db.session.execute(
         update(Comment)
         .where(Comment.id == comment_id, condition)
         .values(answer_status=status.value if status is not None else None, answered_at=when)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if changed:
+        expire_loaded(Comment, comment_id, "answer_status", "answered_at")
+    return changed
 
 
 def answer_loop(comment: Comment, now: datetime | None = None) -> None:

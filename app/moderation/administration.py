@@ -1,6 +1,6 @@
 """Administration of moderation: reason templates, the hold list, the mode per milestone.
 
-Admins only; every change is recorded in the audit log and committed.
+Admins only; every change is recorded in the audit log and flushed; the view commits.
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def save_reason_template(admin: User, template: ReasonTemplate | None, data: Rea
     audit.record(admin, audit.AuditAction.UPDATE if before else audit.AuditAction.CREATE,
                  "reason_template", template.id, template.title,
                  before=before, after=audit.snapshot(template, REASON_FIELDS))
-    db.session.commit()
+    db.session.flush()
     return template
 
 
@@ -58,7 +58,7 @@ def delete_reason_template(admin: User, template_id: int) -> None:
     audit.record(admin, audit.AuditAction.DELETE, "reason_template", template.id, template.title,
                  before=audit.snapshot(template, REASON_FIELDS))
     db.session.delete(template)
-    db.session.commit()
+    db.session.flush()
 
 
 def hold_pattern_problem(pattern: str, is_regex: bool):
@@ -91,7 +91,7 @@ def add_hold_pattern(admin: User, pattern: str, is_regex: bool) -> HoldPattern:
     db.session.flush()
     audit.record(admin, audit.AuditAction.CREATE, "hold_pattern", entry.id, pattern,
                  after={"pattern": pattern, "is_regex": is_regex})
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
@@ -103,7 +103,7 @@ def delete_hold_pattern(admin: User, pattern_id: int) -> None:
     audit.record(admin, audit.AuditAction.DELETE, "hold_pattern", entry.id, entry.pattern,
                  before={"pattern": entry.pattern, "is_regex": entry.is_regex})
     db.session.delete(entry)
-    db.session.commit()
+    db.session.flush()
 
 
 def set_milestone_mode(admin: User, milestone_id: int, mode: str | None) -> Milestone:
@@ -118,5 +118,5 @@ def set_milestone_mode(admin: User, milestone_id: int, mode: str | None) -> Mile
     milestone.moderation_mode = mode
     audit.record(admin, audit.AuditAction.UPDATE, "milestone", milestone.id, milestone.title,
                  before=before, after={"moderation_mode": mode})
-    db.session.commit()
+    db.session.flush()
     return milestone

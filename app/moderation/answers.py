@@ -46,5 +46,4 @@ def answer(user: User, comment_id: int, body: str) -> Comment:
         db.session.rollback()
         raise InvalidInput({"body": str(error)}) from None
     lifecycle.log_decision(comment, A.ANSWER, actor=user, before=comment.status, after=comment.status)
-    db.session.commit()
     return reply

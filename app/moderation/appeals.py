@@ -39,5 +39,4 @@ def appeal(user: User, comment_id: int, text: str) -> ModerationDecision:
     lifecycle.flush(DecisionConflict)
     decision = lifecycle.log_decision(comment, A.APPEAL, actor=user, reason=text, before=comment.status,
                                       after=comment.status, by_author=True)
-    db.session.commit()
     return decision

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from app.auth.permissions import require
 from app.comments import lifecycle
 from app.comments.permissions import can_moderate
+from app.deferred import after_commit
 from app.extensions import db
 from app.mail.services import send_mail
 from app.moderation.errors import ActionNotPossible, DecisionConflict, InvalidInput, NotFound, check_reason_length
@@ -55,9 +56,8 @@ def block_author(moderator: User, user_id: int, period: str, reason: str, commen
     for comment in pending:
         lifecycle.decide(moderator, comment, A.REJECT, S.REJECTED, BLOCKED_REASON, DecisionConflict)
     lifecycle.flush(DecisionConflict)
-    db.session.commit()
-    send_mail(user, _l("Ihr Konto wurde für Beiträge gesperrt"), "moderation_blocked",
-              reason=reason, until=until)
+    after_commit(send_mail, user, _l("Ihr Konto wurde für Beiträge gesperrt"), "moderation_blocked",
+                 reason=reason, until=until)
     return block
 
 
@@ -68,5 +68,5 @@ def lift_block(moderator: User, block_id: int) -> UserBlock:
         raise NotFound()
     block.lifted_at = utcnow()
     lifecycle.log_decision(None, A.UNBLOCK, actor=moderator, subject_id=block.user_id)
-    db.session.commit()
+    db.session.flush()
     return block

@@ -1,14 +1,16 @@
 """Moderation decisions on comments: approve, reject, hide, restore, spam.
 
 Every function takes the acting user and plain data, checks the permission and hands the
-transition to app.comments.lifecycle (status, log entry, counters). Each decision is its own
-transaction, so these functions commit (and then mail the author): optimistic locking needs
-control of the transaction. Two moderators deciding the same comment at once both load the
-same `version`; the UPDATE of the second matches no row any more (WHERE version = :loaded),
-SQLAlchemy raises StaleDataError and that moderator gets DecisionConflict with nothing saved.
+transition to app.comments.lifecycle (status, log entry, counters). The functions flush; the
+view commits, and the author's mail is made and sent after that commit. Two moderators
+deciding the same comment at once both load the same `version`; the UPDATE of the second
+matches no row any more (WHERE version = :loaded), SQLAlchemy raises StaleDataError and that
+moderator gets DecisionConflict with nothing saved. Several decisions at once each run in a
+savepoint, so a conflict on one comment does not undo the others.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -17,6 +19,7 @@ from app.auth.permissions import require
 from app.comments import lifecycle, publication
 from app.comments.notifications import AuthorEvent, notify_comment_author
 from app.comments.permissions import can_moderate
+from app.deferred import after_commit
 from app.extensions import db
 from app.mail.services import deliver_mails
 from app.moderation import queries
@@ -94,10 +97,9 @@ def decide(
     moderator: User, comment_id: int, version: int | None, action: str, *,
     reason_text: str = "", template_id: int | None = None,
 ) -> ModerationDecision:
-    """One decision on one comment, committed, then the author is told by e-mail."""
-    decision, mails = _decide(moderator, comment_id, version, action, reason_text, template_id)
-    if mails:
-        deliver_mails(mails)
+    """One decision on one comment; once it is committed the author is told by e-mail."""
+    decision, tell = _decide(moderator, comment_id, version, action, reason_text, template_id)
+    after_commit(_tell_authors, [tell])
     return decision
 
 
@@ -112,27 +114,39 @@ def decide_many(
     moderator: User, versions: dict[int, int | None], action: str, *,
     reason_text: str = "", template_id: int | None = None,
 ) -> BulkResult:
-    """The same decision on several comments; each is committed on its own, so a conflict
-    on one comment does not undo the others. The mails go out together at the end."""
+    """The same decision on several comments, each in a savepoint, so a conflict on one comment
+    does not undo the others. The mails go out together after the commit."""
     require(can_moderate(moderator))
     _check_input(action, reason_text, template_id)
     result = BulkResult()
-    mails: list[OutboxMail] = []
+    tells = []
     for comment_id, version in versions.items():
         try:
-            _, comment_mails = _decide(moderator, comment_id, version, action, reason_text, template_id)
+            with db.session.begin_nested():
+                _, tell = _decide(moderator, comment_id, version, action, reason_text, template_id)
         except DecisionConflict:
             result.conflicts.append(comment_id)
             continue
         except (ActionNotPossible, NotFound):
-            db.session.rollback()
             result.not_possible.append(comment_id)
             continue
         result.decided.append(comment_id)
-        mails.extend(comment_mails)
+        tells.append(tell)
+    after_commit(_tell_authors, tells)
+    return result
+
+
+def tell_author(comment: Comment, template: str, subject, **context) -> None:
+    """Mail the comment's author about a moderation change once it is committed (sent at once)."""
+    after_commit(_tell_authors, [lambda: [mail for mail in [notify_author(comment, template, subject, **context)]
+                                          if mail is not None]])
+
+
+def _tell_authors(tells: list[Callable[[], list[OutboxMail]]]) -> None:
+    """Make the mails of committed decisions and send them over one connection."""
+    mails = [mail for tell in tells for mail in tell()]
     if mails:
         deliver_mails(mails)
-    return result
 
 
 def _check_input(action: str, reason_text: str, template_id: int | None) -> tuple[ModerationAction, ReasonTemplate | None, str]:
@@ -158,8 +172,8 @@ def _check_input(action: str, reason_text: str, template_id: int | None) -> tupl
 
 def _decide(
     moderator, comment_id, version, action, reason_text, template_id,
-) -> tuple[ModerationDecision, list[OutboxMail]]:
-    """The decision, committed, and the mails it causes, not yet delivered."""
+) -> tuple[ModerationDecision, Callable[[], list[OutboxMail]]]:
+    """The decision, flushed, and what makes its mails once it is committed (not yet delivered)."""
     require(can_moderate(moderator))
     chosen, template, reason = _check_input(action, reason_text, template_id)
     comment = comment_at_version(comment_id, version)
@@ -174,21 +188,25 @@ def _decide(
     if target == S.PUBLISHED and first_publication:
         # A follow-up that waited for moderation reopens its question once it is public.
         publication.answer_loop(comment)
-    db.session.commit()
-    mails: list[OutboxMail | None] = []
-    if target in REMOVED and chosen != A.SPAM:
-        mails.append(notify_author(
-            comment, "moderation_removed", _l("Ihr Kommentar wurde von der Moderation entfernt"),
-            decision=decision, explanation=_explanation(template),
-            can_appeal=comment.appealed_at is None and comment.author_id is not None))
-    elif target == S.PUBLISHED and not was_public:
-        mails.append(notify_author(comment, "moderation_published", _l("Ihr Kommentar ist jetzt veröffentlicht"),
-                                   decision=decision))
-        # As in post-moderation, where post_comment tells of the comment at once: the parent's
-        # author of its first publication, the department when it comes out of the queue.
-        mails.append(publication.announce(comment, to_parent_author=first_publication,
-                                          to_department=decision.status_before == S.PENDING.value))
-    return decision, [mail for mail in mails if mail is not None]
+    explanation = _explanation(template)
+
+    def tell() -> list[OutboxMail]:
+        mails: list[OutboxMail | None] = []
+        if target in REMOVED and chosen != A.SPAM:
+            mails.append(notify_author(
+                comment, "moderation_removed", _l("Ihr Kommentar wurde von der Moderation entfernt"),
+                decision=decision, explanation=explanation,
+                can_appeal=comment.appealed_at is None and comment.author_id is not None))
+        elif target == S.PUBLISHED and not was_public:
+            mails.append(notify_author(comment, "moderation_published", _l("Ihr Kommentar ist jetzt veröffentlicht"),
+                                       decision=decision))
+            # As in post-moderation, where post_comment tells of the comment at once: the parent's
+            # author of its first publication, the department when it comes out of the queue.
+            mails.append(publication.announce(comment, to_parent_author=first_publication,
+                                              to_department=decision.status_before == S.PENDING.value))
+        return [mail for mail in mails if mail is not None]
+
+    return decision, tell
 
 
 def comment_at_version(comment_id: int, version: int | None) -> Comment:
@@ -197,7 +215,7 @@ def comment_at_version(comment_id: int, version: int | None) -> Comment:
         raise NotFound()
     # The form carries the version the moderator saw: a later change is a conflict, too.
     if version is not None and comment.version != version:
-        db.session.rollback()
+        lifecycle.abandon()
         raise DecisionConflict()
     return comment
 

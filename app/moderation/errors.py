@@ -3,16 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.comments.errors import Refusal
+
 MAX_REASON_LENGTH = 2000
 
 
-class ModerationError(Exception):
+class ModerationError(Refusal):
     """A moderation rule refused the request; str() is the message for the moderator."""
 
     message = _l("Die Aktion konnte nicht ausgeführt werden.")
-
-    def __init__(self, message=None) -> None:
-        super().__init__(str(message or self.message))
 
 
 class DecisionConflict(ModerationError):

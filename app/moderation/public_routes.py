@@ -44,6 +44,7 @@ def appeal(comment_id: int):
         except (errors.ModerationError, PermissionDenied) as error:
             form.form_errors.append(str(error) or _("Der Einspruch ist nicht möglich."))
         else:
+            db.session.commit()
             flash(_("Ihr Einspruch ist eingegangen. Die Moderation prüft Ihren Kommentar noch einmal und "
                     "informiert Sie per E-Mail."), "success")
             return redirect(url_for("moderation_public.appeal", comment_id=comment_id))

@@ -6,9 +6,7 @@ from flask_babel import lazy_gettext as _l
 from app.auth.permissions import require
 from app.comments import lifecycle
 from app.comments.permissions import can_moderate
-from app.extensions import db
-from app.mail.services import deliver_mails
-from app.moderation.decisions import comment_at_version, notify_author
+from app.moderation.decisions import comment_at_version, tell_author
 from app.moderation.errors import DecisionConflict, InvalidInput, check_reason_length
 from app.models import ModerationAction, ModerationDecision, User
 from app.sanitize import plain_text_to_html
@@ -42,9 +40,5 @@ def redact(moderator: User, comment_id: int, version: int | None, passages: list
     decision = lifecycle.log_decision(comment, A.REDACT, actor=moderator,
                                       reason=(reason_text or "").strip() or DEFAULT_REDACTION_REASON,
                                       before=comment.status, after=comment.status, original_body=original)
-    db.session.commit()
-    mail = notify_author(comment, "moderation_redacted", _l("In Ihrem Kommentar wurden Angaben entfernt"),
-                         decision=decision)
-    if mail is not None:
-        deliver_mails([mail])
+    tell_author(comment, "moderation_redacted", _l("In Ihrem Kommentar wurden Angaben entfernt"), decision=decision)
     return decision

@@ -128,6 +128,7 @@ def bulk():
     except errors.ModerationError as error:
         form.form_errors.append(str(error))
         return _queue_page(form, selected=selected)
+    db.session.commit()
     if result.decided:
         flash(ngettext("%(num)d Kommentar wurde entschieden.", "%(num)d Kommentare wurden entschieden.",
                        len(result.decided)), "success")
@@ -203,6 +204,7 @@ def decide(comment_id: int):
     except errors.ModerationError as error:
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, decision_form=form)
+    db.session.commit()
     flash(_done_message(form.action.data), "success")
     return redirect(_back(url_for(".item", comment_id=comment_id)))
 
@@ -221,6 +223,7 @@ def redact(comment_id: int):
     except errors.InvalidInput as error:
         form.add_errors(error.errors)
         return _item_page(_comment_or_404(comment_id), invalid_status(), redact_form=form)
+    db.session.commit()
     flash(_("Die Textstellen wurden entfernt. Der ursprüngliche Text steht im Moderationsprotokoll."), "success")
     return redirect(url_for(".item", comment_id=comment_id))
 
@@ -242,6 +245,7 @@ def block(comment_id: int):
     except errors.ModerationError as error:
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, block_form=form)
+    db.session.commit()
     flash(_("Das Konto wurde gesperrt. Seine wartenden Kommentare wurden abgelehnt."), "success")
     return redirect(url_for(".item", comment_id=comment_id))
 
@@ -262,6 +266,7 @@ def answer(comment_id: int):
     except errors.ModerationError as error:
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, answer_form=form)
+    db.session.commit()
     flash(_("Die Antwort der Verwaltung wurde veröffentlicht."), "success")
     return redirect(url_for("participation.permalink", comment_id=reply.id))
 
@@ -279,16 +284,22 @@ def blocks():
 @bp.post("/sperren/<id:block_id>/aufheben")
 @moderator_required
 def unblock(block_id: int):
-    form = forms.ConfirmForm()
-    if not form.validate():
+    return _confirmed(lambda: blocking.lift_block(current_user, block_id), ".blocks", _("Die Sperre wurde aufgehoben."))
+
+
+def _confirmed(run, back: str, done: str):
+    """A button with a confirmation form: run the service (404 when its thing is gone), commit,
+    and go back to the list with `done`."""
+    if not forms.ConfirmForm().validate():
         flash(_("Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal."), "warning")
-        return redirect(url_for(".blocks"))
+        return redirect(url_for(back))
     try:
-        blocking.lift_block(current_user, block_id)
+        run()
     except errors.NotFound:
         abort(404)
-    flash(_("Die Sperre wurde aufgehoben."), "success")
-    return redirect(url_for(".blocks"))
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for(back))
 
 
 # Moderation log ------------------------------------------------------------------------
@@ -331,6 +342,7 @@ def reasons():
         except errors.InvalidInput as error:
             form.add_errors(error.errors)
         else:
+            db.session.commit()
             flash(_("Die Textvorlage wurde angelegt."), "success")
             return redirect(url_for(".reasons"))
     return render_template("moderation/reasons.html", form=form, templates=queries.reason_templates()), \
@@ -353,6 +365,7 @@ def reason_edit(template_id: int):
         except errors.InvalidInput as error:
             form.add_errors(error.errors)
         else:
+            db.session.commit()
             flash(_("Die Textvorlage wurde gespeichert."), "success")
             return redirect(url_for(".reasons"))
     return render_template("moderation/reason_form.html", form=form, template=template), form_status(form)
@@ -361,16 +374,8 @@ def reason_edit(template_id: int):
 @bp.post("/begruendungen/<id:template_id>/loeschen")
 @admin_required
 def reason_delete(template_id: int):
-    form = forms.ConfirmForm()
-    if not form.validate():
-        flash(_("Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal."), "warning")
-        return redirect(url_for(".reasons"))
-    try:
-        administration.delete_reason_template(current_user, template_id)
-    except errors.NotFound:
-        abort(404)
-    flash(_("Die Textvorlage wurde gelöscht."), "success")
-    return redirect(url_for(".reasons"))
+    return _confirmed(lambda: administration.delete_reason_template(current_user, template_id), ".reasons",
+                      _("Die Textvorlage wurde gelöscht."))
 
 
 @bp.route("/pruefliste", methods=["GET", "POST"])
@@ -383,6 +388,7 @@ def hold_list():
         except errors.InvalidInput as error:
             form.add_errors(error.errors)
         else:
+            db.session.commit()
             flash(_("Der Eintrag wurde der Prüfliste hinzugefügt."), "success")
             return redirect(url_for(".hold_list"))
     return render_template("moderation/hold_list.html", form=form, patterns=queries.hold_patterns()), \
@@ -392,16 +398,8 @@ def hold_list():
 @bp.post("/pruefliste/<id:pattern_id>/loeschen")
 @admin_required
 def hold_delete(pattern_id: int):
-    form = forms.ConfirmForm()
-    if not form.validate():
-        flash(_("Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal."), "warning")
-        return redirect(url_for(".hold_list"))
-    try:
-        administration.delete_hold_pattern(current_user, pattern_id)
-    except errors.NotFound:
-        abort(404)
-    flash(_("Der Eintrag wurde von der Prüfliste entfernt."), "success")
-    return redirect(url_for(".hold_list"))
+    return _confirmed(lambda: administration.delete_hold_pattern(current_user, pattern_id), ".hold_list",
+                      _("Der Eintrag wurde von der Prüfliste entfernt."))
 
 
 @bp.route("/etappenziele", methods=["GET", "POST"])
@@ -420,6 +418,7 @@ def milestone_modes():
         except errors.InvalidInput as error:
             form.add_errors(error.errors)
         else:
+            db.session.commit()
             flash(_("Die Moderation für „%(title)s“ wurde gespeichert.", title=milestone.title), "success")
             return redirect(_back(url_for(".milestone_modes")))
     return render_template(

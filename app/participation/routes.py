@@ -7,23 +7,14 @@ so that reading it sets no cookie; the guest comment form has its own page.
 """
 from __future__ import annotations
 
-
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
 from app.auth.decorators import roles_required
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.i18n import LocalizedBlueprint
 from app.models import CommentStatus, Role
 from app.comments import errors, permissions, policy
@@ -111,18 +102,18 @@ def private_pages(response):
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _milestone_or_404(slug: str):
-    milestone = queries.published_milestone(slug)
-    if milestone is None:
+def _or_404(found):
+    if found is None:
         abort(404)
-    return milestone
+    return found
+
+
+def _milestone_or_404(slug: str):
+    return _or_404(queries.published_milestone(slug))
 
 
 def _comment_or_404(comment_id: int):
-    comment = queries.comment_by_id(comment_id)
-    if comment is None:
-        abort(404)
-    return comment
+    return _or_404(queries.comment_by_id(comment_id))
 
 
 def _published_comment_or_404(comment_id: int):
@@ -169,6 +160,30 @@ def _form_page(template: str, form, status: int = 200, **context):
     return render_template(template, form=form, **context), status
 
 
+def _text_form(form, template: str, run, done, *, failed: dict | None = None, **context):
+    """A form with text: a valid POST runs the service, the view commits and answers done(result);
+    a refusal shows the form again with the typed text and the message (`failed`: other context)."""
+    if form.validate_on_submit():
+        try:
+            result = run()
+        except errors.ParticipationError as error:
+            form.form_errors.append(str(error))
+            return _form_page(template, form, _status_of(error), **(context if failed is None else failed))
+        db.session.commit()
+        return done(result)
+    return _form_page(template, form, **context)
+
+
+def _button(run, milestone):
+    """A button's service, committed; the refusal page when a rule refused it, else None."""
+    try:
+        run()
+    except errors.ParticipationError as error:
+        return _refused(error, milestone)
+    db.session.commit()
+    return None
+
+
 def _edit_context(comment) -> dict:
     return {
         "comment": comment,
@@ -205,18 +220,14 @@ def permalink(comment_id: int):
 def new_comment(slug: str):
     milestone = _milestone_or_404(slug)
     form = forms.CommentForm()
-    if form.validate_on_submit():
-        try:
-            comment = comments.post_comment(current_user, milestone, form.body.data,
-                                            form_id=form.submission_id)
-        except errors.ParticipationError as error:
-            form.form_errors.append(str(error))
-            return _form_page("participation/comment_form.html", form, _status_of(error), milestone=milestone,
-                              to_review=permissions.standing_on(current_user, milestone).to_review)
+    who = permissions.standing_on(current_user, milestone)
+    return _text_form(
+        form, "participation/comment_form.html",
+        lambda: comments.post_comment(current_user, milestone, form.body.data, form_id=form.submission_id),
         # A new comment is the newest: it is on the first page.
-        return _back_to_comment(comment, flash_text=_published_text(comment), page=1)
-    return _form_page("participation/comment_form.html", form, milestone=milestone,
-                      who=permissions.standing_on(current_user, milestone))
+        lambda comment: _back_to_comment(comment, flash_text=_published_text(comment), page=1),
+        failed={"milestone": milestone, "to_review": who.to_review}, milestone=milestone, who=who,
+    )
 
 
 @bp.route(f"/kommentare/{COMMENT_ID}/antworten", methods=["GET", "POST"])
@@ -230,16 +241,13 @@ def reply(comment_id: int):
     milestone = parent.milestone
     form = forms.ReplyForm()
     who = permissions.standing_on(current_user, milestone)
-    if form.validate_on_submit():
-        try:
-            comment = comments.post_comment(current_user, milestone, form.body.data, parent=parent,
-                                            form_id=form.submission_id)
-        except errors.ParticipationError as error:
-            form.form_errors.append(str(error))
-            return _form_page("participation/reply_form.html", form, _status_of(error),
-                              parent=parent, milestone=milestone, who=who)
-        return _back_to_comment(comment, flash_text=_published_text(comment))
-    return _form_page("participation/reply_form.html", form, parent=parent, milestone=milestone, who=who)
+    return _text_form(
+        form, "participation/reply_form.html",
+        lambda: comments.post_comment(current_user, milestone, form.body.data, parent=parent,
+                                      form_id=form.submission_id),
+        lambda comment: _back_to_comment(comment, flash_text=_published_text(comment)),
+        parent=parent, milestone=milestone, who=who,
+    )
 
 
 @bp.route(f"/kommentare/{COMMENT_ID}/bearbeiten", methods=["GET", "POST"])
@@ -252,23 +260,17 @@ def edit(comment_id: int):
     form = forms.EditForm()
     if request.method == "GET":
         form.body.data = comment.body
-    if form.validate_on_submit():
-        try:
-            comments.edit_comment(current_user, comment, form.body.data)
-        except errors.ParticipationError as error:
-            form.form_errors.append(str(error))
-            return _form_page("participation/edit_form.html", form, _status_of(error), **_edit_context(comment))
-        return _back_to_comment(comment, flash_text=_published_text(comment) if comment.status == CommentStatus.PENDING
-                                else _("Ihr Kommentar wurde geändert."))
-    if request.method == "GET" and not permissions.may_edit(current_user, comment):
-        if permissions.was_redacted(comment):
-            return _refused(errors.EditWindowOver(permissions.REDACTED_TEXT), comment.milestone)
-        return _refused(errors.EditWindowOver(_(
-            "Dieser Kommentar kann nicht mehr bearbeitet werden: Kommentare lassen sich nur in den "
-            "ersten %(num)d Minuten nach dem Schreiben ändern.", num=current_app.config["COMMENT_EDIT_MINUTES"],
-        )), comment.milestone)
-    return _form_page("participation/edit_form.html", form, **_edit_context(comment))
-
+        if not permissions.may_edit(current_user, comment):
+            return _refused(errors.EditWindowOver(permissions.REDACTED_TEXT if permissions.was_redacted(comment) else _(
+                "Dieser Kommentar kann nicht mehr bearbeitet werden: Kommentare lassen sich nur in den "
+                "ersten %(num)d Minuten nach dem Schreiben ändern.", num=current_app.config["COMMENT_EDIT_MINUTES"],
+            )), comment.milestone)
+    return _text_form(
+        form, "participation/edit_form.html", lambda: comments.edit_comment(current_user, comment, form.body.data),
+        lambda edited: _back_to_comment(edited, flash_text=_published_text(edited)
+                                        if edited.status == CommentStatus.PENDING else _("Ihr Kommentar wurde geändert.")),
+        **_edit_context(comment),
+    )
 
 
 @bp.route(f"/kommentare/{COMMENT_ID}/loeschen", methods=["GET", "POST"])
@@ -279,11 +281,8 @@ def delete(comment_id: int):
         abort(403)
     form = forms.ActionForm()
     if form.validate_on_submit():
-        try:
-            comments.delete_comment(current_user, comment)
-        except errors.ParticipationError as error:
-            return _refused(error, comment.milestone)
-        return _back_to_comment(comment, flash_text=_("Ihr Kommentar wurde gelöscht."))
+        refused = _button(lambda: comments.delete_comment(current_user, comment), comment.milestone)
+        return refused or _back_to_comment(comment, flash_text=_("Ihr Kommentar wurde gelöscht."))
     if not permissions.may_delete(current_user, comment):
         return _refused(errors.NotPossible(_("Dieser Kommentar kann nicht mehr gelöscht werden.")), comment.milestone)
     status = 400 if request.method == "POST" else 200
@@ -303,16 +302,13 @@ def guest_comment(slug: str):
         abort(404)
     from_settings = permissions.standing_on(None, milestone)
     form = forms.GuestCommentForm()
-    if form.validate_on_submit():
-        try:
-            guests.post_guest_comment(milestone, form.name.data, form.email.data, form.body.data,
-                                        form_id=form.submission_id)
-        except errors.ParticipationError as error:
-            form.form_errors.append(str(error))
-            return _form_page("participation/guest_form.html", form, _status_of(error), milestone=milestone,
-                              closed=from_settings.closed)
-        return redirect(url_for(".guest_comment_sent", slug=slug), 303)
-    return _form_page("participation/guest_form.html", form, milestone=milestone, closed=from_settings.closed)
+    return _text_form(
+        form, "participation/guest_form.html",
+        lambda: guests.post_guest_comment(milestone, form.name.data, form.email.data, form.body.data,
+                                          form_id=form.submission_id),
+        lambda _stored: redirect(url_for(".guest_comment_sent", slug=slug), 303),
+        milestone=milestone, closed=from_settings.closed,
+    )
 
 
 @bp.get("/etappenziele/<slug>/gastkommentar/gesendet")
@@ -330,6 +326,7 @@ def confirm_guest_comment(token: str):
             comment = guests.confirm_guest_comment(token)
         except errors.ParticipationError as error:
             return render_template("participation/guest_confirm.html", form=form, error=str(error)), 400
+        db.session.commit()
         return render_template("participation/guest_confirmed.html", milestone=comment.milestone)
     if request.method == "POST":
         return render_template("participation/guest_confirm.html", form=form, error=None), 400
@@ -349,10 +346,9 @@ def no_answer_needed(comment_id: int):
     form = forms.ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        comments.mark_no_answer_needed(current_user, comment)
-    except errors.ParticipationError as error:
-        return _refused(error, comment.milestone)
+    refused = _button(lambda: comments.mark_no_answer_needed(current_user, comment), comment.milestone)
+    if refused:
+        return refused
     flash(_("Der Kommentar ist als „keine Antwort nötig“ markiert."), "success")
     if request.form.get("back") == "list":
         return redirect(url_for(".unanswered"), 303)
@@ -386,6 +382,7 @@ def close_comments(slug: str):
     if not form.validate_on_submit() or closed not in ("1", "0"):
         abort(400)
     comments.set_comments_closed(current_user, milestone, closed == "1")
+    db.session.commit()
     flash(_("Die Kommentare zu diesem Etappenziel sind jetzt geschlossen.") if closed == "1"
           else _("Die Kommentare zu diesem Etappenziel sind wieder offen."), "success")
     return redirect(url_for("public.milestone", slug=slug, _anchor="kommentare"), 303)
@@ -398,15 +395,12 @@ def close_comments(slug: str):
 @_limits("vote")
 @login_required
 def support(slug: str):
-    milestone = queries.milestone_to_support(slug)
-    if milestone is None:
-        abort(404)
+    milestone = _or_404(queries.milestone_to_support(slug))
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    try:
-        votes.support(current_user, milestone)
-    except errors.ParticipationError as error:
-        return _refused(error, milestone)
+    refused = _button(lambda: votes.support(current_user, milestone), milestone)
+    if refused:
+        return refused
     flash(_("Danke! Sie unterstützen dieses Etappenziel."), "success")
     return redirect(url_for("public.milestone", slug=slug, _anchor="unterstuetzung"), 303)
 
@@ -419,6 +413,7 @@ def withdraw_support(slug: str):
     if not forms.ActionForm().validate_on_submit():
         abort(400)
     votes.withdraw_support(current_user, milestone)
+    db.session.commit()
     flash(_("Sie unterstützen dieses Etappenziel nicht mehr."), "success")
     return redirect(url_for("public.milestone", slug=slug, _anchor="unterstuetzung"), 303)
 
@@ -431,11 +426,8 @@ def rate(comment_id: int):
     value = request.form.get("rating", "")
     if not forms.ActionForm().validate_on_submit() or value not in votes.RATING_VALUES:
         return _refused(errors.NotPossible(_("Diese Bewertung gibt es nicht.")), comment.milestone)
-    try:
-        votes.rate_comment(current_user, comment, votes.RATING_VALUES[value])
-    except errors.ParticipationError as error:
-        return _refused(error, comment.milestone)
-    return _back_to_comment(comment)
+    refused = _button(lambda: votes.rate_comment(current_user, comment, votes.RATING_VALUES[value]), comment.milestone)
+    return refused or _back_to_comment(comment)
 
 
 # --- flags ---------------------------------------------------------------------------------------
@@ -448,11 +440,9 @@ def flag(comment_id: int):
     # Before the form: the page quotes the comment, also when a POST fails.
     comment = _published_comment_or_404(comment_id)
     form = forms.FlagForm()
-    if form.validate_on_submit():
-        try:
-            flags.flag_comment(current_user, comment, form.reason.data, form.text.data or "")
-        except errors.ParticipationError as error:
-            form.form_errors.append(str(error))
-            return _form_page("participation/flag_form.html", form, _status_of(error), comment=comment)
-        return _back_to_comment(comment, flash_text=_("Danke für Ihre Meldung. Die Moderation prüft den Kommentar."))
-    return _form_page("participation/flag_form.html", form, comment=comment)
+    return _text_form(
+        form, "participation/flag_form.html",
+        lambda: flags.flag_comment(current_user, comment, form.reason.data, form.text.data or ""),
+        lambda _hidden: _back_to_comment(comment, flash_text=_("Danke für Ihre Meldung. Die Moderation prüft den Kommentar.")),
+        comment=comment,
+    )

@@ -1,4 +1,8 @@
-"""Comments of accounts: write, reply, answer officially, edit, delete; closing a milestone's comments."""
+"""Comments of accounts: write, reply, answer officially, edit, delete; closing a milestone's comments.
+
+The functions flush; the view commits. A sending of the same form that lost the race for the
+unique form id rolls back its own insert, the only change in its transaction.
+"""
 from __future__ import annotations
 
 from flask import current_app
@@ -24,6 +28,7 @@ from app.comments.permissions import (
     was_redacted,
 )
 from app.comments import policy
+from app.deferred import after_commit
 from app.extensions import db
 from app.models import AnswerStatus, Comment, CommentStatus, Milestone, ModerationAction, User, utcnow
 from app.participation.services.text import checked_body
@@ -72,9 +77,8 @@ def post_comment(user: User, milestone: Milestone, body: str, parent: Comment | 
     publication.answer_loop(comment, now)
     lifecycle.log_hold_list_match(comment, milestone)
     counters.recount_comments(milestone.id)
-    db.session.commit()
     if status == CommentStatus.PUBLISHED:
-        publication.announce(comment, to_department=not user.is_staff)
+        after_commit(publication.announce, comment, to_department=not user.is_staff)
     return comment
 
 
@@ -125,7 +129,6 @@ def edit_comment(user: User, comment: Comment, body: str) -> Comment:
     comment.body_html = plain_text_to_html(text)
     comment.edited_at = utcnow()
     lifecycle.revise(comment, policy.initial_status(milestone, text, is_staff=user.is_staff), EditConflict)
-    db.session.commit()
     return comment
 
 
@@ -137,7 +140,6 @@ def delete_comment(user: User, comment: Comment) -> None:
         raise PermissionDenied()
     lifecycle.withdraw(comment, EditConflict)
     publication.answer_withdrawn(comment)
-    db.session.commit()
 
 
 def mark_no_answer_needed(user: User, comment: Comment) -> None:
@@ -148,7 +150,6 @@ def mark_no_answer_needed(user: User, comment: Comment) -> None:
     if publication.no_answer_needed(comment):
         lifecycle.log_decision(comment, ModerationAction.NO_ANSWER_NEEDED, actor=user,
                                before=comment.status, after=comment.status)
-    db.session.commit()
 
 
 def set_comments_closed(user: User, milestone: Milestone, closed: bool) -> None:
@@ -158,4 +159,4 @@ def set_comments_closed(user: User, milestone: Milestone, closed: bool) -> None:
     milestone.comments_closed = bool(closed)
     audit.record(user, audit.AuditAction.UPDATE, "milestone", milestone.id, milestone.title,
                  before=before, after=audit.snapshot(milestone, ["comments_closed"]))
-    db.session.commit()
+    db.session.flush()

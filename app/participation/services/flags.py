@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
-
 from app.comments import counters, lifecycle
 from app.comments.errors import AlreadyFlagged, InvalidText
 from app.comments.permissions import flag_refusal, is_staff_content, raise_refusal, voter_standing
-from app.extensions import db
 from app.models import Comment, Flag, FlagReason, User
 from app.participation.services.text import clean_text
 
@@ -31,14 +28,8 @@ def flag_comment(user: User, comment: Comment, reason: str, text: str = "") -> b
     if reason_value == FlagReason.OTHER.value and not description:
         raise InvalidText(_l("Bitte beschreiben Sie kurz, was an dem Kommentar nicht in Ordnung ist."))
     staff_content = is_staff_content(comment)
-    try:
-        db.session.add(Flag(comment_id=comment.id, user_id=user.id, reason=reason_value, text=description))
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise AlreadyFlagged() from None
+    if not counters.insert_once(Flag, comment_id=comment.id, user_id=user.id, reason=reason_value, text=description):
+        raise AlreadyFlagged()
     # The UPDATE locks the comment row until commit, so parallel flags count one after the other.
     counters.add_flag(comment.id)
-    hidden = False if staff_content else lifecycle.auto_hide(comment)
-    db.session.commit()
-    return hidden
+    return False if staff_content else lifecycle.auto_hide(comment)

@@ -15,7 +15,7 @@ from app.comments import counters, lifecycle
 from app.comments.errors import InvalidLink, InvalidText, NotPossible
 from app.comments.permissions import comments_closed_reason, raise_refusal
 from app.comments.policy import active_block
-from app.deferred import after_response
+from app.deferred import after_commit, after_response
 from app.extensions import db
 from app.i18n import current_language
 from app.mail.services import send_mail
@@ -96,8 +96,8 @@ def _store_guest_comment(milestone_id: int, name: str, address: str, text: str, 
     hours = current_app.config["GUEST_COMMENT_CONFIRM_HOURS"]
     raw = issue_token(GUEST_COMMENT_TOKEN, timedelta(hours=hours), payload={"comment_id": comment.id})
     counters.recount_comments(milestone.id)
-    db.session.commit()
-    send_mail(
+    after_commit(
+        send_mail,
         address,
         _l("Bitte bestätigen Sie Ihren Kommentar"),
         "participation_guest_confirm",
@@ -124,5 +124,5 @@ def confirm_guest_comment(raw_token: str) -> Comment:
         db.session.rollback()
         raise InvalidLink()
     comment.guest_confirmed_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return comment

@@ -1,13 +1,14 @@
 """Support votes ("Ist mir wichtig") and helpful ratings: one per account, counted exactly.
 
-The unique constraints decide between parallel requests; a transaction that lost a lock
-race is run again (votes are idempotent).
+The unique constraints decide between parallel requests (an insert that finds the row already
+there inserts nothing); the view commits. A transaction that lost a lock race is rolled back
+and run again (votes are idempotent).
 """
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from app.auth.permissions import PermissionDenied
 from app.comments import counters
@@ -58,14 +59,9 @@ def support(user: User, milestone: Milestone) -> bool:
     milestone_id, user_id = milestone.id, user.id
 
     def vote() -> bool:
-        try:
-            db.session.add(SupportVote(milestone_id=milestone_id, user_id=user_id))
-            db.session.flush()
-            counters.add_support(milestone_id, +1)
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
+        if not counters.insert_once(SupportVote, milestone_id=milestone_id, user_id=user_id):
             return False
+        counters.add_support(milestone_id, +1)
         return True
 
     return _with_lock_retries(vote)
@@ -86,7 +82,6 @@ def withdraw_support(user: User, milestone: Milestone) -> bool:
         removed = result.rowcount == 1
         if removed:
             counters.add_support(milestone_id, -1)
-        db.session.commit()
         return removed
 
     return _with_lock_retries(withdraw)
@@ -115,16 +110,10 @@ def _rate(comment_id: int, user_id: int, helpful: bool | None) -> None:
     if helpful is None:
         for value in (True, False):
             _remove_rating(comment_id, user_id, value)
-        db.session.commit()
         return
-    try:
-        db.session.add(CommentRating(comment_id=comment_id, user_id=user_id, helpful=helpful))
-        db.session.flush()
+    if counters.insert_once(CommentRating, comment_id=comment_id, user_id=user_id, helpful=helpful):
         counters.add_ratings(comment_id, helpful=int(helpful), unhelpful=int(not helpful))
-        db.session.commit()
         return
-    except IntegrityError:
-        db.session.rollback()
     # A rating exists: switch it if it says the opposite (conditional, so it counts once).
     result = db.session.execute(
         update(CommentRating)
@@ -136,7 +125,6 @@ def _rate(comment_id: int, user_id: int, helpful: bool | None) -> None:
     if result.rowcount == 1:
         step = 1 if helpful else -1
         counters.add_ratings(comment_id, helpful=step, unhelpful=-step)
-    db.session.commit()
 
 
 def _remove_rating(comment_id: int, user_id: int, value: bool) -> None:

@@ -50,15 +50,20 @@ def save_reason_template(admin: User, template: ReasonTemplate | None, data: Rea
     return template
 
 
-def delete_reason_template(admin: User, template_id: int) -> None:
+def _delete(admin: User, model, entry_id: int, kind: str, label, before) -> None:
+    """Delete an entry of the moderation settings, recorded in the audit log with what it held."""
     require(is_admin(admin))
-    template = db.session.get(ReasonTemplate, template_id)
-    if template is None:
+    entry = db.session.get(model, entry_id)
+    if entry is None:
         raise NotFound()
-    audit.record(admin, audit.AuditAction.DELETE, "reason_template", template.id, template.title,
-                 before=audit.snapshot(template, REASON_FIELDS))
-    db.session.delete(template)
+    audit.record(admin, audit.AuditAction.DELETE, kind, entry.id, label(entry), before=before(entry))
+    db.session.delete(entry)
     db.session.flush()
+
+
+def delete_reason_template(admin: User, template_id: int) -> None:
+    _delete(admin, ReasonTemplate, template_id, "reason_template", lambda template: template.title,
+            lambda template: audit.snapshot(template, REASON_FIELDS))
 
 
 def hold_pattern_problem(pattern: str, is_regex: bool):
@@ -96,14 +101,8 @@ def add_hold_pattern(admin: User, pattern: str, is_regex: bool) -> HoldPattern:
 
 
 def delete_hold_pattern(admin: User, pattern_id: int) -> None:
-    require(is_admin(admin))
-    entry = db.session.get(HoldPattern, pattern_id)
-    if entry is None:
-        raise NotFound()
-    audit.record(admin, audit.AuditAction.DELETE, "hold_pattern", entry.id, entry.pattern,
-                 before={"pattern": entry.pattern, "is_regex": entry.is_regex})
-    db.session.delete(entry)
-    db.session.flush()
+    _delete(admin, HoldPattern, pattern_id, "hold_pattern", lambda entry: entry.pattern,
+            lambda entry: {"pattern": entry.pattern, "is_regex": entry.is_regex})
 
 
 def set_milestone_mode(admin: User, milestone_id: int, mode: str | None) -> Milestone:

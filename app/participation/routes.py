@@ -30,14 +30,8 @@ bp = LocalizedBlueprint("participation", __name__)
 COMMENT_ID = "<id:comment_id>"
 
 REFUSAL_STATUS = {
-    errors.NotConfirmed: 403,
-    errors.AuthorBlocked: 403,
-    errors.CommentsClosed: 403,
-    errors.CommentsPaused: 403,
-    errors.EditWindowOver: 403,
-    errors.EditConflict: 409,
-    errors.AlreadyFlagged: 409,
-    errors.InvalidText: 422,
+    errors.NotConfirmed: 403, errors.AuthorBlocked: 403, errors.CommentsClosed: 403, errors.CommentsPaused: 403,
+    errors.EditWindowOver: 403, errors.EditConflict: 409, errors.AlreadyFlagged: 409, errors.InvalidText: 422,
 }
 
 THROTTLE_TEXTS = {
@@ -116,6 +110,14 @@ def _comment_or_404(comment_id: int):
     return _or_404(queries.comment_by_id(comment_id))
 
 
+def _own_comment(comment_id: int):
+    """The viewer's own comment; someone else's is a 403."""
+    comment = _comment_or_404(comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    return comment
+
+
 def _published_comment_or_404(comment_id: int):
     """A published comment, else 404: a comment that is not shown answers exactly like a missing
     one, so its status, its milestone and that it exists at all stay unknown."""
@@ -141,10 +143,7 @@ def _back_to_comment(comment, *, flash_text: str | None = None, page: int | None
     if page is None:
         page = queries.comment_page(comment, current_user)
     args = {queries.PAGE_ARG: page} if page > 1 else {}
-    return redirect(
-        url_for("public.milestone", slug=comment.milestone.slug, _anchor=f"kommentar-{comment.id}", **args),
-        303,
-    )
+    return redirect(url_for("public.milestone", slug=comment.milestone.slug, _anchor=f"kommentar-{comment.id}", **args), 303)
 
 
 def _published_text(comment) -> str:
@@ -254,9 +253,7 @@ def reply(comment_id: int):
 @_limits("comment")
 @login_required
 def edit(comment_id: int):
-    comment = _comment_or_404(comment_id)
-    if comment.author_id != current_user.id:
-        abort(403)
+    comment = _own_comment(comment_id)
     form = forms.EditForm()
     if request.method == "GET":
         form.body.data = comment.body
@@ -276,9 +273,7 @@ def edit(comment_id: int):
 @bp.route(f"/kommentare/{COMMENT_ID}/loeschen", methods=["GET", "POST"])
 @login_required
 def delete(comment_id: int):
-    comment = _comment_or_404(comment_id)
-    if comment.author_id != current_user.id:
-        abort(403)
+    comment = _own_comment(comment_id)
     form = forms.ActionForm()
     if form.validate_on_submit():
         refused = _button(lambda: comments.delete_comment(current_user, comment), comment.milestone)

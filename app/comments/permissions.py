@@ -64,15 +64,6 @@ def participation_refusal(user: User) -> ParticipationError | None:
     return AuthorBlocked()
 
 
-def check_participant(user: User | None) -> None:
-    """Signed in, e-mail confirmed and not blocked; else PermissionDenied or the refusal."""
-    if not signed_in_and_active(user):
-        raise PermissionDenied()
-    refusal = participation_refusal(user)
-    if refusal is not None:
-        raise refusal
-
-
 def comments_closed_reason(milestone: Milestone) -> ParticipationError | None:
     """Why no new comment can be written on this milestone, or None when it can."""
     if not get_setting("comments_open"):

@@ -6,6 +6,7 @@ the viewer's own votes, ratings and flags.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime
 from functools import cache
@@ -35,7 +36,6 @@ from app.comments import permissions
 from app.comments.permissions import Standing
 from app.pagination import paginate
 from app.participation.services import votes
-from app.participation.forms import CommentForm
 from app.page_cache.tags import do_not_store
 from app.public.forms import parse_page
 from app.settings import get_setting
@@ -194,10 +194,12 @@ def _thread_statements(sort: str, signed_in: bool):
     return top_level, count, replies
 
 
-def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -> Thread:
+def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict,
+                     comment_form: Callable[[], object] | None = None) -> Thread:
     """The comment thread of a milestone page as the viewer sees it.
 
-    The comment form (with its CSRF token) is made only for signed-in participants:
+    The comment form (`comment_form`, the blueprint's form class, made with its CSRF token)
+    is made only for signed-in participants:
     anonymous page views must not start a session.
     """
     sort, notices = parse_sort(args.get(SORT_ARG))
@@ -246,7 +248,7 @@ def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -
         supported=supported,
         notices=notices,
         guest_comments=bool(get_setting("guest_comments")) and not who.signed_in,
-        comment_form=CommentForm() if who.can_comment else None,
+        comment_form=comment_form() if comment_form is not None and who.can_comment else None,
     )
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from app.extensions import db
 from app.models import Comment, CommentStatus, Department, Role, User, utcnow
-from app.participation.counters import recount_comments
+from app.comments.counters import recount_comments
 from app.sanitize import plain_text_to_html
 from tests.builders import make_user
 

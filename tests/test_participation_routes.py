@@ -19,9 +19,9 @@ from app.models import (
     UserBlock,
     utcnow,
 )
-from app.moderation import services as moderation
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
+from app.moderation import redaction
 from config import TestingConfig
 from tests.builders import make_department, make_milestone
 from tests.builders_participation import (
@@ -369,7 +369,7 @@ def test_a_redacted_comment_can_no_longer_be_edited(client, scene):
     _db.session.commit()
     sign_in(client, citizen)
     assert f"/kommentare/{comment.id}/bearbeiten" in thread_html(client.get(page_url(milestone)))
-    moderation.redact(make_moderator(), comment.id, comment.version, ["0171 2345678"])
+    redaction.redact(make_moderator(), comment.id, comment.version, ["0171 2345678"])
 
     assert f"/kommentare/{comment.id}/bearbeiten" not in thread_html(client.get(page_url(milestone)))
     page = client.get(f"/kommentare/{comment.id}/bearbeiten")

@@ -25,7 +25,7 @@ from flask_wtf.csrf import CSRFError
 from app.auth.services import AuthError
 from app.citizens import export, forms, services
 from app.citizens.names import InputRejected
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.i18n import LocalizedBlueprint, current_language
 from app.models import utcnow
 from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
@@ -132,6 +132,7 @@ def _confirm(token: str):
             user = services.confirm_email(token)
         except InputRejected:
             return make_response(render_template("citizens/confirm_invalid.html"), 404)
+        db.session.commit()
         flash(_("Ihre E-Mail-Adresse ist bestätigt. Sie können jetzt kommentieren und unterstützen."), "success")
         if current_user.is_authenticated and current_user.id == user.id:
             return redirect(url_for(".profile"), 303)
@@ -162,6 +163,7 @@ def profile():
         except InputRejected as error:
             form.display_name.errors.append(str(error))
         else:
+            db.session.commit()
             flash(_("Ihre Angaben sind gespeichert."), "success")
             return redirect(url_for(".profile"), 303)
     return _form_page("citizens/profile.html", form=form, resend_form=forms.ActionForm(formdata=None))
@@ -174,6 +176,7 @@ def resend_confirmation():
     if not forms.ActionForm().validate_on_submit():
         return render_template("errors/error.html", error=None, code=400), 400
     if services.resend_confirmation(current_user._get_current_object()):
+        db.session.commit()
         flash(_("Wir haben Ihnen einen neuen Bestätigungslink geschickt."), "success")
     else:
         flash(_("Ihre E-Mail-Adresse ist bereits bestätigt."), "info")
@@ -217,6 +220,7 @@ def delete():
         except AuthError as error:
             form.password.errors.append(str(error))
         else:
+            db.session.commit()
             logout_user()
             session.clear()
             return redirect(url_for(".deleted"), 303)

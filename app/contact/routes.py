@@ -72,22 +72,19 @@ def _contact_page(recipient: services.Recipient):
 @bp.route("/etappenziele/<slug>/kontakt", methods=["GET", "POST"])
 @_limits
 def milestone(slug: str):
-    found = published_milestone(slug)
-    if found is None:
-        abort(404)
-    recipient = services.recipient_for_milestone(found)
-    if recipient is None:
-        abort(404)
-    return _contact_page(recipient)
+    return _contact_page(_or_404(services.recipient_for_milestone(_or_404(published_milestone(slug)))))
 
 
 @bp.route("/organisationseinheiten/<slug>/kontakt", methods=["GET", "POST"])
 @_limits
 def department(slug: str):
-    found = services.department_by_slug(slug)
+    return _contact_page(services.recipient_for_department(_or_404(services.department_by_slug(slug))))
+
+
+def _or_404(found):
     if found is None:
         abort(404)
-    return _contact_page(services.recipient_for_department(found))
+    return found
 
 
 @bp.get("/kontakt/gesendet")

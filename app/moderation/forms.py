@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from app.backend.forms import INVALID_CHOICE, INVALID_DATE, INVALID_NUMBER, BackendForm, optional_int, optional_str
 from app.forms_base import PlainForm
 from app.moderation import labels, queries
-from app.moderation.services import DECISIONS, MAX_REASON_LENGTH
+from app.moderation.decisions import DECISIONS
+from app.moderation.errors import MAX_REASON_LENGTH
 from app.models import FlagReason, ModerationAction, ReasonTemplate
 from app.routing import MAX_ID
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app import progress as rules
 from app.i18n import LocalizedBlueprint
+from app.participation.forms import CommentForm
 from app.participation.queries import milestone_thread
 from app.public import display, forms, queries
 from app.settings import get_setting
@@ -80,7 +81,7 @@ def milestone(slug: str):
         stale=rules.is_stale(found, stale_after_days),
         days_since_update=rules.days_since_update(found),
         stale_after_days=stale_after_days,
-        thread=milestone_thread(found, current_user, request.args),
+        thread=milestone_thread(found, current_user, request.args, CommentForm),
     ))
     # Signed-in visitors see forms and their own votes: caches must keep the versions apart.
     response.vary.add("Cookie")

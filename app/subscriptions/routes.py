@@ -22,7 +22,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.citizens.names import InputRejected
-from app.extensions import csrf, limiter
+from app.extensions import csrf, db, limiter
 from app.i18n import LocalizedBlueprint, current_language
 from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
 from app.participation.forms import ActionForm
@@ -113,6 +113,7 @@ def confirm(token: str):
             subscription = services.confirm(token)
         except InputRejected:
             return render_template("subscriptions/link_invalid.html"), 404
+        db.session.commit()
         return render_template(
             "subscriptions/confirmed.html",
             target=services.Target.of(subscription),
@@ -138,6 +139,7 @@ def unsubscribe(token: str):
     if request.method == "POST":
         targets = [services.Target.of(s) for s in subscriptions]
         services.unsubscribe(token)
+        db.session.commit()
         return render_template("subscriptions/unsubscribed.html", targets=targets)
     if not subscriptions:
         return render_template("subscriptions/unsubscribed.html", targets=[])

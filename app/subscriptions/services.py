@@ -161,7 +161,7 @@ def confirm(raw_token: str) -> Subscription:
         now = utcnow()
         subscription.confirmed_at = now
         subscription.notified_until = now
-    db.session.commit()
+    db.session.flush()
     return subscription
 
 
@@ -228,7 +228,7 @@ def unsubscribe(token: str) -> int:
     subscriptions = subscriptions_for_token(token)
     for subscription in subscriptions:
         db.session.delete(subscription)
-    db.session.commit()
+    db.session.flush()
     return len(subscriptions)
 
 

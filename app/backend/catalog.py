@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app import audit
 from app.auth.permissions import require_role
 from app.backend.photos import DEFAULT_MAX_BYTES, PhotoError, process_photo
-from app.backend.services import ValidationFailed
+from app.forms_base import ValidationFailed
 from app.backend.slugs import is_valid_slug, slugify, unique_slug
 from app.extensions import db
 from app.models import (

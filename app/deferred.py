@@ -68,6 +68,8 @@ def _rolled_back(session: Session, previous_transaction) -> None:
 def run_committed_work() -> None:
     """Run the work whose commit has come (after the view, or right after a commit that must be
     followed at once); work still waiting for a commit is dropped with an error in the log."""
+    if not db.session.registry.has():
+        return  # the request did not use the database
     session = db.session()
     dropped = session.info.pop(_UNCOMMITTED, None)
     if dropped:

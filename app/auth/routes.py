@@ -1,7 +1,6 @@
 """Sign-in pages under /konto (and /en/konto): login, second factor, logout, reset, account."""
 from __future__ import annotations
 
-import hashlib
 import time
 
 from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
@@ -18,7 +17,7 @@ from app.csrf_rerun import rerun_after_csrf_error
 from app.extensions import db, limiter, login_manager
 from app.i18n import LocalizedBlueprint
 from app.models import TokenPurpose
-from app.rate_limits import config_value, ip_key, register_throttle_page, signed_in_key
+from app.rate_limits import address_key, config_value, ip_key, register_throttle_page, signed_in_key
 from app.settings import get_setting
 
 bp = LocalizedBlueprint("auth", __name__)
@@ -69,12 +68,6 @@ def no_store(response):
 
 
 # --- rate limits (Flask-Limiter; values from config) ----------------------------------------
-
-
-def _account_key() -> str:
-    """The account a POST is about, hashed: the rate-limit store holds no e-mail addresses."""
-    email = services.normalize_email(request.form.get("email"))
-    return "account:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
 
 
 def _pending_key() -> str:
@@ -141,7 +134,7 @@ def _invalid(template: str, **context):
 
 @bp.route("/anmelden", methods=["GET", "POST"])
 @_login_per_ip
-@limiter.limit(config_value("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key, deduct_when=_failed)
+@limiter.limit(config_value("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=address_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_landing_url(current_user, request.args.get("next")))
@@ -246,7 +239,7 @@ def logout_everywhere():
 
 @bp.route("/passwort-vergessen", methods=["GET", "POST"])
 @limiter.limit(config_value("PASSWORD_RESET_LIMIT"), methods=["POST"], key_func=ip_key)
-@limiter.limit(config_value("PASSWORD_RESET_LIMIT"), methods=["POST"], key_func=_account_key)
+@limiter.limit(config_value("PASSWORD_RESET_LIMIT"), methods=["POST"], key_func=address_key)
 def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():

@@ -1,7 +1,7 @@
 """Site settings for administrators, under /verwaltung/einstellungen."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -11,18 +11,14 @@ from app.admin_settings.forms import LogoForm, PageForm, RemoveLogoForm, Setting
 from app.auth.decorators import admin_required
 from app.csrf_rerun import invalid_status, rerun_after_csrf_error
 from app.extensions import db
+from app.http_cache import no_store
 from app.i18n import LocalizedBlueprint
 from app.sanitize import markdown_to_html
 from app.theme import current_logo
 
 bp = LocalizedBlueprint("admin_settings", __name__)
+bp.after_request(no_store)
 bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
-
-
-@bp.after_request
-def _not_cached(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _edit_page(form=None, logo_form=None, remove_form=None, status: int = 200):

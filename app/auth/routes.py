@@ -15,12 +15,17 @@ from app.auth.permissions import PermissionDenied
 from app.auth.tokens import find_usable_token
 from app.csrf_rerun import rerun_after_csrf_error
 from app.extensions import db, limiter, login_manager
+from app.http_cache import no_store
 from app.i18n import LocalizedBlueprint
 from app.models import TokenPurpose
 from app.rate_limits import address_key, config_value, ip_key, register_throttle_page, signed_in_key
 from app.settings import get_setting
 
 bp = LocalizedBlueprint("auth", __name__)
+bp.after_request(no_store)  # personal data, secrets and codes
+# An expired form runs again as a failed form: the input stays and a message explains it.
+bp.register_error_handler(CSRFError, rerun_after_csrf_error())
+bp.before_app_request(require_admin_second_factor)
 
 PENDING_KEY = "pending_second_factor"
 # A random name for the session, revoked on the server when it signs out (app.__init__'s loader).
@@ -46,9 +51,6 @@ THROTTLE_DEFAULT = _l(
     "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
 )
 register_throttle_page(bp, THROTTLE_DEFAULT, THROTTLE_TEXTS)
-# An expired form runs again as a failed form: the input stays and a message explains it.
-bp.register_error_handler(CSRFError, rerun_after_csrf_error())
-bp.before_app_request(require_admin_second_factor)
 
 
 @bp.record_once
@@ -58,13 +60,6 @@ def configure_login_manager(state) -> None:
     login_manager.login_message_category = "info"
     # The message is a lazy string; flash it in the language of the page.
     login_manager.localize_callback = str
-
-
-@bp.after_request
-def no_store(response):
-    """Account pages show personal data, secrets and codes: no cache keeps a copy."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 # --- rate limits (Flask-Limiter; values from config) ----------------------------------------

@@ -26,23 +26,16 @@ from app.backend.forms import (
 from app.extensions import db
 from app.filters import parse_page
 from app.forms_base import BackendForm
+from app.http_cache import no_store
 from app.i18n import LocalizedBlueprint
 from app.models import Champion, Department, Field, FundingSource, Milestone, ProgressUpdate, Role
 from app.sanitize import markdown_to_html
 
 bp = LocalizedBlueprint("backend", __name__)
+bp.after_request(no_store)  # unpublished data of one signed-in person
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
 
 editor_required = roles_required(Role.ADMIN, Role.EDITOR)
-
-
-@bp.after_request
-def _not_cached(response: Response) -> Response:
-    # Backend pages show unpublished data of one signed-in person.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
 
 
 @bp.context_processor

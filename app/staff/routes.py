@@ -11,6 +11,7 @@ from app.auth.decorators import admin_required
 from app.auth.forms import ResetPasswordForm
 from app.csrf_rerun import invalid_status, rerun_after_csrf_error
 from app.extensions import db
+from app.http_cache import no_store
 from app.i18n import LocalizedBlueprint
 from app.models import User
 from app.filters import parse_page
@@ -18,16 +19,11 @@ from app.staff import services
 from app.staff.forms import AccountForm, ActionForm, InviteForm, UserFilterForm
 
 bp = LocalizedBlueprint("staff", __name__)
+bp.after_request(no_store)
 bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
 
 # Buttons on an account's page: endpoint -> form prefix (unique ids with several forms on a page).
 ACTIONS = ("deactivate", "reactivate", "reset_second_factor", "resend_invitation")
-
-
-@bp.after_request
-def _not_cached(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _account(user_id: int) -> User:

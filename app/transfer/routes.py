@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from app.auth.decorators import roles_required
 from app.extensions import db
 from app.csrf_rerun import invalid_status, rerun_after_csrf_error
+from app.http_cache import no_store
 from app.i18n import LocalizedBlueprint, current_language
 from app.models import Role
 from app.transfer import services
@@ -17,16 +18,10 @@ from app.transfer.csvformat import COLUMNS, MILESTONE_COLUMNS, UPDATE_COLUMNS, C
 from app.transfer.forms import ApplyForm, UploadForm
 
 bp = LocalizedBlueprint("transfer", __name__)
+bp.after_request(no_store)  # exports and previews hold unpublished data
 bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
 
 editor_required = roles_required(Role.ADMIN, Role.EDITOR)
-
-
-@bp.after_request
-def _not_cached(response: Response) -> Response:
-    # Exports and previews hold unpublished data of one signed-in person.
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _index(form: UploadForm, status: int = 200):

@@ -40,9 +40,8 @@ LAYER_TABLE: tuple[tuple[str, str], ...] = (
     ("app.mail.transport", PLUMBING),
     ("app.mail.services", PLUMBING),  # send_mail and delivery: the outbox is the transport's
     # Blueprints and other entry points: routes, forms, views, CLI commands, request hooks.
-    ("app.*.routes", BLUEPRINT),
-    ("app.*.public_routes", BLUEPRINT),
-    ("app.*.forms", BLUEPRINT),
+    ("app.*.*routes", BLUEPRINT),  # routes.py, public_routes.py
+    ("app.*.*forms", BLUEPRINT),  # forms.py, catalog_forms.py
     ("app.*.csrf", BLUEPRINT),
     ("app.*.cli", BLUEPRINT),
     ("app.*.commands", BLUEPRINT),

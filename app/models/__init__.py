@@ -45,6 +45,7 @@ from app.models.participation import (
     SupportVote,
     Subscription,
 )
+from app.models.internal import Light, TrafficLight, TrafficLightChange
 
 __all__ = [
     "AuditEntry", "Base", "Money", "utcnow", "ChangeKind", "FundingSource", "Milestone", "MilestoneChange",
@@ -55,5 +56,5 @@ __all__ = [
     "user_department", "RecoveryCode", "RevokedSession", "ActionToken", "TokenPurpose", "OutboxMail", "SiteLogo", "ImportBatch",
     "BlockedAddress", "HoldPattern", "ModerationAction", "ModerationDecision", "ReasonTemplate", "UserBlock",
     "AnswerStatus", "Comment", "CommentRating", "CommentStatus", "Flag", "FlagReason",
-    "SupportVote", "Subscription",
+    "SupportVote", "Subscription", "Light", "TrafficLight", "TrafficLightChange",
 ]

@@ -34,6 +34,12 @@ def _edit_page(form=None, logo_form=None, remove_form=None, status: int = 200):
     ), status
 
 
+def _back(message: str):
+    """Saved: back to the settings page with the message."""
+    flash(message, "success")
+    return redirect(url_for("admin_settings.edit"), 303)
+
+
 @bp.route("", methods=["GET", "POST"])
 @admin_required
 def edit():
@@ -42,8 +48,7 @@ def edit():
     form = SettingsForm()
     saved, changed = form.save(lambda: services.update_settings(current_user, form.to_data()))
     if saved:
-        flash(_("Die Einstellungen wurden gespeichert.") if changed else _("Es gab keine Änderungen."), "success")
-        return redirect(url_for("admin_settings.edit"), 303)
+        return _back(_("Die Einstellungen wurden gespeichert.") if changed else _("Es gab keine Änderungen."))
     return _edit_page(form=form, status=invalid_status())
 
 
@@ -52,8 +57,7 @@ def edit():
 def upload_logo():
     form = LogoForm(prefix="logo")
     if form.save(lambda: services.set_logo(current_user, form.file.data.read(services.LOGO_MAX_BYTES + 1)))[0]:
-        flash(_("Das Logo wurde gespeichert."), "success")
-        return redirect(url_for("admin_settings.edit"), 303)
+        return _back(_("Das Logo wurde gespeichert."))
     return _edit_page(logo_form=form, status=invalid_status())
 
 
@@ -82,8 +86,7 @@ def page(slug: str):
         if form.wants_preview():
             preview_html = markdown_to_html(form.body_de.data or "", top_level=2)
         elif form.save(lambda: services.save_page(current_user, slug, form.to_data()))[0]:
-            flash(_("Der Text wurde gespeichert."), "success")
-            return redirect(url_for("admin_settings.edit"), 303)
+            return _back(_("Der Text wurde gespeichert."))
         else:
             status = invalid_status()
     return render_template(

@@ -78,6 +78,24 @@ def _with_former_slugs(rows: list, former_model, owner_column: str) -> dict:
     return found
 
 
+def _unknown_field(slug: str):
+    return _l("Das Handlungsfeld „%(value)s“ gibt es nicht.", value=slug)
+
+
+def _unknown_department(slug: str):
+    return _l("Die Organisationseinheit „%(value)s“ gibt es nicht.", value=slug)
+
+
+def _id_by_slug(text: str, rows: dict, unknown) -> int | None:
+    """The id of the row a cell names by slug; empty is None, an unknown slug a CellError."""
+    slug = text.strip()
+    if not slug:
+        return None
+    if slug not in rows:
+        raise CellError(unknown(slug))
+    return rows[slug].id
+
+
 @dataclass
 class Lookups:
     """Everything rows may refer to, loaded once per import (no query per row)."""
@@ -278,24 +296,14 @@ class Planner:
         if kind == "status":
             return csvformat.parse_status(column, text)
         if kind == "field":
-            slug = text.strip()
-            if not slug:
-                return None
-            if slug not in lookups.fields:
-                raise CellError(_l("Das Handlungsfeld „%(value)s“ gibt es nicht.", value=slug))
-            return lookups.fields[slug].id
+            return _id_by_slug(text, lookups.fields, _unknown_field)
         if kind == "department":
-            slug = text.strip()
-            if not slug:
-                return None
-            if slug not in lookups.departments:
-                raise CellError(_l("Die Organisationseinheit „%(value)s“ gibt es nicht.", value=slug))
-            return lookups.departments[slug].id
+            return _id_by_slug(text, lookups.departments, _unknown_department)
         if kind == "departments":
             slugs = csvformat.parse_list(text)
             unknown = [s for s in slugs if s not in lookups.departments]
             if unknown:
-                raise CellError(_l("Die Organisationseinheit „%(value)s“ gibt es nicht.", value=unknown[0]))
+                raise CellError(_unknown_department(unknown[0]))
             return sorted({lookups.departments[s].id for s in slugs})
         if kind == "champions":
             ids = csvformat.parse_ids(column, text)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from app import audit
 from app.backend import history
 from app.auth.permissions import PermissionDenied, can_edit_milestone, require, require_role
-from app.backend.slugs import is_valid_slug, slugify, unique_slug
+from app.backend.slugs import is_valid_slug, keep_former_slug, slugify, unique_slug
 from app.extensions import db
 from app.forms_base import ValidationFailed
 from app.models import (
@@ -342,14 +342,8 @@ def _set_slug(milestone: Milestone, wanted: str, is_new: bool) -> None:
     if wanted == milestone.slug:
         return
     slug = unique_slug(wanted, lambda s: _slug_taken(s, milestone))
-    old = milestone.slug
-    if not is_new and old:
-        reused = next((row for row in milestone.old_slugs if row.slug == slug), None)
-        if reused is not None:
-            # Going back to a former slug: it is current again, not a redirect.
-            milestone.old_slugs.remove(reused)
-            db.session.flush()
-        milestone.old_slugs.append(MilestoneSlug(slug=old))
+    if not is_new:
+        keep_former_slug(milestone, slug, MilestoneSlug)
     milestone.slug = slug
 
 

@@ -13,7 +13,7 @@ from app.backend.services import ValidationFailed
 from app.extensions import db as _db
 from app.models import AuditEntry, ContentPage, Role, Setting
 from app.models.branding import SiteLogo
-from app.moderation.policy import auto_hide_threshold
+from app.comments.policy import auto_hide_threshold
 from app.settings import get_setting
 from tests.builders import make_milestone, make_update, days_ago, make_user
 from tests.builders_backend import login, make_admin, make_editor

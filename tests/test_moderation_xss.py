@@ -18,7 +18,7 @@ import pytest
 from app.extensions import db
 from app.models import Comment, Flag, ModerationDecision, User
 from app.sanitize import plain_text_to_html
-from app.transfer.csvformat import restore
+from app.csvformat import restore
 from app.moderation import redaction as moderation_redaction
 from tests.builders import make_milestone
 from tests.builders_backend import login, make_admin

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.admin_settings import services
 from app.auth.permissions import PermissionDenied
-from app.backend.services import ValidationFailed
+from app.forms_base import ValidationFailed
 from app.extensions import db as _db
 from app.models import AuditEntry, ContentPage, Role, Setting
 from app.models.branding import SiteLogo

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Department, Field, Milestone, MilestoneChange, ProgressUpdate, Strategy
 from app.slug_redirects import milestone_details
 from app.public import queries as public_queries
-from app.public.forms import MilestoneFilters
+from app.filters import MilestoneFilters
 from app.strategy.queries import department_overviews
 
 

@@ -10,8 +10,8 @@ from app.contact import services
 from app.contact.forms import BarrierForm, ContactForm
 from app.extensions import limiter
 from app.i18n import LocalizedBlueprint, current_language
-from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
-from app.rate_limits import config_value, ip_key, person_key
+from app.csrf_rerun import csrf_refused, rerun_after_csrf_error
+from app.rate_limits import config_value, ip_key, person_key, register_throttle_page
 from app.slug_redirects import published_milestone
 
 bp = LocalizedBlueprint("contact", __name__)
@@ -21,7 +21,7 @@ THROTTLE_TEXT = _l(
     "Bitte warten Sie etwas und versuchen Sie es dann erneut."
 )
 FORM_ENDPOINTS = {"contact.milestone", "contact.department", "contact.barrier"}
-bp.register_error_handler(CSRFError, keep_input_after_csrf_error(FORM_ENDPOINTS))
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(FORM_ENDPOINTS, refuse_redirects=True))
 
 
 def _limits(view):
@@ -33,10 +33,7 @@ def _limits(view):
     return per_person(per_ip(view))
 
 
-@bp.errorhandler(429)
-def too_many_requests(error):
-    kept = (request.form.get("message") or request.form.get("description") or "").strip()
-    return render_template("throttled.html", text=THROTTLE_TEXT, kept=kept), 429
+register_throttle_page(bp, THROTTLE_TEXT, kept_fields=("message", "description"))
 
 
 @bp.after_request
@@ -47,7 +44,7 @@ def private_pages(response):
 
 
 def _status() -> int:
-    return 400 if csrf_failed() else 422
+    return 400 if csrf_refused() else 422
 
 
 def _contact_page(recipient: services.Recipient):

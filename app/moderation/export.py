@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from app.models import ModerationDecision, utcnow
 from app.moderation import labels
 from app.extensions import db
-from app.transfer.csvformat import BOM, DELIMITER, neutralise
+from app.csvformat import BOM, DELIMITER, neutralise
 
 
 def filename() -> str:

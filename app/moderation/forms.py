@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.backend.forms import INVALID_CHOICE, INVALID_DATE, INVALID_NUMBER, BackendForm, optional_int, optional_str
+from app.forms_base import INVALID_CHOICE, INVALID_DATE, INVALID_NUMBER, BackendForm, optional_int, optional_str
 from app.forms_base import PlainForm
 from app.moderation import labels, queries
 from app.moderation.decisions import DECISIONS

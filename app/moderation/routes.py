@@ -10,14 +10,14 @@ from app import audit
 from app.auth.decorators import admin_required, roles_required
 from app.auth.permissions import require
 from app.auth.services import is_safe_next
-from app.backend.csrf import form_status, invalid_status, rerun_after_csrf_error
+from app.csrf_rerun import form_status, invalid_status, rerun_after_csrf_error
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
 from app.moderation import administration, answers, decisions, errors, export, forms, labels, queries, redaction
 from app.moderation import blocks as blocking
 from app.comments.policy import active_block, moderation_mode
 from app.models import Comment, Milestone, ModerationAction, ReasonTemplate, Role
-from app.public.forms import parse_page
+from app.filters import parse_page
 from app.settings import get_setting
 
 bp = LocalizedBlueprint("moderation", __name__)
@@ -31,7 +31,7 @@ def _not_cached(response: Response) -> Response:
     return response
 
 
-bp.register_error_handler(CSRFError, rerun_after_csrf_error)
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
 # For the backend dashboard's snippet (templates/moderation/_dashboard.html) and navigation badge.
 bp.add_app_template_global(queries.queue_size, "moderation_queue_size")
 

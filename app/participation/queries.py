@@ -37,7 +37,7 @@ from app.comments.permissions import Standing
 from app.pagination import paginate
 from app.participation.services import votes
 from app.page_cache.tags import do_not_store
-from app.public.forms import parse_page
+from app.filters import parse_page
 from app.settings import get_setting
 
 SORT_OPTIONS = {
@@ -112,7 +112,7 @@ class Thread:
 
     def __post_init__(self) -> None:
         if self.notices:
-            do_not_store()  # see app/public/forms.Parsed
+            do_not_store()  # see app/filters.Parsed
 
     @property
     def sort_options(self) -> dict:

@@ -20,9 +20,9 @@ from app.models import CommentStatus, Role
 from app.comments import errors, permissions, policy
 from app.participation import forms, queries
 from app.participation.services import comments, flags, guests, votes
-from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
+from app.csrf_rerun import csrf_refused, rerun_after_csrf_error
 from app.settings import get_setting
-from app.rate_limits import config_value, ip_key, person_key
+from app.rate_limits import config_value, ip_key, person_key, register_throttle_page
 
 bp = LocalizedBlueprint("participation", __name__)
 
@@ -71,19 +71,15 @@ def _limits(kind: str):
     return decorator
 
 
-@bp.errorhandler(429)
-def too_many_requests(error):
-    endpoint = request.endpoint or ""
-    kind = "flag" if endpoint.endswith(".flag") else (
-        "vote" if endpoint.rsplit(".", 1)[-1] in ("support", "withdraw_support", "rate") else "comment"
-    )
-    # The typed text is not lost: the page shows it for copying.
-    kept = request.form.get("body", "").strip() if request.method == "POST" else ""
-    return render_template("throttled.html", text=THROTTLE_TEXTS[kind], kept=kept), 429
+# The typed text is not lost: the 429 page shows it for copying.
+register_throttle_page(bp, THROTTLE_TEXTS["comment"], {
+    f"{bp.name}.{view}": THROTTLE_TEXTS["flag" if view == "flag" else "vote"]
+    for view in ("flag", "support", "withdraw_support", "rate")
+}, kept_fields=("body",))
 
 
 # Text forms are shown again with the input and a message; buttons get the error page.
-bp.register_error_handler(CSRFError, keep_input_after_csrf_error(KEEP_INPUT_ENDPOINTS))
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(KEEP_INPUT_ENDPOINTS, refuse_redirects=True))
 
 
 @bp.after_request
@@ -155,7 +151,7 @@ def _published_text(comment) -> str:
 def _form_page(template: str, form, status: int = 200, **context):
     """A form page; after a failed submission 422 (400 after an expired CSRF token)."""
     if request.method == "POST" and status == 200:
-        status = 400 if csrf_failed() else 422
+        status = 400 if csrf_refused() else 422
     return render_template(template, form=form, **context), status
 
 

@@ -14,7 +14,7 @@ from app import progress as rules
 from app.extensions import db
 from app.models import Department, Field, Milestone, MilestoneChange, ProgressUpdate, Strategy, StrategyBudgetYear
 from app.pagination import paginate
-from app.public.forms import MilestoneFilters
+from app.filters import MilestoneFilters
 
 LATEST_UPDATES = 5
 UPDATES_PER_PAGE = 10

@@ -22,7 +22,8 @@ from app.citizens.names import InputRejected, normalize_address
 from app.deferred import after_response
 from app.extensions import db
 from app.i18n import LANGUAGES
-from app.mail.services import external_url, send_mail
+from app.mail.services import send_mail
+from app.urls import external_url
 from app.models import Field, Milestone, Subscription, TokenPurpose, utcnow
 
 UNSUBSCRIBE_SALT = "subscription-unsubscribe"

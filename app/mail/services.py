@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -66,6 +68,40 @@ def recipient_language(locale: str | None):
             g.lang = previous
 
 
+@dataclass
+class HeldMail:
+    """A mail send_mail rendered while mails were held: not stored, with what it was made from."""
+
+    mail: OutboxMail
+    template: str
+    locale: str
+    context: dict
+
+
+_held: ContextVar[list[HeldMail] | None] = ContextVar("held_mails", default=None)
+
+
+@contextmanager
+def holding_mails():
+    """Inside, send_mail renders mails but neither stores nor delivers them; they are collected
+    in the yielded list, so that the caller can merge several to one recipient into one
+    (a bulk decision) and store the mails it keeps with store_and_deliver."""
+    held: list[HeldMail] = []
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
+
+
+def store_and_deliver(mails: list[OutboxMail]) -> None:
+    """Put mails made while holding into the outbox, then send them."""
+    if mails:
+        db.session.add_all(mails)
+        db.session.commit()
+        deliver_mails(mails)
+
+
 def send_mail(
     to: User | str,
     subject,
@@ -91,7 +127,7 @@ def send_mail(
     address = _single_line(address)
     if not address or "," in address:
         raise ValueError("one recipient address expected")
-    with recipient_language(locale):
+    with recipient_language(locale) as lang:
         subject_text = _single_line(str(subject))[:300]
         context.update(external_url=external_url, subject=subject_text)
         body_text = render_template(f"mail/{template}.txt", **context)
@@ -103,6 +139,10 @@ def send_mail(
         body_html=body_html,
         headers={"Message-ID": make_msgid(domain=_mail_domain()), **(headers or {})},
     )
+    held = _held.get()
+    if held is not None:
+        held.append(HeldMail(mail, template, lang, context))
+        return mail
     db.session.add(mail)
     db.session.commit()
     if deliver:
@@ -122,7 +162,8 @@ def send_pending(force: bool = False, limit: int = 500) -> tuple[int, int]:
 
 def deliver_mails(mails: list[OutboxMail], force: bool = False) -> int:
     """Send the given outbox mails over one connection; failures stay pending with a back-off."""
-    claimed = [mail for mail in mails if _claim(mail, force)]
+    # A mail rendered while mails were held has no outbox row (no id) and is never sent from here.
+    claimed = [mail for mail in mails if mail.id is not None and _claim(mail, force)]
     db.session.commit()
     if not claimed:
         return 0

@@ -55,7 +55,7 @@ class BulkForm(BackendForm):
         choices=choices([("", _l("– bitte wählen –"))] + [(a.value, labels.BUTTON_LABELS[a]) for a in BULK_ACTIONS]),
     )
     bulk_template_id = _select(_l("Begründung aus Vorlage"))
-    bulk_reason = TextAreaField(_l("Begründung"), [REASON_LENGTH])
+    bulk_reason = TextAreaField(_l("Begründung"), [REASON_LENGTH], render_kw={"rows": 2})
     next = HiddenField()
     submit = SubmitField(_l("Auf Auswahl anwenden"))
 
@@ -77,11 +77,19 @@ def _number(raw: str) -> int | None:
     return None
 
 
+def _selected_raw(formdata: MultiDict) -> list[str]:
+    """The checked items; with "select all" (select_all=1) every item the page showed (shown_ids)."""
+    raw = formdata.getlist("comment_ids")
+    if formdata.get("select_all"):
+        raw = raw + [r for r in formdata.getlist("shown_ids") if r not in raw]
+    return raw
+
+
 def selection(formdata: MultiDict) -> dict[int, int | None]:
     """The selected comment ids with the version each showed (hidden field version-<id>).
     Raises InvalidSelection for an id or a version that is not such a number."""
     chosen: dict[int, int | None] = {}
-    for raw in formdata.getlist("comment_ids"):
+    for raw in _selected_raw(formdata):
         comment_id = _number(raw)
         if comment_id is None:
             raise InvalidSelection(raw)
@@ -95,7 +103,7 @@ def selection(formdata: MultiDict) -> dict[int, int | None]:
 
 def selected_ids(formdata: MultiDict) -> set[int]:
     """The valid comment ids of a sent selection, to show them checked again."""
-    return {n for n in (_number(raw) for raw in formdata.getlist("comment_ids")) if n is not None}
+    return {n for n in (_number(raw) for raw in _selected_raw(formdata)) if n is not None}
 
 
 class RedactForm(BackendForm):

@@ -13,7 +13,7 @@ from app.auth.services import is_safe_next
 from app.backend.csrf import form_status, invalid_status, rerun_after_csrf_error
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
-from app.moderation import administration, export, forms, labels, queries, services
+from app.moderation import administration, bulk as bulk_decisions, export, forms, labels, queries, services
 from app.moderation.policy import active_block, moderation_mode
 from app.models import Comment, Milestone, ModerationAction, ReasonTemplate, Role
 from app.public.forms import parse_page
@@ -94,7 +94,7 @@ def _queue_page(bulk: forms.BulkForm, status: int = 200, selected: set[int] | No
         context=queries.queue_context(pagination.items), counts=queries.queue_counts(),
         templates=templates, allowed_actions=services.allowed_actions,
         oldest=queries.oldest_waiting_since(), site_mode=get_setting("moderation_mode"),
-        selected=selected or set(),
+        selected=selected or set(), select_all=bool(request.form.get("select_all")),
     ), status
 
 
@@ -116,7 +116,7 @@ def bulk():
         form.form_errors.append(_("Bitte wählen Sie mindestens einen Kommentar aus."))
         return _queue_page(form, invalid_status(), selected)
     try:
-        result = services.decide_many(
+        result = bulk_decisions.decide_many(
             current_user, chosen, form.bulk_action.data,
             reason_text=form.bulk_reason.data or "", template_id=form.bulk_template_id.data,
         )

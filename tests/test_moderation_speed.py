@@ -1,0 +1,172 @@
+"""Moderation at speed (issue 13): select all, the bulk form beside the selection, one mail per
+author per bulk decision."""
+from __future__ import annotations
+
+import lxml.html
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Comment, CommentStatus, OutboxMail
+from app.moderation import bulk
+from tests.builders import make_milestone
+from tests.builders_backend import make_moderator, signed_in
+from tests.builders_moderation import make_citizen, make_comment, make_reason_template
+
+S = CommentStatus
+QUEUE = "/verwaltung/moderation"
+
+
+def mails_to(address: str) -> list[OutboxMail]:
+    return list(db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == address).order_by(OutboxMail.id)))
+
+
+def statuses(comments: list[Comment]) -> list[str]:
+    db.session.expire_all()
+    return [db.session.get(Comment, c.id).status for c in comments]
+
+
+@pytest.fixture
+def moderator(db):
+    user = make_moderator(display_name="Mona Moderation")
+    db.session.commit()
+    return user
+
+
+# Select all, and the bulk form where the selection is ---------------------------------------
+
+def test_queue_has_select_all_and_the_bulk_form_after_the_list(app, moderator):
+    comments = [make_comment(status=S.PENDING) for _ in range(3)]
+    db.session.commit()
+
+    html = signed_in(app, moderator).get(QUEUE).get_data(as_text=True)
+
+    document = lxml.html.document_fromstring(html)
+    [select_all] = document.xpath("//input[@id='select-all']")
+    assert (select_all.get("type"), select_all.get("form"), select_all.get("name")) == ("checkbox", "bulk-form", "select_all")
+    assert document.xpath("//label[@for='select-all']")[0].text_content() == "Alle 3 Kommentare dieser Seite auswählen"
+    shown = document.xpath("//input[@form='bulk-form'][@name='shown_ids']/@value")
+    assert sorted(shown) == sorted(str(c.id) for c in comments)
+    # The bulk form follows the list, inside the same block (it sticks to the window's bottom there).
+    [block] = document.xpath("//div[@class='queue-selection']")
+    assert [child.tag for child in block][-2:] == ["ol", "form"] and block[-1].get("id") == "bulk-form"
+    assert html.index('id="select-all"') < html.index('<ol class="queue">') < html.index('id="bulk-form"')
+    assert 'src="/static/js/moderation.js"' in html
+
+
+def test_select_all_without_javascript_decides_every_item_of_the_page(app, moderator):
+    comments = [make_comment(status=S.PENDING) for _ in range(3)]
+    other_page = make_comment(status=S.PENDING)
+    db.session.commit()
+    data = {"bulk_action": "approve", "select_all": "1", "shown_ids": [str(c.id) for c in comments]}
+    data.update({f"version-{c.id}": str(c.version) for c in comments})
+
+    response = signed_in(app, moderator).post(f"{QUEUE}/sammelaktion", data=data)
+
+    assert response.status_code == 302
+    assert statuses(comments) == ["published"] * 3
+    assert statuses([other_page]) == ["pending"]
+
+
+def test_select_all_keeps_the_selection_after_an_error(app, moderator):
+    comments = [make_comment(status=S.PENDING) for _ in range(2)]
+    db.session.commit()
+    data = {"bulk_action": "reject", "select_all": "1", "shown_ids": [str(c.id) for c in comments]}
+
+    response = signed_in(app, moderator).post(f"{QUEUE}/sammelaktion", data=data)
+
+    assert response.status_code == 422
+    document = lxml.html.document_fromstring(response.get_data(as_text=True))
+    assert document.xpath("//input[@id='select-all']/@checked")
+    assert len(document.xpath("//input[@name='comment_ids'][@checked]")) == 2
+    assert statuses(comments) == ["pending"] * 2
+
+
+def test_select_all_refuses_a_forged_id(app, moderator):
+    comment = make_comment(status=S.PENDING)
+    db.session.commit()
+    data = {"bulk_action": "approve", "select_all": "1", "shown_ids": [str(comment.id), "1 OR 1=1"]}
+
+    response = signed_in(app, moderator).post(f"{QUEUE}/sammelaktion", data=data)
+
+    assert response.status_code == 400
+    assert statuses([comment]) == ["pending"]
+
+
+# One mail per author per bulk decision ------------------------------------------------------
+
+def test_a_bulk_rejection_sends_each_author_one_mail(db, moderator):
+    template = make_reason_template("Werbung", "Werbung ist hier nicht erlaubt.", text_en="No advertising here.")
+    milestone = make_milestone("Radweg Nord")
+    busy, once = make_citizen(display_name="Vera Viel"), make_citizen(display_name="Emil Einmal", locale="en")
+    many = [make_comment(milestone, busy, body=f"Billige Uhren Nummer {n}") for n in range(4)]
+    single = make_comment(milestone, once, body="Kauft Lose!")
+    db.session.commit()
+
+    result = bulk.decide_many(moderator, {c.id: c.version for c in [*many, single]}, "reject", template_id=template.id)
+
+    assert sorted(result.decided) == sorted(c.id for c in [*many, single])
+    [mail] = mails_to(busy.email)
+    assert mail.subject == "Die Moderation hat über 4 Ihrer Kommentare entschieden"
+    assert mail.sent_at is not None
+    assert "Guten Tag Vera Viel," in mail.body_text
+    for n, comment in enumerate(many):
+        assert f"> Billige Uhren Nummer {n}" in mail.body_text
+        assert f"/kommentare/{comment.id}/einspruch" in mail.body_text
+    assert mail.body_text.count("Grund: Werbung") == 4 and "Werbung ist hier nicht erlaubt." in mail.body_text
+    # One comment: the usual mail, in the author's language.
+    [alone] = mails_to(once.email)
+    assert alone.subject == "Your comment has been removed by the moderators"
+    assert alone.sent_at is not None
+
+
+def test_a_bulk_approval_sends_each_author_one_mail_in_their_language(db, moderator):
+    author = make_citizen(display_name="Erin English", locale="en")
+    waiting = [make_comment(author=author, status=S.PENDING) for _ in range(2)]
+    db.session.commit()
+
+    bulk.decide_many(moderator, {c.id: c.version for c in waiting}, "approve")
+
+    [mail] = mails_to(author.email)
+    assert mail.subject == "The moderators decided on 2 of your comments"
+    assert mail.body_text.count("Published: your comment of") == 2
+    assert "Appeal" not in mail.body_text and "Removed" not in mail.body_text
+
+
+def test_bulk_mails_respect_the_profile_switch_and_still_tell_parent_authors(db, moderator):
+    asker, muted = make_citizen(), make_citizen(notify_moderation=False)
+    question = make_comment(author=asker)
+    replies = [make_comment(author=muted, status=S.PENDING, parent=question) for _ in range(2)]
+    db.session.commit()
+
+    bulk.decide_many(moderator, {r.id: r.version for r in replies}, "approve")
+
+    assert mails_to(muted.email) == []
+    # The question's author hears of each new reply, as after single decisions.
+    assert [m.subject for m in mails_to(asker.email)] == ["Neue Antwort auf Ihren Kommentar"] * 2
+
+
+def test_a_conflict_in_a_bulk_decision_leaves_the_others_and_their_mail(db, moderator):
+    author = make_citizen()
+    comments = [make_comment(author=author, status=S.PENDING) for _ in range(3)]
+    db.session.commit()
+    versions = {c.id: c.version for c in comments}
+    versions[comments[0].id] = comments[0].version + 7
+
+    result = bulk.decide_many(moderator, versions, "approve")
+
+    assert result.conflicts == [comments[0].id] and len(result.decided) == 2
+    [mail] = mails_to(author.email)
+    assert "2" in mail.subject
+
+
+def test_held_mails_are_never_sent_nor_stored(db, moderator):
+    from app.mail.services import deliver_mails, holding_mails, send_mail
+
+    author = make_citizen()
+    db.session.commit()
+    with holding_mails() as held:
+        mail = send_mail(author, "Betreff", "moderation_blocked", reason="Test", until=None)
+        assert deliver_mails([mail]) == 0
+    assert [h.mail for h in held] == [mail] and held[0].template == "moderation_blocked"
+    assert mails_to(author.email) == []

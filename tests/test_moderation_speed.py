@@ -1,14 +1,15 @@
 """Moderation at speed (issue 13): select all, the bulk form beside the selection, one mail per
-author per bulk decision."""
+author per bulk decision, the question about pending comments when blocking."""
 from __future__ import annotations
 
 import lxml.html
 import pytest
 from sqlalchemy import select
 
+from app.auth.permissions import PermissionDenied
 from app.extensions import db
-from app.models import Comment, CommentStatus, OutboxMail
-from app.moderation import bulk
+from app.models import Comment, CommentStatus, ModerationDecision, OutboxMail, UserBlock
+from app.moderation import blocking, bulk, services
 from tests.builders import make_milestone
 from tests.builders_backend import make_moderator, signed_in
 from tests.builders_moderation import make_citizen, make_comment, make_reason_template
@@ -170,3 +171,85 @@ def test_held_mails_are_never_sent_nor_stored(db, moderator):
         assert deliver_mails([mail]) == 0
     assert [h.mail for h in held] == [mail] and held[0].template == "moderation_blocked"
     assert mails_to(author.email) == []
+
+
+# Blocking asks about the account's pending comments ------------------------------------------
+
+def item_url(comment_id: int, action: str = "") -> str:
+    return f"{QUEUE}/kommentare/{comment_id}" + (f"/{action}" if action else "")
+
+
+@pytest.fixture
+def blocking_scene(db):
+    author = make_citizen(display_name="Willi Werbung")
+    shown = make_comment(author=author, body="Billige Uhren!")
+    waiting = [make_comment(author=author, status=S.PENDING) for _ in range(2)]
+    db.session.commit()
+    return author, shown, waiting
+
+
+def test_the_block_form_asks_only_when_comments_wait(app, moderator, blocking_scene):
+    author, shown, waiting = blocking_scene
+    client = signed_in(app, moderator)
+    document = lxml.html.document_fromstring(client.get(item_url(shown.id)).get_data(as_text=True))
+    [group] = document.xpath("//fieldset[@id='block-pending']")
+    assert "2 Kommentare dieses Kontos warten auf eine Entscheidung." in group.text_content()
+    assert group.xpath(".//input[@type='radio']/@value") == ["reject", "keep"]
+    assert not group.xpath(".//input[@checked]")  # asked, not assumed
+
+    other = make_comment(author=make_citizen())
+    db.session.commit()
+    assert 'id="block-pending"' not in client.get(item_url(other.id)).get_data(as_text=True)
+
+
+def test_blocking_without_an_answer_is_refused(app, moderator, blocking_scene):
+    author, shown, waiting = blocking_scene
+    response = signed_in(app, moderator).post(item_url(shown.id, "sperren"),
+                                              data={"block-period": "7", "block-reason": "Werbung"})
+    assert response.status_code == 422
+    assert "Bitte wählen Sie, was mit den wartenden Kommentaren des Kontos geschieht." in response.get_data(as_text=True)
+    assert db.session.scalar(select(UserBlock.id)) is None
+    assert statuses(waiting) == ["pending"] * 2
+
+
+def test_blocking_can_keep_the_pending_comments_in_the_queue(app, moderator, blocking_scene):
+    author, shown, waiting = blocking_scene
+    client = signed_in(app, moderator)
+    response = client.post(item_url(shown.id, "sperren"),
+                           data={"block-period": "7", "block-reason": "Werbung", "block-pending": "keep"})
+    assert response.status_code == 302
+    assert "Seine wartenden Kommentare bleiben in der Warteschlange." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert statuses(waiting) == ["pending"] * 2
+    block = db.session.scalar(select(UserBlock))
+    assert block.user_id == author.id and block.created_by_id == moderator.id
+    [logged] = db.session.scalars(select(ModerationDecision).where(ModerationDecision.action == "block"))
+    assert logged.subject_user_id == author.id and logged.reason.startswith("Werbung (gesperrt bis ")
+    [mail] = mails_to(author.email)
+    assert "entscheidet die Moderation einzeln" in mail.body_text and "wurden abgelehnt" not in mail.body_text
+    # They are still decided one by one in the queue.
+    assert all(str(c.id) in client.get(QUEUE).get_data(as_text=True) for c in waiting)
+
+
+def test_blocking_can_reject_the_pending_comments(app, moderator, blocking_scene):
+    author, shown, waiting = blocking_scene
+    response = signed_in(app, moderator).post(item_url(shown.id, "sperren"), data={
+        "block-period": "forever", "block-reason": "Werbung", "block-pending": "reject"})
+    assert response.status_code == 302
+    assert statuses(waiting) == ["rejected"] * 2
+    [mail] = mails_to(author.email)
+    assert "wurden abgelehnt" in mail.body_text
+
+
+def test_blocking_refuses_an_unknown_answer_and_citizens(app, db, moderator, blocking_scene):
+    author, shown, waiting = blocking_scene
+    response = signed_in(app, moderator).post(item_url(shown.id, "sperren"), data={
+        "block-period": "7", "block-reason": "Werbung", "block-pending": "vielleicht"})
+    assert response.status_code == 422
+    with pytest.raises(services.InvalidInput):
+        blocking.block_author(moderator, author.id, "7", "Werbung", pending="vielleicht")
+    with pytest.raises(PermissionDenied):
+        blocking.block_author(make_citizen(), author.id, "7", "Werbung", pending="keep")
+    with pytest.raises(services.InvalidInput) as refused:
+        blocking.block_author(moderator, author.id, "8", "", pending="keep")
+    assert set(refused.value.errors) == {"period", "reason"}
+    assert db.session.scalar(select(UserBlock.id)) is None and statuses(waiting) == ["pending"] * 2

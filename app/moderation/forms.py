@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.backend.forms import INVALID_CHOICE, INVALID_DATE, INVALID_NUMBER, BackendForm, optional_int, optional_str
 from app.forms_base import PlainForm
-from app.moderation import labels, queries
+from app.moderation import blocking, labels, queries
 from app.moderation.services import DECISIONS, MAX_REASON_LENGTH
 from app.models import FlagReason, ModerationAction, ReasonTemplate
 from app.routing import MAX_ID
@@ -130,6 +132,10 @@ class BlockForm(BackendForm):
     period = _select(_l("Dauer der Sperre"), coerce=optional_str, choices=PERIOD_CHOICES, default="30")
     reason = TextAreaField(_l("Grund (wird der Person mitgeteilt)"),
                            [DataRequired(_l("Bitte geben Sie einen Grund für die Sperre an.")), REASON_LENGTH])
+    # Asked only while the account has pending comments; the service insists then.
+    pending = RadioField(_l("Wartende Kommentare dieses Kontos"), [Optional()], choices=choices([
+        (blocking.REJECT, _l("ablehnen")), (blocking.KEEP, _l("in der Warteschlange lassen und einzeln entscheiden")),
+    ]), validate_choice=True)
     submit = SubmitField(_l("Konto sperren"))
 
 

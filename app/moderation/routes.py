@@ -13,7 +13,7 @@ from app.auth.services import is_safe_next
 from app.backend.csrf import form_status, invalid_status, rerun_after_csrf_error
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
-from app.moderation import administration, bulk as bulk_decisions, export, forms, labels, queries, services
+from app.moderation import administration, blocking, bulk as bulk_decisions, export, forms, labels, queries, services
 from app.moderation.policy import active_block, moderation_mode
 from app.models import Comment, Milestone, ModerationAction, ReasonTemplate, Role
 from app.public.forms import parse_page
@@ -170,6 +170,7 @@ def _item_page(comment: Comment, status: int = 200, conflict: str | None = None,
         allowed=services.allowed_actions(comment), templates=templates,
         can_answer=services.can_answer(current_user, comment),
         block=active_block(comment.author) if comment.author else None,
+        pending_of_author=blocking.pending_count(comment.author_id),
         mode=moderation_mode(comment.milestone), site_mode=get_setting("moderation_mode"),
         **page_forms,
     ), status
@@ -234,14 +235,17 @@ def block(comment_id: int):
     if not form.validate():
         return _item_page(comment, invalid_status(), block_form=form)
     try:
-        services.block_author(current_user, comment.author_id, form.period.data, form.reason.data, comment_id)
+        blocking.block_author(current_user, comment.author_id, form.period.data, form.reason.data, comment_id,
+                              pending=form.pending.data)
     except services.InvalidInput as error:
         form.add_errors(error.errors)
         return _item_page(_comment_or_404(comment_id), invalid_status(), block_form=form)
     except services.ModerationError as error:
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, block_form=form)
-    flash(_("Das Konto wurde gesperrt. Seine wartenden Kommentare wurden abgelehnt."), "success")
+    flash(_("Das Konto wurde gesperrt. Seine wartenden Kommentare bleiben in der Warteschlange.")
+          if form.pending.data == blocking.KEEP else
+          _("Das Konto wurde gesperrt. Seine wartenden Kommentare wurden abgelehnt."), "success")
     return redirect(url_for(".item", comment_id=comment_id))
 
 

@@ -1,21 +1,28 @@
 """Moderation at speed (issue 13): select all, the bulk form beside the selection, one mail per
-author per bulk decision, the question about pending comments when blocking."""
+author per bulk decision, the question about pending comments when blocking, reason templates
+that moderators edit (with shipped defaults)."""
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import lxml.html
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
 from app.auth.permissions import PermissionDenied
 from app.extensions import db
-from app.models import Comment, CommentStatus, ModerationDecision, OutboxMail, UserBlock
-from app.moderation import blocking, bulk, services
+from app.models import AuditEntry, Comment, CommentStatus, ModerationDecision, OutboxMail, ReasonTemplate, UserBlock
+from app.moderation import blocking, bulk, reasons, services
 from tests.builders import make_milestone
-from tests.builders_backend import make_moderator, signed_in
+from tests.builders_backend import make_editor, make_moderator, signed_in
 from tests.builders_moderation import make_citizen, make_comment, make_reason_template
 
 S = CommentStatus
 QUEUE = "/verwaltung/moderation"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def mails_to(address: str) -> list[OutboxMail]:
@@ -253,3 +260,77 @@ def test_blocking_refuses_an_unknown_answer_and_citizens(app, db, moderator, blo
         blocking.block_author(moderator, author.id, "8", "", pending="keep")
     assert set(refused.value.errors) == {"period", "reason"}
     assert db.session.scalar(select(UserBlock.id)) is None and statuses(waiting) == ["pending"] * 2
+
+
+# Reason templates: moderators edit them; defaults are shipped ---------------------------------
+
+def test_moderators_keep_the_reason_templates(app, moderator):
+    client = signed_in(app, moderator)
+    assert 'href="/verwaltung/moderation/begruendungen"' in client.get(QUEUE).get_data(as_text=True)
+    response = client.post(f"{QUEUE}/begruendungen", data={
+        "title": "Spam-Link", "text_de": "Links zu Werbung entfernen wir.", "text_en": "", "position": "5"})
+    assert response.status_code == 302
+    template = db.session.scalar(select(ReasonTemplate))
+    response = client.post(f"{QUEUE}/begruendungen/{template.id}", data={
+        "title": "Werbelink", "text_de": "Links zu Werbung entfernen wir.", "text_en": "We remove links to ads.",
+        "position": "5"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (template.title, template.text_en) == ("Werbelink", "We remove links to ads.")
+    entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "reason_template")
+                                      .order_by(AuditEntry.id)))
+    assert [(e.action, e.actor_id) for e in entries] == [("create", moderator.id), ("update", moderator.id)]
+    assert client.post(f"{QUEUE}/begruendungen/{template.id}/loeschen", data={"confirm": "1"}).status_code == 302
+    assert db.session.scalar(select(ReasonTemplate.id)) is None
+
+
+def test_reason_templates_refuse_citizens_and_editors_in_the_service(db, moderator):
+    with pytest.raises(PermissionDenied):
+        reasons.save(make_citizen(), None, reasons.ReasonData(title="X", text_de="Y"))
+    with pytest.raises(PermissionDenied):
+        reasons.save(make_editor(), None, reasons.ReasonData(title="X", text_de="Y"))
+    with pytest.raises(services.InvalidInput):
+        reasons.save(moderator, None, reasons.ReasonData(title="Werbung: Links", text_de="Y"))
+    template = reasons.save(moderator, None, reasons.ReasonData(title="Werbung", text_de="Keine Werbung."))
+    with pytest.raises(PermissionDenied):
+        reasons.delete(make_citizen(), template.id)
+    with pytest.raises(services.NotFound):
+        reasons.delete(moderator, template.id + 1)
+
+
+def _flask(url, tmp_path, *args):
+    env = {**os.environ, "FLASK_APP": "wsgi", "ETAPPEN_CONFIG": "development",
+           "DATABASE_URL": url, "MAIL_OUTBOX_DIR": str(tmp_path / "outbox")}
+    completed = subprocess.run([sys.executable, "-m", "flask", *args], cwd=ROOT, env=env,
+                               capture_output=True, text=True, timeout=300, check=False)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+
+
+def _templates(url) -> list[tuple[str, str]]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(text("SELECT title, text_en FROM reason_template ORDER BY position"))]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_new_installation_ships_default_reason_templates(scratch_database_url, tmp_path):
+    _flask(scratch_database_url, tmp_path, "db", "upgrade")
+    shipped = _templates(scratch_database_url)
+    assert [title for title, _ in shipped][:3] == ["Beleidigung oder Herabsetzung", "Personenbezogene Daten", "Werbung"]
+    assert len(shipped) == 6 and all(text_en and ":" not in title for title, text_en in shipped)
+    _flask(scratch_database_url, tmp_path, "db", "downgrade", "0015")
+    assert _templates(scratch_database_url) == []
+
+
+@pytest.mark.postgres
+def test_an_installation_with_its_own_templates_keeps_them(scratch_database_url, tmp_path):
+    _flask(scratch_database_url, tmp_path, "db", "upgrade", "0015")
+    engine = create_engine(scratch_database_url)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO reason_template (title, text_de, text_en, position) VALUES ('Eigene', 'x', '', 0)"))
+    engine.dispose()
+    _flask(scratch_database_url, tmp_path, "db", "upgrade")
+    assert _templates(scratch_database_url) == [("Eigene", "")]

@@ -13,7 +13,9 @@ from app.auth.services import is_safe_next
 from app.backend.csrf import form_status, invalid_status, rerun_after_csrf_error
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
-from app.moderation import administration, blocking, bulk as bulk_decisions, export, forms, labels, queries, services
+from app.moderation import (
+    administration, blocking, bulk as bulk_decisions, export, forms, labels, queries, reasons as reason_templates, services,
+)
 from app.moderation.policy import active_block, moderation_mode
 from app.models import Comment, Milestone, ModerationAction, ReasonTemplate, Role
 from app.public.forms import parse_page
@@ -325,12 +327,12 @@ def log_export():
 # Administration: reason templates, hold list, moderation per milestone ----------------------
 
 @bp.route("/begruendungen", methods=["GET", "POST"])
-@admin_required
+@moderator_required
 def reasons():
     form = forms.ReasonTemplateForm()
     if form.validate_on_submit():
         try:
-            administration.save_reason_template(current_user, None, _reason_data(form))
+            reason_templates.save(current_user, None, _reason_data(form))
         except services.InvalidInput as error:
             form.add_errors(error.errors)
         else:
@@ -340,19 +342,19 @@ def reasons():
         form_status(form)
 
 
-def _reason_data(form: forms.ReasonTemplateForm) -> administration.ReasonData:
-    return administration.ReasonData(title=form.title.data or "", text_de=form.text_de.data or "",
-                               text_en=form.text_en.data or "", position=form.position.data or 0)
+def _reason_data(form: forms.ReasonTemplateForm) -> reason_templates.ReasonData:
+    return reason_templates.ReasonData(title=form.title.data or "", text_de=form.text_de.data or "",
+                                       text_en=form.text_en.data or "", position=form.position.data or 0)
 
 
 @bp.route("/begruendungen/<id:template_id>", methods=["GET", "POST"])
-@admin_required
+@moderator_required
 def reason_edit(template_id: int):
     template = db.get_or_404(ReasonTemplate, template_id)
     form = forms.ReasonTemplateForm(obj=template)
     if form.validate_on_submit():
         try:
-            administration.save_reason_template(current_user, template, _reason_data(form))
+            reason_templates.save(current_user, template, _reason_data(form))
         except services.InvalidInput as error:
             form.add_errors(error.errors)
         else:
@@ -362,14 +364,14 @@ def reason_edit(template_id: int):
 
 
 @bp.post("/begruendungen/<id:template_id>/loeschen")
-@admin_required
+@moderator_required
 def reason_delete(template_id: int):
     form = forms.ConfirmForm()
     if not form.validate():
         flash(_("Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal."), "warning")
         return redirect(url_for(".reasons"))
     try:
-        administration.delete_reason_template(current_user, template_id)
+        reason_templates.delete(current_user, template_id)
     except services.NotFound:
         abort(404)
     flash(_("Die Textvorlage wurde gelöscht."), "success")

@@ -57,7 +57,7 @@ class BulkForm(BackendForm):
         choices=choices([("", _l("– bitte wählen –"))] + [(a.value, labels.BUTTON_LABELS[a]) for a in BULK_ACTIONS]),
     )
     bulk_template_id = _select(_l("Begründung aus Vorlage"))
-    bulk_reason = TextAreaField(_l("Begründung"), [REASON_LENGTH], render_kw={"rows": 2})
+    bulk_reason = TextAreaField(_l("Begründung"), [REASON_LENGTH], render_kw={"rows": 1})
     next = HiddenField()
     submit = SubmitField(_l("Auf Auswahl anwenden"))
 

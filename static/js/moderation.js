@@ -27,3 +27,45 @@
     show();
   }
 })();
+
+// Comment page: a passage marked in the comment's text goes into the redaction field with one
+// button, one passage per line; the field itself (paste the exact passage) works without this.
+(function () {
+  "use strict";
+
+  var source = document.getElementById("redact-source");
+  var take = document.getElementById("redact-take");
+  var field = document.getElementById("redact-passages");
+  var status = document.getElementById("redact-status");
+  if (!source || !take || !field || !status) {
+    return;
+  }
+  var marked = "";
+  // Remember the last selection inside the comment: pressing the button may move the focus.
+  document.addEventListener("selectionchange", function () {
+    var selection = window.getSelection();
+    if (selection && selection.rangeCount && !selection.isCollapsed &&
+        source.contains(selection.getRangeAt(0).commonAncestorContainer)) {
+      marked = selection.toString();
+    }
+  });
+  take.addEventListener("click", function () {
+    var passages = marked.split(/\r?\n/).map(function (line) { return line.trim(); })
+      .filter(function (line) { return line.length > 0; });
+    if (!passages.length) {
+      status.textContent = status.dataset.none;
+      return;
+    }
+    var lines = field.value.split(/\r?\n/).filter(function (line) { return line.trim().length > 0; });
+    passages.forEach(function (passage) {
+      if (lines.indexOf(passage) < 0) {
+        lines.push(passage);
+      }
+    });
+    field.value = lines.join("\n");
+    status.textContent = status.dataset.taken.replace("{passage}", "„" + passages.join(" / ") + "“");
+    marked = "";
+  });
+  take.parentNode.hidden = false;
+  document.getElementById("redact-help").hidden = false;
+})();

@@ -149,7 +149,7 @@ def build_site() -> Site:
 
     template = administration.save_reason_template(admin, None, ReasonData(
         title="Beleidigung", text_de="Bitte bleiben Sie sachlich.", text_en="", position=1))
-    administration.add_hold_pattern(admin, "Idiot", False)
+    pattern = administration.add_hold_pattern(admin, "Idiot", False)
     db.session.commit()
     author = make_citizen(display_name="Bea Buerger")
     pending = make_comment(milestone, author, status="pending", body="Wann kommt das Konto?")
@@ -163,7 +163,7 @@ def build_site() -> Site:
     db.session.commit()
     moderation.decide(moderator, rejected.id, None, ModerationAction.REJECT.value, template_id=template.id)
     moderation.redact(moderator, flagged.id, None, ["langsam"])
-    moderation.block_author(moderator, author.id, "7", "Wiederholte Beleidigungen", rejected.id)
+    block = moderation.block_author(moderator, author.id, "7", "Wiederholte Beleidigungen", rejected.id)
     staff.invite(admin, staff.InviteData(email="neu@example.org", display_name="Nina Neu", roles={Role.EDITOR},
                                          department_ids=[department.id]))
     db.session.commit()
@@ -176,17 +176,17 @@ def build_site() -> Site:
         "source_id": db.session.scalar(db.select(FundingSource.id).limit(1)),
         "champion_id": db.session.scalar(db.select(Champion.id).limit(1)),
         "user_id": editor.id, "comment_id": held.id, "template_id": template.id,
-        "slug": LEGAL_PAGES, "token": token,
+        "slug": LEGAL_PAGES, "token": token, "block_id": block.id, "pattern_id": pattern.id,
     }
     assert db.session.get(ProgressUpdate, update.id) is not None and db.session.scalar(db.select(HoldPattern.id))
     return Site(admin.id, moderator.id, editor.id, ids)
 
 
-def backend_pages(app, ids: dict[str, object]) -> list[str]:
-    """Every English GET page under the backend prefix, with ids filled in."""
+def backend_pages(app, ids: dict[str, object], method: str = "GET") -> list[str]:
+    """Every English page under the backend prefix answering `method`, with ids filled in."""
     paths: list[str] = []
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or not rule.rule.startswith(PREFIX) or rule.endpoint in NOT_PAGES:
+        if method not in rule.methods or not rule.rule.startswith(PREFIX) or rule.endpoint in NOT_PAGES:
             continue
         needed = sorted(set(rule.arguments) - set(rule.defaults or {}))
         missing = [name for name in needed if name not in ids]
@@ -242,6 +242,23 @@ def test_every_backend_page_in_english_as_admin(app, site):
     paths = backend_pages(app, site.ids)
     assert len(paths) > 40 and f"{PREFIX}/moderation" in paths
     problems = visit(_client(app, site.admin_id), paths)
+    assert not problems, report(problems)
+
+
+def test_refused_forms_in_english(app, site):
+    """Every backend form sent empty (one blank field): the error pages it answers with."""
+    client = _client(app, site.admin_id)
+    problems: dict[str, list[str]] = {}
+    answered = 0
+    for path in backend_pages(app, site.ids, "POST"):
+        response = client.post(path, data={"title": ""})
+        if response.status_code in (301, 302, 303) or "text/html" not in response.content_type:
+            continue
+        answered += 1
+        found = german_strings(response.get_data(as_text=True))
+        if found:
+            problems[f"POST {path} ({response.status_code})"] = found
+    assert answered > 15
     assert not problems, report(problems)
 
 

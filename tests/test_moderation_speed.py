@@ -334,3 +334,23 @@ def test_an_installation_with_its_own_templates_keeps_them(scratch_database_url,
     engine.dispose()
     _flask(scratch_database_url, tmp_path, "db", "upgrade")
     assert _templates(scratch_database_url) == [("Eigene", "")]
+
+
+def test_decisions_made_before_a_refusal_keep_their_mail(db, moderator, monkeypatch):
+    first, second = make_citizen(), make_citizen()
+    comments = [make_comment(author=first, status=S.PENDING), make_comment(author=second, status=S.PENDING)]
+    db.session.commit()
+    decide = services.decide
+
+    def refuse_the_second(moderator, comment_id, *args, **kw):
+        if comment_id == comments[1].id:
+            raise services.InvalidInput({"template_id": "Diese Textvorlage gibt es nicht mehr."})
+        return decide(moderator, comment_id, *args, **kw)
+
+    monkeypatch.setattr(services, "decide", refuse_the_second)
+    with pytest.raises(services.InvalidInput):
+        bulk.decide_many(moderator, {c.id: c.version for c in comments}, "approve")
+
+    assert statuses(comments) == ["published", "pending"]
+    [mail] = mails_to(first.email)
+    assert mail.subject == "Ihr Kommentar ist jetzt veröffentlicht" and mail.sent_at is not None

@@ -30,19 +30,24 @@ def decide_many(
     """The same decision on several comments (id -> version the moderator saw)."""
     require(can_moderate(moderator))
     result = services.BulkResult()
-    with holding_mails() as held:
-        for comment_id, version in versions.items():
-            try:
-                services.decide(moderator, comment_id, version, action,
-                                reason_text=reason_text, template_id=template_id)
-            except services.DecisionConflict:
-                result.conflicts.append(comment_id)
-            except (services.ActionNotPossible, services.NotFound):
-                db.session.rollback()
-                result.not_possible.append(comment_id)
-            else:
-                result.decided.append(comment_id)
-    store_and_deliver(one_mail_per_author(held))
+    held: list[HeldMail] = []
+    try:
+        with holding_mails() as held:
+            for comment_id, version in versions.items():
+                try:
+                    services.decide(moderator, comment_id, version, action,
+                                    reason_text=reason_text, template_id=template_id)
+                except services.DecisionConflict:
+                    result.conflicts.append(comment_id)
+                except (services.ActionNotPossible, services.NotFound):
+                    db.session.rollback()
+                    result.not_possible.append(comment_id)
+                else:
+                    result.decided.append(comment_id)
+    finally:
+        # Also when a later comment was refused (its reason template deleted meanwhile): the
+        # decisions already committed keep their mails.
+        store_and_deliver(one_mail_per_author(held))
     return result
 
 

@@ -23,9 +23,11 @@ from app.admin_settings.services import LEGAL_PAGES
 from app.backend import services as backend
 from app.backend.services import ProgressData
 from app.extensions import db
-from app.models import HoldPattern, ModerationAction, OutboxMail, Role
-from app.moderation import administration, services as moderation
-from app.moderation.administration import ReasonData
+from app.models import (
+    Champion, Department, Field, FundingSource, HoldPattern, Milestone, ModerationAction, OutboxMail, ProgressUpdate,
+    Role, User,
+)
+from app.moderation import administration, reasons, services as moderation
 from app.participation import services as participation
 from app.progress import today
 from app.staff import services as staff
@@ -131,8 +133,6 @@ def build_site() -> Site:
     """The quality site plus staff, comments in the queue, moderation decisions and audit entries."""
     build_quality_site()
     db.session.flush()
-    from app.models import Champion, Department, Field, FundingSource, Milestone, ProgressUpdate
-
     admin = make_admin(display_name="Anna Admin")
     moderator = make_moderator(display_name="Moritz Moderation")
     department = db.session.scalar(db.select(Department).where(Department.slug == "buergeramt"))
@@ -147,7 +147,7 @@ def build_site() -> Site:
         new_progress=65))
     db.session.commit()
 
-    template = administration.save_reason_template(admin, None, ReasonData(
+    template = reasons.save(admin, None, reasons.ReasonData(
         title="Beleidigung", text_de="Bitte bleiben Sie sachlich.", text_en="", position=1))
     pattern = administration.add_hold_pattern(admin, "Idiot", False)
     db.session.commit()
@@ -231,8 +231,6 @@ def site(app, db):
 
 
 def _client(app, user_id: int):
-    from app.models import User
-
     client = app.test_client()
     login(client, db.session.get(User, user_id))
     return client

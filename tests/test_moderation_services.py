@@ -16,6 +16,7 @@ from app.models import (
     Milestone,
     ModerationDecision,
     OutboxMail,
+    ReasonTemplate,
     Role,
     UserBlock,
     utcnow,
@@ -454,7 +455,8 @@ def test_milestone_mode_overrides_site_setting(db):
         administration.set_milestone_mode(make_moderator(), milestone.id, "pre")
 
 
-def test_reason_templates_admin_only_and_audited(db):
+def test_reason_templates_kept_by_moderators_and_audited(db):
+    # Issue 13 (moderation at speed): moderators edit the reason templates themselves.
     admin = make_admin()
     db.session.commit()
     template = administration.save_reason_template(admin, None, administration.ReasonData("Werbung", "Werbung ist nicht erlaubt."))
@@ -462,11 +464,13 @@ def test_reason_templates_admin_only_and_audited(db):
     with pytest.raises(moderation_errors.InvalidInput):
         administration.save_reason_template(admin, None, administration.ReasonData("A: B", "x"))
     with pytest.raises(PermissionDenied):
-        administration.save_reason_template(make_moderator(), None, administration.ReasonData("X", "y"))
+        administration.save_reason_template(make_editor(), None, administration.ReasonData("X", "y"))
+    by_moderator = administration.save_reason_template(make_moderator(), None, administration.ReasonData("X", "y"))
     administration.delete_reason_template(admin, template.id)
     actions = [e.action for e in db.session.scalars(
         select(AuditEntry).where(AuditEntry.object_type == "reason_template").order_by(AuditEntry.id))]
-    assert actions == ["create", "update", "delete"]
+    assert actions == ["create", "update", "create", "delete"]
+    assert db.session.get(ReasonTemplate, by_moderator.id).title == "X"
 
 
 def test_answer_from_queue_goes_through_participation(db):

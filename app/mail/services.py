@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
@@ -43,6 +45,33 @@ def recipient_language(locale: str | None):
             g.lang = previous
 
 
+@dataclass
+class HeldMail:
+    """A mail queue_mail rendered while mails were held: not stored, with what it was made from."""
+
+    mail: OutboxMail
+    template: str
+    locale: str
+    context: dict
+
+
+_held: ContextVar[list[HeldMail] | None] = ContextVar("held_mails", default=None)
+
+
+@contextmanager
+def holding_mails():
+    """Inside, queue_mail (and send_mail) render mails but neither stores nor delivers them; they are collected
+    in the yielded list, so that the caller can merge several to one recipient into one
+    (a bulk decision) before storing the mails it keeps."""
+    held: list[HeldMail] = []
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
+
+
+
 def queue_mail(
     to: User | str,
     subject,
@@ -68,7 +97,7 @@ def queue_mail(
     address = _single_line(address)
     if not address or "," in address:
         raise ValueError("one recipient address expected")
-    with recipient_language(locale):
+    with recipient_language(locale) as lang:
         subject_text = _single_line(str(subject))[:300]
         context.update(external_url=external_url, subject=subject_text)
         body_text = render_template(f"mail/{template}.txt", **context)
@@ -80,6 +109,10 @@ def queue_mail(
         body_html=body_html,
         headers={"Message-ID": make_msgid(domain=_mail_domain()), **(headers or {})},
     )
+    held = _held.get()
+    if held is not None:
+        held.append(HeldMail(mail, template, lang, context))
+        return mail
     db.session.add(mail)
     db.session.flush()
     if deliver:
@@ -94,6 +127,8 @@ def send_mail(to: User | str, subject, template: str, **kwargs) -> OutboxMail:
     (services flush, the view commits) calls queue_mail instead.
     """
     mail = queue_mail(to, subject, template, **kwargs)
+    if _held.get() is not None:
+        return mail
     db.session.commit()
     run_committed_work()
     return mail
@@ -115,7 +150,8 @@ def deliver_mails(mails: list[OutboxMail], force: bool = False) -> int:
     Delivery is a job of its own (after a commit, or `flask mail send-pending`): it commits its
     claim on the mails and each mail sent, so that a crash midway sends none of them twice.
     """
-    claimed = [mail for mail in mails if _claim(mail, force)]
+    # A mail rendered while mails were held has no outbox row (no id) and is never sent from here.
+    claimed = [mail for mail in mails if mail.id is not None and _claim(mail, force)]
     db.session.commit()
     if not claimed:
         return 0

@@ -1,6 +1,8 @@
 """Administration of moderation: reason templates, the hold list, the mode per milestone.
 
-Admins only; every change is recorded in the audit log and flushed; the view commits.
+Admins only, but for the reason templates, which moderators keep up to date themselves (the
+installation ships defaults, migration 0020); every change is recorded in the audit log and
+flushed; the view commits.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from sqlalchemy import select
 
 from app import audit
 from app.auth.permissions import is_admin, require
+from app.comments.permissions import can_moderate
 from app.extensions import db
 from app.moderation.errors import InvalidInput, NotFound
 from app.models import HoldPattern, Milestone, ReasonTemplate, User
@@ -28,8 +31,9 @@ class ReasonData:
 REASON_FIELDS = ("title", "text_de", "text_en", "position")
 
 
-def save_reason_template(admin: User, template: ReasonTemplate | None, data: ReasonData) -> ReasonTemplate:
-    require(is_admin(admin))
+def save_reason_template(moderator: User, template: ReasonTemplate | None, data: ReasonData) -> ReasonTemplate:
+    """Create (template None) or change a reason template."""
+    require(can_moderate(moderator))
     title = data.title.strip()
     if ":" in title:
         # The title starts the stored reason ("Title: words"); a colon would blur the statistics.
@@ -43,16 +47,16 @@ def save_reason_template(admin: User, template: ReasonTemplate | None, data: Rea
     template.text_en = (data.text_en or "").strip()
     template.position = data.position or 0
     db.session.flush()
-    audit.record(admin, audit.AuditAction.UPDATE if before else audit.AuditAction.CREATE,
+    audit.record(moderator, audit.AuditAction.UPDATE if before else audit.AuditAction.CREATE,
                  "reason_template", template.id, template.title,
                  before=before, after=audit.snapshot(template, REASON_FIELDS))
     db.session.flush()
     return template
 
 
-def _delete(admin: User, model, entry_id: int, kind: str, label, before) -> None:
+def _delete(admin: User, model, entry_id: int, kind: str, label, before, allowed=is_admin) -> None:
     """Delete an entry of the moderation settings, recorded in the audit log with what it held."""
-    require(is_admin(admin))
+    require(allowed(admin))
     entry = db.session.get(model, entry_id)
     if entry is None:
         raise NotFound()
@@ -61,9 +65,10 @@ def _delete(admin: User, model, entry_id: int, kind: str, label, before) -> None
     db.session.flush()
 
 
-def delete_reason_template(admin: User, template_id: int) -> None:
-    _delete(admin, ReasonTemplate, template_id, "reason_template", lambda template: template.title,
-            lambda template: audit.snapshot(template, REASON_FIELDS))
+def delete_reason_template(moderator: User, template_id: int) -> None:
+    """Delete a template; decisions made with it keep their stored reason."""
+    _delete(moderator, ReasonTemplate, template_id, "reason_template", lambda template: template.title,
+            lambda template: audit.snapshot(template, REASON_FIELDS), allowed=can_moderate)
 
 
 def hold_pattern_problem(pattern: str, is_regex: bool):

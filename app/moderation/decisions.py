@@ -21,7 +21,8 @@ from app.comments.notifications import AuthorEvent, notify_comment_author
 from app.comments.permissions import can_moderate
 from app.deferred import after_commit
 from app.extensions import db
-from app.mail.services import deliver_mails
+from app.mail.services import deliver_mails, holding_mails
+from app.moderation.bulk import one_mail_per_author
 from app.moderation import queries
 from app.moderation.errors import (
     ActionNotPossible,
@@ -143,9 +144,14 @@ def tell_author(comment: Comment, template: str, subject, **context) -> None:
 
 
 def _tell_authors(tells: list[Callable[[], list[OutboxMail]]]) -> None:
-    """Make the mails of committed decisions and send them over one connection."""
-    mails = [mail for tell in tells for mail in tell()]
+    """Make the mails of committed decisions, one per author, and send them over one connection."""
+    with holding_mails() as held:
+        for tell in tells:
+            tell()
+    mails = one_mail_per_author(held)
     if mails:
+        db.session.add_all(mails)
+        db.session.commit()
         deliver_mails(mails)
 
 

@@ -95,7 +95,7 @@ def _queue_page(bulk: forms.BulkForm, status: int = 200, selected: set[int] | No
         context=queries.queue_context(pagination.items), counts=queries.queue_counts(),
         templates=templates, allowed_actions=decisions.allowed_actions,
         oldest=queries.oldest_waiting_since(), site_mode=get_setting("moderation_mode"),
-        selected=selected or set(),
+        selected=selected or set(), select_all=bool(request.form.get("select_all")),
     ), status
 
 
@@ -172,6 +172,7 @@ def _item_page(comment: Comment, status: int = 200, conflict: str | None = None,
         allowed=decisions.allowed_actions(comment), templates=templates,
         can_answer=answers.can_answer(current_user, comment),
         block=active_block(comment.author) if comment.author else None,
+        pending_of_author=blocking.pending_count(comment.author_id),
         mode=moderation_mode(comment.milestone), site_mode=get_setting("moderation_mode"),
         **page_forms,
     ), status
@@ -238,7 +239,8 @@ def block(comment_id: int):
     if not form.validate():
         return _item_page(comment, invalid_status(), block_form=form)
     try:
-        blocking.block_author(current_user, comment.author_id, form.period.data, form.reason.data, comment_id)
+        blocking.block_author(current_user, comment.author_id, form.period.data, form.reason.data, comment_id,
+                              pending=form.pending.data)
     except errors.InvalidInput as error:
         form.add_errors(error.errors)
         return _item_page(_comment_or_404(comment_id), invalid_status(), block_form=form)
@@ -246,7 +248,9 @@ def block(comment_id: int):
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, block_form=form)
     db.session.commit()
-    flash(_("Das Konto wurde gesperrt. Seine wartenden Kommentare wurden abgelehnt."), "success")
+    flash(_("Das Konto wurde gesperrt. Seine wartenden Kommentare bleiben in der Warteschlange.")
+          if form.pending.data == blocking.KEEP else
+          _("Das Konto wurde gesperrt. Seine wartenden Kommentare wurden abgelehnt."), "success")
     return redirect(url_for(".item", comment_id=comment_id))
 
 
@@ -333,7 +337,7 @@ def log_export():
 # Administration: reason templates, hold list, moderation per milestone ----------------------
 
 @bp.route("/begruendungen", methods=["GET", "POST"])
-@admin_required
+@moderator_required
 def reasons():
     form = forms.ReasonTemplateForm()
     if form.validate_on_submit():
@@ -351,11 +355,11 @@ def reasons():
 
 def _reason_data(form: forms.ReasonTemplateForm) -> administration.ReasonData:
     return administration.ReasonData(title=form.title.data or "", text_de=form.text_de.data or "",
-                               text_en=form.text_en.data or "", position=form.position.data or 0)
+                                      text_en=form.text_en.data or "", position=form.position.data or 0)
 
 
 @bp.route("/begruendungen/<id:template_id>", methods=["GET", "POST"])
-@admin_required
+@moderator_required
 def reason_edit(template_id: int):
     template = db.get_or_404(ReasonTemplate, template_id)
     form = forms.ReasonTemplateForm(obj=template)
@@ -372,7 +376,7 @@ def reason_edit(template_id: int):
 
 
 @bp.post("/begruendungen/<id:template_id>/loeschen")
-@admin_required
+@moderator_required
 def reason_delete(template_id: int):
     return _confirmed(lambda: administration.delete_reason_template(current_user, template_id), ".reasons",
                       _("Die Textvorlage wurde gelöscht."))

@@ -1,6 +1,6 @@
 """Traffic light: each milestone's internal light (im Plan, gefährdet, kritisch) and its history
 
-Revision ID: 0019_traffic_light
+Revision ID: 0019
 Revises: 0015
 
 Written by hand: TrafficLight and TrafficLightChange of app/models/internal.py. Staff only:
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0019_traffic_light"
+revision = "0019"
 down_revision = "0016"
 branch_labels = None
 depends_on = None

@@ -42,6 +42,7 @@ from app.moderation.public_routes import bp as moderation_public_bp
 from app.citizens.routes import bp as citizens_bp
 from app.subscriptions.routes import bp as subscriptions_bp
 from app.ops.routes import bp as ops_bp
+from app.reporting.routes import bp as reporting_bp
 from config import CONFIGS, DEFAULT_BASE_URL, INSTANCE_DIR, config_name
 
 log = getLogger(__name__)
@@ -121,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(participation_bp)
     app.register_blueprint(moderation_bp, url_prefix="/verwaltung/moderation")
     app.register_blueprint(moderation_public_bp)
+    app.register_blueprint(reporting_bp)
     app.register_blueprint(citizens_bp, url_prefix="/konto")
     app.register_blueprint(subscriptions_bp)
     app.register_blueprint(contact_bp)

@@ -35,6 +35,7 @@ from app.models.moderation import (
     ReasonTemplate,
     UserBlock,
 )
+from app.models.reports import Report, ReportFile, ReportVariant
 from app.models.participation import (
     AnswerStatus,
     Comment,
@@ -55,5 +56,5 @@ __all__ = [
     "user_department", "RecoveryCode", "RevokedSession", "ActionToken", "TokenPurpose", "OutboxMail", "SiteLogo", "ImportBatch",
     "BlockedAddress", "HoldPattern", "ModerationAction", "ModerationDecision", "ReasonTemplate", "UserBlock",
     "AnswerStatus", "Comment", "CommentRating", "CommentStatus", "Flag", "FlagReason",
-    "SupportVote", "Subscription",
+    "SupportVote", "Subscription", "Report", "ReportFile", "ReportVariant",
 ]

@@ -74,6 +74,7 @@ class MilestoneState:
     department_id: int | None
     exists: bool = True
     on: date | None = None
+    created_on: date | None = None
     children: list[MilestoneState] = dataclass_field(default_factory=list)
 
     @property
@@ -188,9 +189,9 @@ def state_at(day: date) -> StrategyState:
         values = row._asdict()
         created_at = values.pop("created_at")
         published_now[row.id] = row.published
-        state = MilestoneState(**values, on=day)
+        state = MilestoneState(**values, on=day, created_on=_municipal_day(created_at))
         # Created after the day: it did not exist yet (known only once creation times are reliable).
-        state.exists = not structure_known or _municipal_day(created_at) <= day
+        state.exists = not structure_known or state.created_on <= day
         states[row.id] = state
     title_now = {m.id: m.title for m in states.values()}
     for milestone_id, kind, old_value in db.session.execute(_first_changes_after(day)):

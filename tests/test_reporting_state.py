@@ -13,7 +13,7 @@ from app.extensions import db as _db
 from app.models import MilestoneChange
 from app.progress import today
 from app.public import queries as public_queries
-from app.reporting import state
+from app.reporting import snapshot, state
 from tests.builders import make_department, make_field, make_milestone
 from tests.builders_backend import make_admin
 from tests.builders_reporting import edit, on_day, set_recorded_since, values_of
@@ -41,6 +41,16 @@ def new_milestone(department, field, **kw):
     milestone.created_at = milestone.created_at - timedelta(days=START + 5)
     _db.session.flush()
     return milestone
+
+
+def snapshot_values(values: dict) -> dict:
+    """The values of values_of() as a report snapshot stores them."""
+    return {
+        "status": values["status"], "progress": float(values["progress"]), "title": values["title"],
+        "weight": values["weight"], "field_id": values["field_id"],
+        "target_date": values["target_date"].isoformat() if values["target_date"] else None,
+        **{kind: f"{values[kind]:.2f}" for kind in ("planned", "committed", "spent")},
+    }
 
 
 def kinds_and_values(fields_count: int):
@@ -86,6 +96,9 @@ def test_state_at_each_day_equals_a_plain_replay(world, client, monkeypatch, day
             continue
         assert found is not None, on
         assert values_of(found) == values, on
+        # A report for that day freezes the same values.
+        frozen = snapshot.build(on, None, stale_after_days=30)["milestones"][str(milestone.id)]
+        assert frozen == {**frozen, **snapshot_values(values)}, on
     # The dated view shows the milestone with its title of the day, or not at all.
     last_day, last = max(expected.items())
     page = client.get(f"/stand/{last_day.isoformat()}").get_data(as_text=True)

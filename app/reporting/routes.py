@@ -6,7 +6,6 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from app.feeds.rendering import feed_response
 from app.i18n import LocalizedBlueprint, current_language
 from app.models import Report, ReportVariant
-from app.progress import today
 from app.reporting import api, downloads, recording, reports, state
 from app.reporting.feed import ReportsFeed
 from app.reporting.rendering import ReportView, template_helpers
@@ -51,7 +50,8 @@ def state_at(day: str):
 
 def _bad_day(text: str, future: bool):
     error = "future" if future else "invalid"
-    page = render_template("reporting/state_pick.html", error=error, day_text=text[:10], today=today())
+    # A date field holds a valid date or nothing: an invalid one is named in the message only.
+    page = render_template("reporting/state_pick.html", error=error, day_text=text if future else "")
     return page, 400 if future else 404
 
 

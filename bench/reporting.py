@@ -15,11 +15,11 @@ import statistics
 import time
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
-from app.models import ReportVariant, Role, User, UserRole
+from app.models import Field, Milestone, ReportVariant, Role, User, UserRole
 from app.progress import today
 from app.reporting import rendering, reports, snapshot
 from app.settings import get_setting
@@ -34,11 +34,18 @@ def make_app(url: str):
                       MAIL_OUTBOX_DIR=None, PAGE_CACHE_ENABLED=False)
 
 
-def dated_paths() -> list[tuple[str, str]]:
+def dated_paths(app) -> list[tuple[str, str]]:
+    """The home page and dated views; the field page of the field with the most milestones."""
+    with app.app_context():
+        field = db.session.scalar(
+            select(Field.slug).join(Milestone, Milestone.field_id == Field.id)
+            .group_by(Field.id, Field.slug).order_by(func.count(Milestone.id).desc()).limit(1)
+        )
     day = today()
     return [
         ("home page", "/"),
         ("state yesterday", f"/stand/{(day - timedelta(days=1)).isoformat()}"),
+        ("state 180 days ago, largest field", f"/stand/{(day - timedelta(days=180)).isoformat()}/{field}"),
         ("state 180 days ago", f"/stand/{(day - timedelta(days=180)).isoformat()}"),
         ("state 2 years ago", f"/stand/{(day - timedelta(days=730)).isoformat()}"),
         ("home page (en)", "/en/"),
@@ -89,13 +96,16 @@ def main() -> None:
         print(f"built {url}: {info}", flush=True)
     app = make_app(url)
     print("| target | path | median ms | median CPU ms | min ms |\n|---|---|---:|---:|---:|")
-    rows = time_paths(app, dated_paths(), args.repeat)
+    rows = time_paths(app, dated_paths(app), args.repeat)
     for name, path, ms, cpu, least in rows:
         print(f"| {name} | `{path}` | {ms:.1f} | {cpu:.1f} | {least:.1f} |", flush=True)
     home_cpu = rows[0][3]
-    worst = max(cpu for name, _path, _ms, cpu, _least in rows if name.startswith("state") and "(en)" not in name)
-    verdict = "met" if worst <= TARGET_FACTOR * home_cpu else "NOT met"
-    print(f"\ndated view / home page, CPU: {worst / home_cpu:.2f} (target at most {TARGET_FACTOR}: {verdict})\n")
+    print()
+    for name, _path, _ms, cpu, _least in rows[1:]:
+        if name.startswith("state") and "(en)" not in name:
+            verdict = "met" if cpu <= TARGET_FACTOR * home_cpu else "NOT met"
+            print(f"{name} / home page, CPU: {cpu / home_cpu:.2f} (target at most {TARGET_FACTOR}: {verdict})")
+    print()
     print("| step | median s | median CPU s |\n|---|---:|---:|")
     for name, wall, cpu in time_issuing(app, args.issue_repeat):
         print(f"| {name} | {wall:.2f} | {cpu:.2f} |", flush=True)

@@ -7,11 +7,12 @@ from decimal import Decimal
 
 from app import progress
 from app.backend import services
-from app.backend.services import MilestoneData, ProgressData
+from app.backend.services import ProgressData
 from app.extensions import db
 from app.models import Milestone
 from app.reporting import recording, state
 from app.settings import set_setting
+from tests.builders_feeds import milestone_data
 
 # The values a state at a date rebuilds, read from a Milestone or a MilestoneState alike.
 STATE_ATTRIBUTES = ("status", "progress", "target_date", "planned", "committed", "spent",
@@ -20,24 +21,6 @@ STATE_ATTRIBUTES = ("status", "progress", "target_date", "planned", "committed",
 
 def values_of(milestone) -> dict:
     return {name: getattr(milestone, name) for name in STATE_ATTRIBUTES}
-
-
-def form_data(milestone: Milestone, **changes) -> MilestoneData:
-    """The milestone's current values as backend form data, with some changed."""
-    values = dict(
-        title=milestone.title, slug=milestone.slug, summary=milestone.summary,
-        description=milestone.description, easy_summary=milestone.easy_summary,
-        field_id=milestone.field_id, parent_id=milestone.parent_id, weight=milestone.weight,
-        status=milestone.status, progress=milestone.progress, progress_method=milestone.progress_method,
-        start_date=milestone.start_date, original_target_date=milestone.original_target_date,
-        target_date=milestone.target_date, completed_on=milestone.completed_on,
-        department_id=milestone.department_id, contact_role=milestone.contact_role,
-        planned=milestone.planned, committed=milestone.committed, spent=milestone.spent,
-        budget_year=milestone.budget_year, published=milestone.published,
-        title_en=milestone.title_en,
-    )
-    values.update(changes)
-    return MilestoneData(**values)
 
 
 @contextmanager
@@ -67,5 +50,5 @@ def edit(actor, milestone: Milestone, day: date, kind: str, value, monkeypatch) 
             ))
         else:
             changes = {kind: Decimal(value) if kind in ("planned", "committed", "spent") else value}
-            services.update_milestone(actor, milestone, form_data(milestone, **changes))
+            services.update_milestone(actor, milestone, milestone_data(milestone, **changes))
         db.session.flush()

@@ -37,7 +37,8 @@ def build_reporting_site() -> ReportingSite:
 
 PAGES = [
     PageCase("state", "reporting.state_at", {"day": "day"}),
-    PageCase("state-before-recording", "reporting.state_at", {"day": "early_day"}),
+    PageCase("state-field", "reporting.state_field", {"day": "day", "field_slug": "field_slug"}),
+    PageCase("state-before-recording", "reporting.state_field", {"day": "early_day", "field_slug": "field_slug"}),
     PageCase("state-form", "reporting.state_form"),
     PageCase("state-future", "reporting.state_at", {"day": "9999-12-31"}, status=400),
     PageCase("state-invalid", "reporting.state_at", {"day": "2025-02-30"}, status=404),

@@ -101,7 +101,8 @@ def test_state_at_each_day_equals_a_plain_replay(world, client, monkeypatch, day
         assert frozen == {**frozen, **snapshot_values(values)}, on
     # The dated view shows the milestone with its title of the day, or not at all.
     last_day, last = max(expected.items())
-    page = client.get(f"/stand/{last_day.isoformat()}").get_data(as_text=True)
+    field_slug = next(f.slug for f in fields if f.id == last["field_id"])
+    page = client.get(f"/stand/{last_day.isoformat()}/{field_slug}").get_data(as_text=True)
     link = f'href="/etappenziele/{milestone.slug}">{last["title"]}</a>'
     assert (link in page) == (last["published"] and milestone.published)
 
@@ -135,9 +136,12 @@ def test_days_before_recording_use_todays_structure_and_say_so(app, db, client, 
     result = state.state_at(today() - timedelta(days=30))
     assert result.approximate
     assert set(result.by_id) == {shown.id}
-    page = client.get(f"/stand/{(today() - timedelta(days=30)).isoformat()}").get_data(as_text=True)
+    early = (today() - timedelta(days=30)).isoformat()
+    page = client.get(f"/stand/{early}/{field.slug}").get_data(as_text=True)
     assert "erst seit dem" in page and "Heute veröffentlicht" in page and hidden.title not in page
+    assert f'href="/stand/{early}/{field.slug}"' in client.get(f"/stand/{early}").get_data(as_text=True)
     assert "erst seit dem" not in client.get(f"/stand/{today().isoformat()}").get_data(as_text=True)
+    assert client.get(f"/stand/{early}/gibt-es-nicht").status_code == 404
 
 
 def test_created_after_the_day_is_not_shown(app, db):

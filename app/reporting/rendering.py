@@ -84,6 +84,7 @@ class Bar:
     label: object  # a field (name, name_en) or a status key
     value: float
     y: int
+    colour: str = "field"  # a key of BAR_COLOURS
 
     @property
     def width(self) -> float:
@@ -142,7 +143,7 @@ class ReportView:
 
     def _status_bars(self) -> list[Bar]:
         total = self.overall["milestones"] or 1
-        return [Bar(status, 100 * self.overall["by_status"].get(status.value, 0) / total, n * ROW_HEIGHT)
+        return [Bar(status, 100 * self.overall["by_status"].get(status.value, 0) / total, n * ROW_HEIGHT, status.value)
                 for n, status in enumerate(rules.MilestoneStatus)]
 
     @property

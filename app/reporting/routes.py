@@ -1,6 +1,8 @@
 """Public reporting pages: the state at a date, published status reports, their archive, feed and API."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from app.feeds.rendering import feed_response
@@ -28,31 +30,40 @@ def state_form():
     text = (request.args.get("day") or "").strip()
     if not text:
         return render_template("reporting/state_pick.html", error=None, day_text="")
-    try:
-        day = state.parse_day(text)
-    except state.DateNotAllowed:
-        return _bad_day(text, future=True)
-    except ValueError:
-        return _bad_day(text, future=False)
-    return redirect(url_for("reporting.state_at", day=day.isoformat()))
+    day = _parse_day(text)
+    return day if not isinstance(day, date) else redirect(url_for("reporting.state_at", day=day.isoformat()))
 
 
 @bp.get("/stand/<day>")
 def state_at(day: str):
-    try:
-        chosen = state.parse_day(day)
-    except state.DateNotAllowed:
-        return _bad_day(day, future=True)
-    except ValueError:
-        return _bad_day(day, future=False)
+    chosen = _parse_day(day)
+    if not isinstance(chosen, date):
+        return chosen
     return render_template("reporting/state.html", state=state.state_at(chosen), day_text=chosen.isoformat())
 
 
-def _bad_day(text: str, future: bool):
-    error = "future" if future else "invalid"
-    # A date field holds a valid date or nothing: an invalid one is named in the message only.
-    page = render_template("reporting/state_pick.html", error=error, day_text=text if future else "")
-    return page, 400 if future else 404
+@bp.get("/stand/<day>/<field_slug>")
+def state_field(day: str, field_slug: str):
+    """One field of action on the day, with every milestone (the overview shows the fields only)."""
+    chosen = _parse_day(day)
+    if not isinstance(chosen, date):
+        return chosen
+    strategy = state.state_at(chosen)
+    item = strategy.field_by_slug(field_slug)
+    if item is None:
+        abort(404)
+    return render_template("reporting/state_field.html", state=strategy, item=item, day_text=chosen.isoformat())
+
+
+def _parse_day(text: str):
+    """The day, or the date form with a message: 404 for no date, 400 for a future one."""
+    try:
+        return state.parse_day(text)
+    except state.DateNotAllowed:
+        return render_template("reporting/state_pick.html", error="future", day_text=text), 400
+    except ValueError:
+        # A date field holds a valid date or nothing: an invalid one is named in the message only.
+        return render_template("reporting/state_pick.html", error="invalid", day_text=""), 404
 
 
 # --- published reports -----------------------------------------------------------------------

@@ -94,11 +94,29 @@ class MilestoneState:
 @dataclass
 class FieldState:
     field: Field
-    milestones: list[MilestoneState]
+    milestones: list[MilestoneState]  # top level, each with its children
 
     @property
     def rollup(self) -> rules.Rollup:
         return rules.Rollup(self.milestones, on=self.milestones[0].on if self.milestones else None)
+
+    @property
+    def all_milestones(self) -> list[MilestoneState]:
+        return [m for top in self.milestones for m in (top, *top.children)]
+
+    @property
+    def overdue(self) -> list[MilestoneState]:
+        return [m for m in self.all_milestones if m.is_overdue]
+
+    @property
+    def money(self) -> tuple[Decimal, Decimal, Decimal]:
+        return _money(self.all_milestones)
+
+
+def _money(milestones) -> tuple[Decimal, Decimal, Decimal]:
+    return (sum((m.planned for m in milestones), Decimal("0")),
+            sum((m.committed for m in milestones), Decimal("0")),
+            sum((m.spent for m in milestones), Decimal("0")))
 
 
 @dataclass
@@ -132,10 +150,10 @@ class StrategyState:
 
     @property
     def money(self) -> tuple[Decimal, Decimal, Decimal]:
-        milestones = self.by_id.values()
-        return (sum((m.planned for m in milestones), Decimal("0")),
-                sum((m.committed for m in milestones), Decimal("0")),
-                sum((m.spent for m in milestones), Decimal("0")))
+        return _money(self.by_id.values())
+
+    def field_by_slug(self, slug: str) -> FieldState | None:
+        return next((item for item in self.fields if item.field.slug == slug), None)
 
 
 def recorded_since() -> date:

@@ -123,12 +123,12 @@ def test_internal_version_is_never_public(world, client, app):
     internal = f"/verwaltung/berichte/{report.id}/internal-de.pdf"
     assert client.get(f"/berichte/{report.id}").status_code == 404  # not published yet
     assert client.get(f"/berichte/{report.id}/bericht.pdf").status_code == 404
-    assert client.get(internal).status_code in (302, 401, 404)
+    assert client.get(internal).status_code == 404
     citizen = make_citizen()
     editor = make_editor(make_department())
     _db.session.commit()
     login(client, citizen)
-    assert client.get(internal).status_code in (403, 404)
+    assert client.get(internal).status_code == 404
     login(client, editor)
     answer = client.get(internal)
     assert answer.status_code == 200 and "no-store" in answer.headers["Cache-Control"]
@@ -141,7 +141,7 @@ def test_issuing_and_publishing_need_an_admin(world, client):
     with pytest.raises(PermissionDenied):
         reports.issue_report(editor, today(), None)
     login(client, editor)
-    assert client.post("/verwaltung/berichte", data={"reporting_date": today().isoformat()}).status_code in (400, 403)
+    assert client.post("/verwaltung/berichte", data={"reporting_date": today().isoformat()}).status_code == 403
     assert _db.session.query(Report).count() == 0
 
 
@@ -151,7 +151,7 @@ def test_admin_issues_and_publishes_through_the_backend(world, client):
     page = client.get("/verwaltung/berichte")
     assert page.status_code == 200
     answer = client.post("/verwaltung/berichte", data={"reporting_date": (today() + timedelta(days=3)).isoformat()})
-    assert answer.status_code == 400 and "Zukunft" in answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "Zukunft" in answer.get_data(as_text=True)
     answer = client.post("/verwaltung/berichte", data={"reporting_date": today().isoformat(), "previous_id": ""})
     assert answer.status_code == 302
     report = _db.session.query(Report).one()

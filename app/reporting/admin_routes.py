@@ -1,13 +1,15 @@
 """Report administration (under /verwaltung/berichte): issue, read the internal version, publish."""
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import admin_required, roles_required
 from app.extensions import db
-from app.i18n import LocalizedBlueprint
+from app.i18n import LANGUAGES, LocalizedBlueprint
 from app.models import Report, ReportVariant
 from app.progress import today
 from app.reporting import downloads, reports
@@ -17,6 +19,18 @@ from app.reporting.rendering import ReportView, template_helpers
 bp = LocalizedBlueprint("reporting_admin", __name__)
 
 internal_reader_required = roles_required(*reports.INTERNAL_READERS)
+
+
+def internal_version(view):
+    """Only staff who may read the internal version learn that a report exists here: 404 for others."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not reports.can_read_internal(current_user):
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 @bp.after_request
@@ -51,7 +65,7 @@ def reports_page():
                 db.session.commit()
                 flash(_("Der Sachstandsbericht ist ausgestellt. Er ist noch nicht veröffentlicht."), "success")
                 return redirect(url_for("reporting_admin.report", report_id=issued.id))
-        status = 400
+        status = 422
     elif not form.reporting_date.data:
         form.reporting_date.data = today()
     return render_template("reporting/admin_reports.html", form=form, reports=reports.all_reports(),
@@ -59,7 +73,7 @@ def reports_page():
 
 
 @bp.get("/<id:report_id>")
-@internal_reader_required
+@internal_version
 def report(report_id: int):
     found = db.session.get(Report, report_id) or abort(404)
     return render_template("reporting/report.html", view=ReportView(found, ReportVariant.INTERNAL),
@@ -67,10 +81,12 @@ def report(report_id: int):
                            can_issue=current_user.has_role(*reports.ISSUERS), **template_helpers())
 
 
-@bp.get("/<id:report_id>/<any(public,internal):variant>-<any(de,en):language>.pdf")
-@internal_reader_required
+@bp.get("/<id:report_id>/<variant>-<language>.pdf")
+@internal_version
 def report_pdf(report_id: int, variant: str, language: str):
     found = db.session.get(Report, report_id) or abort(404)
+    if variant not in {v.value for v in ReportVariant} or language not in LANGUAGES:
+        abort(404)
     return downloads.pdf_answer(found, language, ReportVariant(variant))
 
 
@@ -80,7 +96,7 @@ def publish(report_id: int):
     found = db.session.get(Report, report_id) or abort(404)
     form = PublishForm()
     if not form.validate() or form.published.data not in ("0", "1"):
-        abort(400)
+        abort(422)
     reports.set_published(current_user, found, form.published.data == "1")
     db.session.commit()
     flash(_("Der Bericht ist veröffentlicht.") if found.published else _("Der Bericht ist nicht mehr veröffentlicht."),

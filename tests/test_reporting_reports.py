@@ -167,3 +167,17 @@ def test_admin_issues_and_publishes_through_the_backend(world, client):
     detail = client.get(f"/api/v1/reports/{report.id}?lang=en").get_json()["data"]
     assert detail["overall"]["milestones"] == 3 and "internal" not in detail
     assert client.get("/api/v1/reports/999").status_code == 404
+
+
+def test_cli_issues_and_publishes_with_the_same_service(world, runner, monkeypatch):
+    admin, fields, m = world
+    monkeypatch.setattr(rendering, "render_pdf", lambda report, lang, variant: b"%PDF-1.7 stub")
+    day = (today() - timedelta(days=2)).isoformat()
+    result = runner.invoke(args=["reports", "issue", "--day", day, "--admin", admin.email, "--publish"])
+    assert result.exit_code == 0, result.output
+    report = _db.session.query(Report).one()
+    assert report.published and report.reporting_date.isoformat() == day
+    editor = make_editor(make_department())
+    _db.session.commit()
+    refused = runner.invoke(args=["reports", "issue", "--day", day, "--admin", editor.email])
+    assert refused.exit_code != 0 and "no active admin" in refused.output

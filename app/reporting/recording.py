@@ -45,8 +45,10 @@ def _record(session: Session, flush_context, instances) -> None:
             new = canonical(kind, getattr(obj, attr))
             if old == new:
                 continue
+            # Every foreign key set, also the empty one: the page cache then knows the row's
+            # scope (an unset one would invalidate every page that read any history).
             session.add(MilestoneChange(
-                milestone_id=obj.id, changed_on=progress.today(), kind=kind.value,
+                milestone_id=obj.id, progress_update_id=None, changed_on=progress.today(), kind=kind.value,
                 old_value=old, new_value=new,
             ))
 

@@ -181,3 +181,27 @@ def test_cli_issues_and_publishes_with_the_same_service(world, runner, monkeypat
     _db.session.commit()
     refused = runner.invoke(args=["reports", "issue", "--day", day, "--admin", editor.email])
     assert refused.exit_code != 0 and "no active admin" in refused.output
+
+
+def test_internal_sections_reach_only_the_internal_version(world, client, monkeypatch):
+    admin, fields, m = world
+    marker = "GEHEIM-Risiko-4711"
+    section = {"id": "ampel", "title_de": "Ampel", "title_en": "Traffic light", "columns_de": ["Etappenziel", "Notiz"],
+               "columns_en": ["Milestone", "Note"], "rows": [["Etappenziel konto", marker]]}
+    monkeypatch.setattr(reports, "internal_sections", lambda day, data: [section])
+    report = issue(admin, today())
+    reports.set_published(admin, report, True)
+    _db.session.commit()
+    for lang in ("de", "en"):
+        internal, _reader = pdf_text(reports.stored_pdf(report, lang, ReportVariant.INTERNAL).content)
+        public, _reader = pdf_text(reports.stored_pdf(report, lang, ReportVariant.PUBLIC).content)
+        assert marker in internal and marker not in public
+    for path in (f"/berichte/{report.id}", f"/en/berichte/{report.id}", f"/berichte/{report.id}/bericht.pdf",
+                 "/berichte", "/berichte.atom", "/api/v1/reports", f"/api/v1/reports/{report.id}"):
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert marker.encode() not in answer.data, path
+    public_pdf, _reader = pdf_text(client.get(f"/berichte/{report.id}/bericht.pdf").data)
+    assert marker not in public_pdf
+    login(client, admin)
+    assert marker in client.get(f"/verwaltung/berichte/{report.id}").get_data(as_text=True)

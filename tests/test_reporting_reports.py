@@ -20,7 +20,8 @@ from tests.builders_backend import login, make_admin, make_editor
 from tests.builders_participation import make_citizen
 from tests.builders_reporting import edit, set_recorded_since
 
-pytestmark = pytest.mark.app_config(BASE_URL="https://etappen.example.de")
+# Also run against PostgreSQL (make test-postgres): JSON snapshots, stored PDFs, the window query.
+pytestmark = [pytest.mark.postgres, pytest.mark.app_config(BASE_URL="https://etappen.example.de")]
 
 
 @pytest.fixture

@@ -18,6 +18,9 @@ from tests.builders import make_department, make_field, make_milestone
 from tests.builders_backend import make_admin
 from tests.builders_reporting import edit, on_day, set_recorded_since, values_of
 
+# Also run against PostgreSQL (make test-postgres): the window query over the history.
+pytestmark = pytest.mark.postgres
+
 PROPERTY_SETTINGS = settings(
     max_examples=25, deadline=None, database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

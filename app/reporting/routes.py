@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from app.feeds.rendering import feed_response
 from app.i18n import LocalizedBlueprint, current_language
-from app.models import Report, ReportVariant
+from app.models import ReportVariant
 from app.reporting import api, downloads, recording, reports, state
 from app.reporting.feed import ReportsFeed
 from app.reporting.rendering import ReportView, template_helpers
@@ -15,7 +15,7 @@ from app.reporting.rendering import ReportView, template_helpers
 bp = LocalizedBlueprint("reporting", __name__)
 bp.record_once(lambda _state: recording.install())
 # The milestone page links to its row in the last published report (one query, where it is shown).
-bp.record_once(lambda state: state.app.jinja_env.globals.update(last_published_report=reports.last_published_report))
+bp.record_once(lambda setup: setup.app.jinja_env.globals.update(last_published_report=reports.last_published_report))
 
 # The JSON resource lives under /api/v1 like the rest of the API, in one language-neutral rule.
 api_bp = Blueprint("reports_api", __name__)

@@ -42,6 +42,7 @@ from app.moderation.public_routes import bp as moderation_public_bp
 from app.citizens.routes import bp as citizens_bp
 from app.subscriptions.routes import bp as subscriptions_bp
 from app.ops.routes import bp as ops_bp
+from app.internal.routes import bp as internal_bp
 from app.reporting.routes import bp as reporting_bp
 from app.reporting.admin_routes import bp as reporting_admin_bp
 from config import CONFIGS, DEFAULT_BASE_URL, INSTANCE_DIR, config_name
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(subscriptions_bp)
     app.register_blueprint(contact_bp)
     app.register_blueprint(ops_bp)
+    app.register_blueprint(internal_bp, url_prefix="/verwaltung")
 
 
 def _postgres_session_options(app: Flask) -> None:

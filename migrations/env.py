@@ -95,14 +95,29 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode copies a table, drops it and renames the copy. With foreign keys
+            # enforced (app/__init__.py turns them on), dropping it would delete the rows that
+            # refer to it (ON DELETE CASCADE) or fail (RESTRICT). SQLite ignores this pragma
+            # inside a transaction: it is set before the migrations begin theirs.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                logger.warning("rows that refer to missing rows (table, rowid, parent): %s", broken[:10])
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

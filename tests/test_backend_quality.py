@@ -18,6 +18,8 @@ from app.backend import catalog, services
 from app.backend.catalog import ChampionData, StrategyData
 from app.backend.services import ProgressData
 from app.extensions import db
+from app.internal import services as internal
+from app.internal.services import LightData
 from app.models import FundingSource, Role
 from app.progress import today
 from tests.builders import make_department, make_field, make_funding, make_milestone, make_update
@@ -78,6 +80,8 @@ def build_site() -> Data:
         title="Digitales Musterstadt 2030", period_from=2024, period_to=2030, intro="Wir **digitalisieren**.",
         lead_role="Bürgermeisterin", council_decision_url="https://example.org/beschluss",
         budget_years={2025: Decimal("500000"), 2026: Decimal("750000")}))
+    internal.set_light(editor, portal, LightData("at_risk", "Lieferant verspätet."))
+    internal.set_light(admin, portal, LightData("critical", "Lieferant insolvent.\n\nDer Ausschuss muss entscheiden."))
     db.session.commit()
     source = db.session.scalar(db.select(FundingSource).where(FundingSource.name == "Eigenmittel"))
     return Data(admin.email, editor.email, portal.id, update.id, online.id, buergeramt.id, source.id, champion.id)
@@ -128,6 +132,8 @@ GET_PAGES = [
     ("champion-new", "backend.champion_new", {}),
     ("champion-edit", "backend.champion_edit", {"champion_id": "champion_id"}),
     ("audit-log", "backend.audit_log", {}),
+    ("traffic-lights", "internal.overview", {}),
+    ("traffic-light", "internal.traffic_light", {"milestone_id": "milestone_id"}),
     ("audit-log-filtered", "backend.audit_log", {"object_type": "milestone", "date_from": "2020-01-01", "actor": "x"}),
 ]
 
@@ -173,6 +179,16 @@ def test_progress_form_errors(server, page, documents):
     assert page.locator(".error-summary a[href='#reason']").count() == 1
 
 
+def test_traffic_light_form_errors(server, page, documents):
+    sign_in(page, server)
+    page.goto(server.url_for("internal.traffic_light", milestone_id=server.data.milestone_id, lang="en"))
+    page.check("#light-1")
+    page.fill("#note", "")
+    check_page(page, submit(page, FORM_SUBMIT), documents, "traffic-light-errors-en", status=422)
+    assert page.locator(".error-summary a[href='#note']").count() == 1
+    assert page.locator("#note").get_attribute("aria-invalid") == "true"
+
+
 def test_champion_upload_error(server, page, documents, tmp_path):
     sign_in(page, server)
     page.goto(server.url_for("backend.champion_new", lang="en"))
@@ -215,7 +231,8 @@ def test_nothing_refused_by_the_content_security_policy(server, page_strict):
     sign_in(page_strict, server)
     assert_no_refusal_on(page_strict, [server.url_for(endpoint, **resolve(server.data, args)) for endpoint, args in (
         ("backend.dashboard", {}), ("backend.milestone_edit", {"milestone_id": "milestone_id"}),
-        ("backend.champion_edit", {"champion_id": "champion_id"}), ("backend.audit_log", {}))])
+        ("backend.champion_edit", {"champion_id": "champion_id"}), ("backend.audit_log", {}),
+        ("internal.traffic_light", {"milestone_id": "milestone_id"}))])
 
 
 def test_valid_html(documents):

@@ -10,6 +10,7 @@ from app.extensions import db as _db
 from app.models import StrategyBudgetYear
 from app.public import queries
 from app.public.queries import YearMoney
+from app.slug_redirects import field_by_slug
 from tests.builders import make_field, make_milestone, make_strategy
 from tests.test_public_pages import NBSP, counted_get
 
@@ -54,7 +55,7 @@ def test_money_by_budget_year_sums_published_milestones_per_year_in_sql(plan):
 
 
 def test_money_by_budget_year_of_one_field_has_no_plan(plan):
-    online = queries.field_by_slug("online")
+    online = field_by_slug("online")
     assert queries.money_by_budget_year(field=online) == [
         YearMoney(2026, None, D("45000.00"), D("30000.00"), D("11000.00")),
         YearMoney(None, None, D("3000.00"), D("0"), D("0")),
@@ -131,7 +132,7 @@ def test_field_without_money_shows_no_financing(client, plan):
 
 
 def test_home_and_field_cost_the_same_with_more_years_and_milestones(client, plan, count_queries):
-    online = queries.field_by_slug("online")
+    online = field_by_slug("online")
     home, field = counted_get(client, count_queries, "/"), counted_get(client, count_queries, "/handlungsfelder/online")
     for year in range(2028, 2040):
         _db.session.add(StrategyBudgetYear(strategy=plan, year=year, amount=D("1.00")))

@@ -186,20 +186,6 @@ def test_home_overview_without_strategy(db):
 # --- milestone page ------------------------------------------------------------------
 
 
-def test_published_milestone_and_old_slugs(db):
-    shown = make_milestone(slug="neu")
-    hidden = make_milestone(slug="entwurf", published=False)
-    make_old_slug(shown, "alt")
-    make_old_slug(hidden, "entwurf-alt")
-    db.session.commit()
-    assert queries.published_milestone("neu") == shown
-    assert queries.published_milestone("entwurf") is None
-    assert queries.published_milestone("alt") is None
-    assert queries.current_slug("alt") == "neu"
-    assert queries.current_slug("entwurf-alt") is None
-    assert queries.current_slug("gibt-es-nicht") is None
-
-
 def test_milestone_updates_and_history_newest_first(db):
     milestone = make_milestone()
     old = make_update(milestone, reported_on=days_ago(10), title="Alt")

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 
+from app import slug_redirects
 from app.backend import catalog
 from app.backend.services import ValidationFailed
 from app.extensions import db
-from app.models import FieldSlug
+from app.models import FieldSlug, MilestoneSlug
 from app.slug_redirects import SLUG_ENDPOINTS
 from tests.builders import make_department, make_field, make_milestone
 from tests.builders_backend import make_admin
@@ -50,7 +51,6 @@ def test_unknown_slugs_are_still_404(client, renamed):
 
 def test_renamed_milestone_widget_redirects_but_not_to_an_unpublished_one(client, db):
     milestone = make_milestone("Online-Termine", slug="termine-neu")
-    from app.models import MilestoneSlug
     milestone.old_slugs.append(MilestoneSlug(slug="termine-alt"))
     db.session.commit()
     response = client.get("/einbetten/etappenziel/termine-alt")
@@ -79,3 +79,18 @@ def test_a_former_slug_stays_reserved_and_can_be_taken_back(renamed):
 def test_every_slug_endpoint_exists(app):
     for endpoint in SLUG_ENDPOINTS:
         assert endpoint in app.view_functions, endpoint
+
+
+def test_published_milestone_and_former_slugs(db):
+    shown = make_milestone(slug="neu")
+    hidden = make_milestone(slug="entwurf", published=False)
+    shown.old_slugs.append(MilestoneSlug(slug="alt"))
+    hidden.old_slugs.append(MilestoneSlug(slug="entwurf-alt"))
+    db.session.commit()
+    assert slug_redirects.published_milestone("neu") == shown
+    assert slug_redirects.published_milestone("neu", details=True) == shown
+    assert slug_redirects.published_milestone("entwurf") is None
+    assert slug_redirects.published_milestone("alt") is None
+    assert slug_redirects.current_slug_for("public.milestone", "alt") == "neu"
+    assert slug_redirects.current_slug_for("public.milestone", "entwurf-alt") is None
+    assert slug_redirects.current_slug_for("public.milestone", "gibt-es-nicht") is None

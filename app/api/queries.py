@@ -9,20 +9,11 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app import progress as rules
 from app.extensions import db
-from app.models import (
-    Department,
-    Field,
-    Milestone,
-    MilestoneChange,
-    MilestoneFunding,
-    ProgressUpdate,
-    Strategy,
-)
+from app.models import Department, Field, Milestone, MilestoneChange, ProgressUpdate, Strategy
+from app.slug_redirects import milestone_details
 from app.public import queries as public_queries
 from app.public.forms import MilestoneFilters
 from app.strategy.queries import department_overviews
-
-SUB_MILESTONE_DEPTH = public_queries.SUB_MILESTONE_DEPTH
 
 
 @dataclass
@@ -72,7 +63,7 @@ def all_milestones(filters: MilestoneFilters) -> list[Milestone]:
             joinedload(Milestone.field),
             joinedload(Milestone.department),
             joinedload(Milestone.parent),
-            selectinload(Milestone.children, recursion_depth=SUB_MILESTONE_DEPTH),
+            Milestone.load_sub_milestones(),
         )
     ).unique())
 
@@ -80,17 +71,7 @@ def all_milestones(filters: MilestoneFilters) -> list[Milestone]:
 def published_milestone(milestone_id: int) -> Milestone | None:
     """A published milestone with everything its detail answer shows."""
     return db.session.scalar(
-        Milestone.select_published()
-        .where(Milestone.id == milestone_id)
-        .options(
-            joinedload(Milestone.field),
-            joinedload(Milestone.parent),
-            joinedload(Milestone.department),
-            selectinload(Milestone.participating_departments),
-            selectinload(Milestone.champions),
-            selectinload(Milestone.fundings).joinedload(MilestoneFunding.source),
-            selectinload(Milestone.children, recursion_depth=SUB_MILESTONE_DEPTH),
-        )
+        Milestone.select_published().where(Milestone.id == milestone_id).options(*milestone_details())
     )
 
 

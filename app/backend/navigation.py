@@ -17,6 +17,7 @@ A, E, M = Role.ADMIN, Role.EDITOR, Role.MODERATOR
 BACKEND_AREAS = (
     ("backend.dashboard", _l("Übersicht"), (A, E, M)),
     ("backend.milestones", _l("Etappenziele"), (A, E)),
+    ("internal.overview", _l("Ampel"), (A, E)),
     ("participation.unanswered", _l("Unbeantwortete Kommentare"), (A, E)),
     ("moderation.queue", _l("Moderation"), (A, M)),
     ("backend.strategy", _l("Strategie"), (A,)),

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import ChangeKind, Field, Milestone, MilestoneChange
-from app.public.queries import SUB_MILESTONE_DEPTH
 
 
 def _replanning_count():
@@ -25,13 +24,10 @@ def dated_milestones(field: Field | None = None) -> list[tuple[Milestone, int]]:
         select(Milestone, _replanning_count())
         .where(Milestone.published.is_(True), Milestone.target_date.is_not(None))
         # Effective progress (in the description) needs the sub-milestones.
-        .options(joinedload(Milestone.field), selectinload(Milestone.children, recursion_depth=SUB_MILESTONE_DEPTH))
+        .options(joinedload(Milestone.field), Milestone.load_sub_milestones())
         .order_by(Milestone.target_date, Milestone.id)
     )
     if field is not None:
         query = query.where(Milestone.field_id == field.id)
     return [(milestone, count) for milestone, count in db.session.execute(query)]
 
-
-def field_by_slug(slug: str) -> Field | None:
-    return db.session.scalar(select(Field).where(Field.slug == slug))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from app.calendar import ics, queries
 from app.i18n import LocalizedBlueprint
 from app.settings import get_setting
+from app.slug_redirects import field_by_slug
 
 bp = LocalizedBlueprint("calendar", __name__)
 
@@ -33,9 +34,7 @@ def milestones():
 
 @bp.get("/kalender/handlungsfelder/<slug>.ics")
 def field(slug: str):
-    found = queries.field_by_slug(slug)
-    if found is None:
-        abort(404)
+    found = field_by_slug(slug) or abort(404)
     body = ics.calendar(
         _("Zieltermine im Handlungsfeld „%(name)s“", name=found.name),
         _("Die Zieltermine der veröffentlichten Etappenziele im Handlungsfeld „%(name)s“.", name=found.name),

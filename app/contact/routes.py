@@ -11,8 +11,8 @@ from app.contact.forms import BarrierForm, ContactForm
 from app.extensions import limiter
 from app.i18n import LocalizedBlueprint, current_language
 from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
-from app.public import queries
 from app.rate_limits import config_value, ip_key, person_key
+from app.slug_redirects import published_milestone
 
 bp = LocalizedBlueprint("contact", __name__)
 
@@ -72,7 +72,7 @@ def _contact_page(recipient: services.Recipient):
 @bp.route("/etappenziele/<slug>/kontakt", methods=["GET", "POST"])
 @_limits
 def milestone(slug: str):
-    found = queries.published_milestone(slug)
+    found = published_milestone(slug)
     if found is None:
         abort(404)
     recipient = services.recipient_for_milestone(found)

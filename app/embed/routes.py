@@ -1,13 +1,14 @@
 """Widget pages without site chrome for iframes, and the admin page with their snippets."""
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, request, url_for
+from flask import abort, g, render_template, request
 
 from app.auth.decorators import admin_required
 from app.embed import framing, services
 from app.i18n import LocalizedBlueprint
 from app.public import forms, queries
 from app.settings import get_setting
+from app.slug_redirects import field_by_slug, published_milestone
 
 bp = LocalizedBlueprint("embed", __name__)
 
@@ -24,9 +25,7 @@ def allow_framing_by_configured_sites():
 
 @bp.get("/einbetten/handlungsfeld/<slug>")
 def field(slug: str):
-    chosen = queries.field_by_slug(slug)
-    if chosen is None:
-        abort(404)
+    chosen = field_by_slug(slug) or abort(404)
     return render_template("embed/field.html", overview=queries.field_overview(chosen))
 
 
@@ -45,12 +44,7 @@ def milestones():
 
 @bp.get("/einbetten/etappenziel/<slug>")
 def milestone(slug: str):
-    found = queries.published_milestone(slug)
-    if found is None:
-        renamed = queries.current_slug(slug)
-        if renamed is None:
-            abort(404)
-        return redirect(url_for("embed.milestone", slug=renamed), 301)
+    found = published_milestone(slug, details=True) or abort(404)
     return render_template("embed/milestone.html", milestone=found)
 
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.embed.framing import Origins, parse_origins
@@ -51,9 +50,7 @@ class SnippetPage:
 
 
 def published_milestones() -> list[Milestone]:
-    return list(db.session.scalars(
-        select(Milestone).where(Milestone.published.is_(True)).order_by(Milestone.title, Milestone.id)
-    ))
+    return list(db.session.scalars(Milestone.select_published().order_by(Milestone.title, Milestone.id)))
 
 
 def snippet_page(args: MultiDict) -> SnippetPage:

@@ -159,19 +159,6 @@ def latest_comments(milestone_id: int, limit: int) -> list[Comment]:
     ))
 
 
-def published_milestone(slug: str) -> Milestone | None:
-    """The published milestone with this current slug (nothing else loaded)."""
-    return db.session.scalar(Milestone.select_published().where(Milestone.slug == slug))
-
-
-def field_by_slug(slug: str) -> Field | None:
-    return db.session.scalar(select(Field).where(Field.slug == slug))
-
-
-def department_by_slug(slug: str) -> Department | None:
-    return db.session.scalar(select(Department).where(Department.slug == slug))
-
-
 @dataclass(frozen=True)
 class FeedDirectory:
     """Everything the feeds page lists."""

@@ -1,20 +1,14 @@
 """Feed URLs and the human-readable page that lists every feed."""
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import abort, current_app, render_template
 
 from app.feeds import queries
-from app.feeds.definitions import (
-    CommentsFeed,
-    DepartmentUpdatesFeed,
-    FieldUpdatesFeed,
-    MilestoneFeed,
-    UpdatesFeed,
-)
+from app.feeds.definitions import CommentsFeed, DepartmentUpdatesFeed, FieldUpdatesFeed, MilestoneFeed, UpdatesFeed
 from app.feeds.links import feed_links
 from app.feeds.rendering import feed_response
 from app.i18n import LocalizedBlueprint
-from app.public.queries import current_slug
+from app.slug_redirects import department_by_slug, field_by_slug, published_milestone
 
 bp = LocalizedBlueprint("feeds", __name__)
 bp.add_app_template_global(feed_links, "feed_links")
@@ -37,40 +31,21 @@ def updates(fmt: str):
     return feed_response(UpdatesFeed(), fmt)
 
 
-@bp.get(f"/feeds/handlungsfelder/<slug>.{FORMAT}")
-def field(slug: str, fmt: str):
-    found = queries.field_by_slug(slug)
-    if found is None:
-        abort(404)
-    return feed_response(FieldUpdatesFeed(found), fmt)
+# endpoint -> (address without the format, lookup of the subject by slug, feed of the subject)
+SUBJECT_FEEDS = {
+    "field": ("/feeds/handlungsfelder/<slug>", field_by_slug, FieldUpdatesFeed),
+    "department": ("/feeds/organisationseinheiten/<slug>", department_by_slug, DepartmentUpdatesFeed),
+    "milestone": ("/feeds/etappenziele/<slug>", published_milestone, MilestoneFeed),
+    "comments": ("/feeds/etappenziele/<slug>/kommentare", published_milestone, CommentsFeed),
+}
 
 
-@bp.get(f"/feeds/organisationseinheiten/<slug>.{FORMAT}")
-def department(slug: str, fmt: str):
-    found = queries.department_by_slug(slug)
-    if found is None:
-        abort(404)
-    return feed_response(DepartmentUpdatesFeed(found), fmt)
+def subject_feed(lookup, feed):
+    """The view of a subject's feed: 404 for an unknown slug (a former one gets its 301 there)."""
+    def view(slug: str, fmt: str):
+        return feed_response(feed(lookup(slug) or abort(404)), fmt)
+    return view
 
 
-def _milestone_or_redirect(endpoint: str, slug: str, fmt: str):
-    """The published milestone, a redirect from a former slug, or a 404."""
-    milestone = queries.published_milestone(slug)
-    if milestone is not None:
-        return milestone, None
-    renamed = current_slug(slug)
-    if renamed is None:
-        abort(404)
-    return None, redirect(url_for(endpoint, slug=renamed, fmt=fmt), 301)
-
-
-@bp.get(f"/feeds/etappenziele/<slug>.{FORMAT}")
-def milestone(slug: str, fmt: str):
-    found, moved = _milestone_or_redirect("feeds.milestone", slug, fmt)
-    return moved or feed_response(MilestoneFeed(found), fmt)
-
-
-@bp.get(f"/feeds/etappenziele/<slug>/kommentare.{FORMAT}")
-def comments(slug: str, fmt: str):
-    found, moved = _milestone_or_redirect("feeds.comments", slug, fmt)
-    return moved or feed_response(CommentsFeed(found), fmt)
+for endpoint, (address, lookup, feed) in SUBJECT_FEEDS.items():
+    bp.add_url_rule(f"{address}.{FORMAT}", endpoint, subject_feed(lookup, feed), methods=["GET"])

@@ -2,26 +2,11 @@
 from app.models.audit import AuditEntry
 from app.models.base import Base, Money, utcnow
 from app.models.milestones import (
-    ChangeKind,
-    FundingSource,
-    Milestone,
-    MilestoneChange,
-    MilestoneFunding,
-    MilestoneSlug,
-    ProgressUpdate,
-    milestone_champion,
-    milestone_department,
+    ChangeKind, FundingSource, Milestone, MilestoneChange, MilestoneFunding, MilestoneSlug, ProgressUpdate,
+    milestone_champion, milestone_department,
 )
 from app.models.site import ContentPage, Setting
-from app.models.strategy import (
-    Champion,
-    Department,
-    DepartmentSlug,
-    Field,
-    FieldSlug,
-    Strategy,
-    StrategyBudgetYear,
-)
+from app.models.strategy import Champion, Department, DepartmentSlug, Field, FieldSlug, Strategy, StrategyBudgetYear
 from app.models.users import STAFF_ROLES, RecoveryCode, RevokedSession, Role, User, UserRole, user_department
 from app.models.tokens import ActionToken, TokenPurpose
 from app.models.branding import SiteLogo
@@ -46,6 +31,7 @@ from app.models.participation import (
     SupportVote,
     Subscription,
 )
+from app.models.internal import Light, TrafficLight, TrafficLightChange
 
 __all__ = [
     "AuditEntry", "Base", "Money", "utcnow", "ChangeKind", "FundingSource", "Milestone", "MilestoneChange",
@@ -56,5 +42,6 @@ __all__ = [
     "user_department", "RecoveryCode", "RevokedSession", "ActionToken", "TokenPurpose", "OutboxMail", "SiteLogo", "ImportBatch",
     "BlockedAddress", "HoldPattern", "ModerationAction", "ModerationDecision", "ReasonTemplate", "UserBlock",
     "AnswerStatus", "Comment", "CommentRating", "CommentStatus", "Flag", "FlagReason",
-    "SupportVote", "Subscription", "Report", "ReportFile", "ReportVariant",
+    "SupportVote", "Subscription", "Light", "TrafficLight", "TrafficLightChange",
+    "Report", "ReportFile", "ReportVariant",
 ]

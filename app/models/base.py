@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import BigInteger, MetaData, String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -24,6 +24,23 @@ class Base(DeclarativeBase):
 def utcnow() -> datetime:
     """Naive UTC timestamp; Flask-Babel converts to Europe/Berlin for display."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class FormerSlug:
+    """A former slug of a record addressed by slug; requests to it redirect to the current one.
+
+    Each table adds the foreign key to its record (app/slug_redirects.py finds them).
+    """
+
+    # The table's own columns come before the mixin's: sort_order keeps the id first, as in the migrations.
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def former_slugs(owner: str):
+    """The relationship from a record to its FormerSlug rows, which the database deletes with it."""
+    return relationship(back_populates=owner, cascade="all, delete-orphan", passive_deletes=True)
 
 
 class Money(TypeDecorator):

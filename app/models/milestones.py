@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship, selectinload
 
 from app import progress as rules
-from app.models.base import Base, Money, utcnow
+from app.models.base import Base, FormerSlug, Money, utcnow
 from app.models.strategy import Champion, Department, Field
 
 STATUS_VALUES = ", ".join(f"'{s.value}'" for s in rules.MilestoneStatus)
@@ -148,7 +148,8 @@ class Milestone(Base):
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
         CheckConstraint(f"status IN ({STATUS_VALUES})", name="status_known"),
         CheckConstraint("status <> 'completed' OR progress = 100", name="completed_is_100"),
-        CheckConstraint("weight >= 1", name="weight_positive"),
+        # The editing form and the CSV import allow 1 to 100 (migration 0016).
+        CheckConstraint("weight >= 1 AND weight <= 100", name="weight_range"),
         CheckConstraint("planned >= 0 AND committed >= 0 AND spent >= 0", name="money_positive"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
         CheckConstraint("support_count >= 0 AND comment_count >= 0", name="counts_not_negative"),
@@ -204,16 +205,12 @@ class Milestone(Base):
         return [child for child in self.children if child.published]
 
 
-class MilestoneSlug(Base):
+class MilestoneSlug(FormerSlug, Base):
     """A former slug of a milestone; requests to it redirect to the current one."""
 
     __tablename__ = "milestone_slug"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
     milestone: Mapped[Milestone] = relationship(back_populates="old_slugs")
 
 

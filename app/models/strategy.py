@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, Money, utcnow
+from app.models.base import Base, FormerSlug, Money, former_slugs, utcnow
 
 if TYPE_CHECKING:
     from app.models.milestones import Milestone
@@ -93,25 +93,19 @@ class Field(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     milestones: Mapped[list[Milestone]] = relationship(back_populates="field")
-    old_slugs: Mapped[list[FieldSlug]] = relationship(
-        back_populates="field", cascade="all, delete-orphan", passive_deletes=True
-    )
+    old_slugs: Mapped[list[FieldSlug]] = former_slugs("field")
 
     @classmethod
     def select_ordered(cls):
         return select(cls).order_by(cls.position, cls.name)
 
 
-class FieldSlug(Base):
+class FieldSlug(FormerSlug, Base):
     """A former slug of a field of action; its pages, feeds and calendar redirect to the current one."""
 
     __tablename__ = "field_slug"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     field_id: Mapped[int] = mapped_column(ForeignKey("field.id", ondelete="CASCADE"), index=True)
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
     field: Mapped[Field] = relationship(back_populates="old_slugs")
 
 
@@ -128,27 +122,19 @@ class Department(Base):
     contact_email: Mapped[str | None] = mapped_column(String(254))
 
     champions: Mapped[list[Champion]] = relationship(back_populates="department")
-    old_slugs: Mapped[list[DepartmentSlug]] = relationship(
-        back_populates="department", cascade="all, delete-orphan", passive_deletes=True
-    )
+    old_slugs: Mapped[list[DepartmentSlug]] = former_slugs("department")
 
     @classmethod
     def select_ordered(cls):
         return select(cls).order_by(cls.name)
 
 
-class DepartmentSlug(Base):
+class DepartmentSlug(FormerSlug, Base):
     """A former slug of a department; its feeds redirect to the current one."""
 
     __tablename__ = "department_slug"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    department_id: Mapped[int] = mapped_column(
-        ForeignKey("department.id", ondelete="CASCADE"), index=True
-    )
-    slug: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"), index=True)
     department: Mapped[Department] = relationship(back_populates="old_slugs")
 
 

@@ -8,31 +8,16 @@ from functools import cache, cached_property
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app import progress as rules
 from app.extensions import db
-from app.models import (
-    Department,
-    Field,
-    Milestone,
-    MilestoneChange,
-    MilestoneFunding,
-    MilestoneSlug,
-    ProgressUpdate,
-    Strategy,
-    StrategyBudgetYear,
-)
-from app.models.milestones import SUB_MILESTONE_DEPTH  # noqa: F401 (calendar and API import it from here)
+from app.models import Department, Field, Milestone, MilestoneChange, ProgressUpdate, Strategy, StrategyBudgetYear
 from app.pagination import paginate
 from app.public.forms import MilestoneFilters
 
 LATEST_UPDATES = 5
 UPDATES_PER_PAGE = 10
-
-
-def _with_sub_milestones():
-    return Milestone.load_sub_milestones()
 
 
 def _by_target_date():
@@ -192,7 +177,7 @@ class HomeOverview:
 
 def published_top_level_milestones() -> list[Milestone]:
     return db.session.scalars(
-        Milestone.select_published_top_level().options(_with_sub_milestones()).order_by(*_by_target_date())
+        Milestone.select_published_top_level().options(Milestone.load_sub_milestones()).order_by(*_by_target_date())
     ).all()
 
 
@@ -253,16 +238,12 @@ def home_overview() -> HomeOverview:
     )
 
 
-def field_by_slug(slug: str) -> Field | None:
-    return db.session.scalar(select(Field).where(Field.slug == slug))
-
-
 def field_overview(field: Field) -> FieldOverview:
     """The field with its published top-level milestones, sub-milestones loaded, and its money."""
     milestones = db.session.scalars(
         Milestone.select_published_top_level()
         .where(Milestone.field_id == field.id)
-        .options(_with_sub_milestones(), joinedload(Milestone.department))
+        .options(Milestone.load_sub_milestones(), joinedload(Milestone.department))
         .order_by(*_by_target_date())
     ).all()
     return FieldOverview(field, list(milestones), money_by_budget_year(field=field))
@@ -316,42 +297,10 @@ def milestone_list(filters: MilestoneFilters, page: int, per_page: int) -> Pagin
         joinedload(Milestone.field),
         joinedload(Milestone.department),
         joinedload(Milestone.parent),
-        _with_sub_milestones(),
+        Milestone.load_sub_milestones(),
     )
     count = selected.with_only_columns(func.count(Milestone.id), maintain_column_froms=True).order_by(None)
     return paginate(query, count, page, per_page)
-
-
-def published_milestone(slug: str) -> Milestone | None:
-    """A published milestone with everything its page shows, except updates and history."""
-    return db.session.scalar(_published_milestone_statement(), {"slug": slug})
-
-
-@cache
-def _published_milestone_statement():
-    """Made once: building this statement and its cache key cost more than running it."""
-    return (
-        Milestone.select_published()
-        .where(Milestone.slug == bindparam("slug"))
-        .options(
-            joinedload(Milestone.field),
-            joinedload(Milestone.parent),
-            joinedload(Milestone.department),
-            selectinload(Milestone.participating_departments),
-            selectinload(Milestone.champions),
-            selectinload(Milestone.fundings).joinedload(MilestoneFunding.source),
-            _with_sub_milestones(),
-        )
-    )
-
-
-def current_slug(old_slug: str) -> str | None:
-    """The current slug of the published milestone that once had `old_slug`."""
-    return db.session.scalar(
-        select(Milestone.slug)
-        .join(MilestoneSlug, MilestoneSlug.milestone_id == Milestone.id)
-        .where(MilestoneSlug.slug == old_slug, Milestone.published.is_(True))
-    )
 
 
 def milestone_updates(milestone: Milestone, page: int, per_page: int = UPDATES_PER_PAGE) -> Pagination:

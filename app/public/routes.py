@@ -1,7 +1,7 @@
 """Public progress pages: home, fields of action, milestone list and milestone page."""
 from __future__ import annotations
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, render_template, request
 from flask_login import current_user
 
 from app import progress as rules
@@ -9,6 +9,7 @@ from app.i18n import LocalizedBlueprint
 from app.participation.queries import milestone_thread
 from app.public import display, forms, queries
 from app.settings import get_setting
+from app.slug_redirects import field_by_slug, published_milestone
 
 bp = LocalizedBlueprint("public", __name__)
 
@@ -38,9 +39,7 @@ def home():
 
 @bp.get("/handlungsfelder/<slug>")
 def field(slug: str):
-    chosen_field = queries.field_by_slug(slug)
-    if chosen_field is None:
-        abort(404)
+    chosen_field = field_by_slug(slug) or abort(404)
     status = forms.parse_status(request.args.get("status"))
     return render_template(
         "public/field.html",
@@ -69,13 +68,7 @@ def milestones():
 
 @bp.get("/etappenziele/<slug>")
 def milestone(slug: str):
-    found = queries.published_milestone(slug)
-    if found is None:
-        renamed = queries.current_slug(slug)
-        if renamed is None:
-            abort(404)
-        keep = {"updates_page": request.args["updates_page"]} if "updates_page" in request.args else {}
-        return redirect(url_for("public.milestone", slug=renamed, **keep), 301)
+    found = published_milestone(slug, details=True) or abort(404)
     page = forms.parse_page(request.args.get("updates_page"))
     stale_after_days = int(get_setting("stale_after_days"))
     response = make_response(render_template(

@@ -13,16 +13,8 @@ from app.extensions import db
 from app.models import Champion, Department, Milestone, Strategy, milestone_department
 from app.strategy.roadmap import RoadmapLayout, layout_roadmap
 
-# Sub-milestones are loaded this many levels deep in one query per level; effective
-# progress needs them. Deeper trees still work, with lazy loads.
-SUB_MILESTONE_DEPTH = 4
-
 # Photo types the champion photo route serves; anything else is treated as no photo.
 PHOTO_MIMETYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
-
-
-def _with_sub_milestones():
-    return selectinload(Milestone.children, recursion_depth=SUB_MILESTONE_DEPTH)
 
 
 def current_strategy() -> Strategy | None:
@@ -33,7 +25,7 @@ def roadmap(on: date | None = None) -> tuple[RoadmapLayout, Strategy | None]:
     """The chart layout of all published milestones, and the strategy giving its period."""
     strategy = current_strategy()
     milestones = db.session.scalars(
-        Milestone.select_published().options(joinedload(Milestone.field), _with_sub_milestones())
+        Milestone.select_published().options(joinedload(Milestone.field), Milestone.load_sub_milestones())
     ).all()
     period = (strategy.period_from, strategy.period_to) if strategy else None
     return layout_roadmap(milestones, period, on), strategy
@@ -65,7 +57,7 @@ def department_overviews() -> list[DepartmentOverview]:
     responsible = db.session.scalars(
         Milestone.select_published()
         .where(Milestone.department_id.is_not(None))
-        .options(_with_sub_milestones())
+        .options(Milestone.load_sub_milestones())
         .order_by(
             Milestone.target_date.is_(None), Milestone.target_date, Milestone.sort_title, Milestone.title
         )

@@ -1,7 +1,7 @@
 """History kinds for the state at a date: publication, title, weight, parent, field
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 
 Written by hand. The history so far records status, progress, target date and money; the state
 of the strategy at a past day (app/reporting/state.py) also needs what was published, the titles
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""The internal view of the strategy for staff: traffic lights with notes on risks. Never public."""

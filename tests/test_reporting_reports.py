@@ -12,6 +12,8 @@ from pypdf import PdfReader
 
 from app.auth.permissions import PermissionDenied
 from app.extensions import db as _db
+from app.internal import services as lights
+from app.internal.services import LightData
 from app.models import Report, ReportVariant
 from app.progress import today
 from app.reporting import rendering, reports
@@ -206,3 +208,20 @@ def test_internal_sections_reach_only_the_internal_version(world, client, monkey
     assert marker not in public_pdf
     login(client, admin)
     assert marker in client.get(f"/verwaltung/berichte/{report.id}").get_data(as_text=True)
+
+
+def test_the_internal_version_holds_the_traffic_lights_of_the_reporting_day(world, client):
+    admin, fields, m = world
+    marker = "Lieferant-insolvent-0815"
+    lights.set_light(admin, m["akte"], LightData("critical", f"{marker}: Entscheidung des Ausschusses nötig."))
+    _db.session.commit()
+    report = issue(admin, today())
+    [section] = report.snapshot["internal"]
+    assert section["rows"][0][:3] == ["Etappenziel akte", {"de": "kritisch", "en": "critical"},
+                                      f"{marker}: Entscheidung des Ausschusses nötig."]
+    for lang, label in (("de", "kritisch"), ("en", "critical")):
+        internal, _reader = pdf_text(reports.stored_pdf(report, lang, ReportVariant.INTERNAL).content)
+        public, _reader = pdf_text(reports.stored_pdf(report, lang, ReportVariant.PUBLIC).content)
+        assert marker in internal and label in internal and marker not in public
+    # A report for a day before the light was set has none.
+    assert issue(admin, today() - timedelta(days=1)).snapshot["internal"] == []

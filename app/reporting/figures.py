@@ -22,14 +22,15 @@ from app.models import Comment, CommentStatus, Department, Milestone, Moderation
 MODERATOR_ACTIONS = ("approve", "reject", "hide", "restore", "spam", "redact", "block", "unblock")
 
 
+def day_start_utc(day: date) -> datetime:
+    """The start of a municipal day as a naive UTC datetime (how timestamps are stored)."""
+    local = datetime.combine(day, time.min, tzinfo=rules.MUNICIPAL_TZ)
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 def _utc_bounds(start: date | None, end: date) -> tuple[datetime | None, datetime]:
     """Municipal days as naive UTC datetimes: from the start of `start` to the end of `end`."""
-
-    def utc(day: date) -> datetime:
-        local = datetime.combine(day, time.min, tzinfo=rules.MUNICIPAL_TZ)
-        return local.astimezone(timezone.utc).replace(tzinfo=None)
-
-    return (utc(start) if start else None), utc(end + timedelta(days=1))
+    return (day_start_utc(start) if start else None), day_start_utc(end + timedelta(days=1))
 
 
 def participation(start: date | None, end: date) -> dict:

@@ -6,9 +6,9 @@ PermissionDenied or ReportRefused; the caller commits.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
@@ -16,9 +16,12 @@ from app import audit
 from app.auth.permissions import require_role
 from app.extensions import db
 from app.i18n import LANGUAGES
+from app.internal import services as lights_service
 from app.models import Report, ReportFile, ReportVariant, Role, User, utcnow
+from app.models.internal import Light
 from app.progress import today
 from app.reporting import rendering, snapshot
+from app.reporting.figures import day_start_utc
 from app.settings import get_setting
 
 # Staff who may read the internal version (it carries the traffic lights and risk notes).
@@ -36,16 +39,35 @@ class ReportRefused(Exception):
 
 
 def internal_sections(day: date, report_snapshot: dict) -> list[dict]:
-    """HOOK for the internal view (helper "light"): the staff-only sections of a report.
+    """The staff-only sections of a report: the traffic lights and notes as they stood at the end
+    of the reporting day (app/internal).
 
     Called once when a report is issued; the result is frozen in the snapshot under "internal"
     and shown only in the internal HTML page and PDFs, never in the public ones, the feed or the
-    API. Each section is a dict:
+    API. Each section is a dict; a cell is text, or {"de": ..., "en": ...} where it is a label:
         {"id": "ampel", "title_de": "...", "title_en": "...",
-         "columns_de": [...], "columns_en": [...], "rows": [[text, ...], ...]}
-    Empty until the traffic light exists.
+         "columns_de": [...], "columns_en": [...], "rows": [[cell, ...], ...]}
     """
-    return []
+    milestones = report_snapshot["milestones"]
+    lights = lights_service.internal_sections(
+        [int(key) for key in milestones], as_of=day_start_utc(day + timedelta(days=1)))
+    if not lights:
+        return []
+    order = {light.value: n for n, light in enumerate((Light.CRITICAL, Light.AT_RISK, Light.ON_TRACK))}
+    rows = []
+    for milestone_id, entry in sorted(lights.items(), key=lambda item: (order[item[1].light], item[0])):
+        milestone = milestones[str(milestone_id)]
+        labels = {}
+        for lang in LANGUAGES:
+            with force_locale(lang):
+                labels[lang] = lights_service.light_label(entry.light)
+        rows.append([milestone["title"], labels, entry.note or "–", entry.set_at.date().isoformat()])
+    return [{
+        "id": "ampel", "title_de": "Ampel und interne Notizen", "title_en": "Traffic lights and internal notes",
+        "columns_de": ["Etappenziel", "Ampel", "Notiz", "Gesetzt am"],
+        "columns_en": ["Milestone", "Light", "Note", "Set on"],
+        "rows": rows,
+    }]
 
 
 def can_read_internal(user: User | None) -> bool:

@@ -79,7 +79,7 @@ def milestone_history(milestone: Milestone) -> list[MilestoneChange]:
     """The milestone's changes, newest first, with the update that recorded each."""
     return list(db.session.scalars(
         select(MilestoneChange)
-        .where(MilestoneChange.milestone_id == milestone.id)
+        .where(MilestoneChange.milestone_id == milestone.id, MilestoneChange.in_history())
         .options(joinedload(MilestoneChange.progress_update))
         .order_by(MilestoneChange.changed_on.desc(), MilestoneChange.id.desc())
     ))

@@ -9,7 +9,9 @@ from app.auth.services import second_factor_setup_required
 
 # The staff backend's own blueprints, guarded whole. The list is auth's own (auth does not read
 # the backend's menu); tests/test_layering.py checks that it covers every area of that menu.
-GUARDED_BLUEPRINTS = frozenset({"admin_settings", "backend", "internal", "moderation", "staff", "transfer"})
+GUARDED_BLUEPRINTS = frozenset({
+    "admin_settings", "backend", "internal", "moderation", "reporting_admin", "staff", "transfer",
+})
 # Backend pages of blueprints that also serve citizens (the second factor is set up in auth).
 GUARDED_PAGES = frozenset({"embed.snippets", "participation.unanswered"})
 

@@ -50,7 +50,7 @@ _STATEMENTS = {
     ).order_by(*_by_target_date()),
     "history": lambda: (
         select(MilestoneChange)
-        .where(MilestoneChange.milestone_id == bindparam("milestone_id"))
+        .where(MilestoneChange.milestone_id == bindparam("milestone_id"), MilestoneChange.in_history())
         .order_by(MilestoneChange.changed_on.desc(), MilestoneChange.id.desc())
     ),
     "fields": lambda: Field.select_ordered(),

@@ -8,9 +8,9 @@ from flask_wtf.csrf import CSRFError
 
 from app.contact import services
 from app.contact.forms import BarrierForm, ContactForm
-from app.extensions import limiter
-from app.i18n import LocalizedBlueprint, current_language
 from app.csrf_rerun import csrf_refused, rerun_after_csrf_error
+from app.extensions import db, limiter
+from app.i18n import LocalizedBlueprint, current_language
 from app.rate_limits import config_value, ip_key, person_key, register_throttle_page
 from app.slug_redirects import published_milestone
 
@@ -58,6 +58,7 @@ def _contact_page(recipient: services.Recipient):
                 for name, message in error.errors.items():
                     getattr(form, name).errors = [*getattr(form, name).errors, str(message)]
             else:
+                db.session.commit()
                 return redirect(url_for(".sent"), 303)
         status = _status()
     elif form.is_submitted():
@@ -106,6 +107,7 @@ def barrier():
                 for name, message in error.errors.items():
                     getattr(form, name).errors = [*getattr(form, name).errors, str(message)]
             else:
+                db.session.commit()
                 return redirect(url_for(".barrier_sent", bestaetigung=1 if form.email.data else None), 303)
         status = _status()
     elif form.is_submitted():

@@ -34,7 +34,7 @@ PO_FILES := $(wildcard translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: help run test test-postgres check-migrations check-migrations-postgres translations \
-        compile-translations install install-test java check-nginx clean
+        compile-translations install install-test java pdf-libs check-nginx clean
 
 help:
 	@echo "make run                        serve the demo portal on http://$(HOST):$(PORT)"
@@ -56,8 +56,15 @@ $(TEST_REQ_STAMP): requirements-test.txt $(REQ_STAMP)
 	$(PIP) install -r requirements-test.txt
 	touch $@
 
-install: $(REQ_STAMP)
-install-test: $(TEST_REQ_STAMP)
+install: $(REQ_STAMP) pdf-libs
+install-test: $(TEST_REQ_STAMP) pdf-libs
+
+# WeasyPrint (status report PDFs) needs Pango, HarfBuzz's subsetter and a font; Debian packages,
+# installed only when one is missing.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-libs:
+	@missing=$$(for p in $(PDF_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then apt-get update && apt-get install -y $$missing; fi
 
 # --ignore-scripts: vnu-jar's install script would download a Java runtime; the system's java runs it.
 $(NODE_STAMP): package.json package-lock.json
@@ -96,12 +103,12 @@ translations: $(REQ_STAMP)
 	fi
 	$(PYBABEL) compile -d translations
 
-run: $(REQ_STAMP) compile-translations
+run: $(REQ_STAMP) pdf-libs compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	BASE_URL="$(RUN_BASE_URL)" $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(TEST_REQ_STAMP) $(NODE_STAMP) $(CHROMIUM) $(NGINX) java compile-translations
+test: $(TEST_REQ_STAMP) $(NODE_STAMP) $(CHROMIUM) $(NGINX) java pdf-libs compile-translations
 	$(PY) -m pytest -n 2 --dist loadfile --durations=10 $(PYTEST_ARGS)
 
 # Serial: every test recreates the tables of the one PostgreSQL test database.

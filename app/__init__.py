@@ -43,6 +43,8 @@ from app.citizens.routes import bp as citizens_bp
 from app.subscriptions.routes import bp as subscriptions_bp
 from app.ops.routes import bp as ops_bp
 from app.internal.routes import bp as internal_bp
+from app.reporting.routes import bp as reporting_bp
+from app.reporting.admin_routes import bp as reporting_admin_bp
 from config import CONFIGS, DEFAULT_BASE_URL, INSTANCE_DIR, config_name
 
 log = getLogger(__name__)
@@ -122,6 +124,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(participation_bp)
     app.register_blueprint(moderation_bp, url_prefix="/verwaltung/moderation")
     app.register_blueprint(moderation_public_bp)
+    app.register_blueprint(reporting_bp)
+    app.register_blueprint(reporting_admin_bp, url_prefix="/verwaltung/berichte")
     app.register_blueprint(citizens_bp, url_prefix="/konto")
     app.register_blueprint(subscriptions_bp)
     app.register_blueprint(contact_bp)

@@ -43,6 +43,7 @@ OBJECT_TYPE_LABELS = {
     "content_page": _l("Textseite"),
     "reason_template": _l("Begründungsvorlage"),
     "hold_pattern": _l("Eintrag der Prüfliste"),
+    "report": _l("Sachstandsbericht"),
 }
 
 # The keys of the recorded values (snapshots of the services) as staff read them; the same key
@@ -134,6 +135,9 @@ FIELD_LABELS = {
     "lead_role_en": _l("Verantwortliche Funktion (englisch)"),
     "body_en": _l("Text (englisch)"),
     "video_url": _l("Link zum Video"),
+    # report
+    "reporting_date": _l("Stichtag"),
+    "previous_id": _l("Vergleichen mit dem Bericht"),
 }
 
 # How the logs store an account ("Konto #12", see actor_label) and the labels services give

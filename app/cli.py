@@ -15,6 +15,7 @@ from app.extensions import db
 from app.mail.cli import register as register_mail_cli
 from app.moderation.cli import moderation_cli
 from app.page_cache.cli import cache_cli
+from app.reporting.cli import reports_cli
 from app.subscriptions.cli import notify_subscribers_command
 from app.users import services as users
 
@@ -118,3 +119,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(notify_subscribers_command)
     app.cli.add_command(citizens_cli)
     app.cli.add_command(cache_cli)
+    app.cli.add_command(reports_cli)

@@ -1,12 +1,14 @@
-"""What every form shares: single-line fields without control characters, and a refusal of form
-data that is not UTF-8.
+"""What every form shares: single-line fields without control characters, a refusal of form
+data that is not UTF-8, and the staff forms' base with its error summary.
 
 Every form of the app derives from InputForm (Flask-WTF, with CSRF) or PlainForm (plain WTForms:
-query-string filters, sub-forms); a test walks all form classes to keep it so.
+query-string filters, sub-forms); a test walks all form classes to keep it so. Services raise
+ValidationFailed; a BackendForm shows its errors next to the fields.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from urllib.parse import unquote_to_bytes
 
@@ -14,12 +16,20 @@ from flask import Flask, has_request_context, request
 from flask import Request as FlaskRequest
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form, HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import FieldList, Form, HiddenField, PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput
+
+from app.csrf_rerun import csrf_refused
+from app.extensions import db
 
 ENCODING_TEXT = _l(
     "Das Formular enthielt Zeichen, die nicht gelesen werden konnten (keine gültige UTF-8-Kodierung). "
     "Bitte prüfen Sie Ihre Eingaben und senden Sie das Formular noch einmal."
 )
+
+INVALID_DATE = _l("Bitte geben Sie ein gültiges Datum ein.")
+INVALID_NUMBER = _l("Bitte geben Sie eine ganze Zahl ein.")
+INVALID_CHOICE = _l("Bitte wählen Sie einen Eintrag aus der Liste.")
 
 # Line breaks and tabs in a single-line field become a space; other control characters go.
 _BREAKS = re.compile(r"[\t\n\v\f\r\x85\u2028\u2029]+")
@@ -71,6 +81,103 @@ class PlainForm(Form):
 
     class Meta(_SingleLineMeta):
         pass
+
+
+class ValidationFailed(Exception):
+    """Input that breaks a rule; `errors` maps form field names to messages."""
+
+    def __init__(self, errors: dict[str, object]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class BackendForm(InputForm):
+    """A form that lists its errors for the summary at the top and takes service errors.
+
+    After a refused CSRF check it never validates, so nothing is saved.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return valid and not csrf_refused()
+
+    def error_items(self) -> list[tuple[str, str]]:
+        """(field id, message) for every error, in the order of the fields."""
+        return list(_errors(self))
+
+    @property
+    def csrf_failed(self) -> bool:
+        token = getattr(self, "csrf_token", None)
+        return csrf_refused() or bool(token is not None and token.errors)
+
+    def add_errors(self, errors: dict[str, object]) -> None:
+        for name, message in errors.items():
+            target = self[name]
+            if isinstance(target, FieldList):
+                target = next(iter(target.entries[0])) if target.entries else None
+            if target is not None:
+                target.errors = [*target.errors, message]
+
+    def save(self, service: Callable[[], object]) -> tuple[bool, object]:
+        """Valid input goes to the service and is committed once: (True, what it returned). A
+        ValidationFailed rolls back and puts its messages next to the fields: (False, None).
+        Other refusals of the service are the caller's to catch."""
+        if not self.validate():
+            return False, None
+        try:
+            result = service()
+            db.session.commit()
+        except ValidationFailed as error:
+            db.session.rollback()
+            self.add_errors(error.errors)
+            return False, None
+        return True, result
+
+    def wants_preview(self) -> bool:
+        preview = getattr(self, "preview", None)
+        return bool(preview is not None and preview.data)
+
+
+def _errors(form) -> Iterator[tuple[str, str]]:
+    for field in form:
+        if field.type == "CSRFTokenField":
+            continue
+        if isinstance(field, FieldList):
+            # Errors of the list as a whole (e.g. a year twice) point at its first row.
+            first_id = next(iter(field.entries[0])).id if field.entries else field.id
+            for message in field.errors:
+                # The list also holds each row's errors (as dicts); those follow below.
+                if not isinstance(message, (dict, list, tuple)):
+                    yield first_id, message
+            for index, entry in enumerate(field.entries, start=1):
+                for sub in entry:
+                    for message in sub.errors:
+                        yield sub.id, _l("%(label)s, Zeile %(row)d: %(message)s",
+                                         label=sub.label.text, row=index, message=message)
+        else:
+            for message in field.errors:
+                yield field.id, _l("%(label)s: %(message)s", label=field.label.text, message=message)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a group of checkboxes (rendered as a fieldset by the template)."""
+
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", int)
+        kwargs.setdefault("invalid_value_message", INVALID_CHOICE)
+        super().__init__(label, validators, **kwargs)
+
+
+def optional_int(value) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def optional_str(value) -> str | None:
+    return value or None
 
 
 class Request(FlaskRequest):

@@ -40,6 +40,13 @@ def depends_on_session(response: Response) -> bool:
     )
 
 
+def no_store(response: Response) -> Response:
+    """An after_request hook for pages of one signed-in person (the backend, the account pages):
+    no cache keeps a copy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def private_when_personal(response: Response) -> Response:

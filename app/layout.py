@@ -25,6 +25,7 @@ FOOTER_NAVIGATION = (
     ("feeds.index", _l("Feeds und offene Daten")),
     ("pages.comment_rules", _l("Kommentarregeln")),
     ("moderation_public.transparency", _l("Transparenzbericht zur Moderation")),
+    ("reporting.archive", _l("Sachstandsberichte")),
 )
 
 ERROR_TITLES = {

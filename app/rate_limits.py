@@ -1,5 +1,5 @@
-"""Where the rate limits are counted, a warning when that is each worker's own memory, and the
-keys every form's limits count by.
+"""Where the rate limits are counted, a warning when that is each worker's own memory, the
+keys every form's limits count by, and the one 429 page.
 
 Flask-Limiter's default storage (memory://) counts in the process: with gunicorn's workers
 (and several servers) every process has its own count, so a limit of 5 tries lets through
@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from flask import Flask, current_app, request
+from collections.abc import Iterable, Mapping
+
+from flask import Blueprint, Flask, current_app, render_template, request
 from flask_login import current_user
 
 log = logging.getLogger(__name__)
@@ -60,3 +62,29 @@ def address_key() -> str:
 def person_key() -> str:
     """The signed-in account, else the address entered in the form."""
     return f"account:{current_user.id}" if current_user.is_authenticated else address_key()
+
+
+def signed_in_key() -> str:
+    """The signed-in account, else the client's address."""
+    return f"account:{current_user.id}" if current_user.is_authenticated else ip_key()
+
+
+# --- the 429 page ---------------------------------------------------------------------------------
+
+
+def register_throttle_page(
+    bp: Blueprint, default, texts: Mapping[str, object] | None = None, kept_fields: Iterable[str] = (),
+) -> None:
+    """Answer the blueprint's 429 with templates/throttled.html: the text for the endpoint (else
+    `default`) and, for copying, what the visitor typed into the first non-empty of `kept_fields`."""
+    texts = dict(texts or {})
+    kept_fields = tuple(kept_fields)
+
+    def too_many_requests(error):
+        kept = ""
+        if request.method == "POST":
+            kept = next((value for name in kept_fields if (value := (request.form.get(name) or "").strip())), "")
+        text = texts.get(request.endpoint or "", default)
+        return render_template("throttled.html", text=text, kept=kept), 429
+
+    bp.register_error_handler(429, too_many_requests)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from functools import lru_cache
 
 from flask import Blueprint, Response, abort, current_app, g, request, url_for
 from PIL import Image, ImageDraw
 from sqlalchemy.orm import undefer
 
-from app.admin_settings.services import current_logo, normalise_color
 from app.extensions import db
 from app.models.branding import SiteLogo
 from app.settings import get_setting
@@ -26,6 +26,23 @@ bp = Blueprint("theme", __name__)
 YEAR = 365 * 24 * 3600
 # Without the fingerprint (an old link or a hand-typed URL) browsers ask again soon.
 UNVERSIONED_MAX_AGE = 300
+_HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def normalise_color(text: str) -> str:
+    """"#1A5FB4", "1a5fb4" and "#15b" as "#1a5fb4"; ValueError for anything else."""
+    match = _HEX.fullmatch((text or "").strip())
+    if match is None:
+        raise ValueError(text)
+    digits = match.group(1).lower()
+    if len(digits) == 3:
+        digits = "".join(ch * 2 for ch in digits)
+    return "#" + digits
+
+
+def current_logo() -> SiteLogo | None:
+    """The logo without its bytes (they are loaded only when it is served)."""
+    return db.session.scalar(SiteLogo.select_current())
 
 
 def theme_css() -> str:

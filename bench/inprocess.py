@@ -81,8 +81,13 @@ def targets(app) -> list[tuple[str, str]]:
 
 
 def time_gets(app, repeat: int) -> list[tuple[str, str, float, float, float]]:
+    return time_paths(app, targets(app), repeat)
+
+
+def time_paths(app, named_paths: list[tuple[str, str]], repeat: int) -> list[tuple[str, str, float, float, float]]:
+    """(name, "path status", median ms, median CPU ms, min ms) of GETs of each path, after 5 warm-ups."""
     rows = []
-    for name, path in targets(app):
+    for name, path in named_paths:
         environ = _environ(path)
         status = _call(app, environ)
         for _ in range(5):

@@ -15,7 +15,7 @@ from app.backend import catalog
 from app.backend.catalog import ChampionData, StrategyData
 from app.backend.numbers import MoneyFormatError, parse_money
 from app.backend.photos import PhotoError, process_photo
-from app.backend.services import ValidationFailed
+from app.forms_base import ValidationFailed
 from app.backend.slugs import is_valid_slug, slugify, unique_slug
 from app.models import AuditEntry, Champion, Strategy
 from tests.builders import make_admin, make_department, make_editor, make_field

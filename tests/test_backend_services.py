@@ -9,7 +9,8 @@ from sqlalchemy import delete, select, update
 
 from app.auth.permissions import PermissionDenied
 from app.backend import services
-from app.backend.services import MilestoneData, ProgressData, ValidationFailed
+from app.backend.services import MilestoneData, ProgressData
+from app.forms_base import ValidationFailed
 from app.extensions import db as _db
 from app.models import AuditEntry, FundingSource, Milestone, MilestoneChange, MilestoneSlug, ProgressUpdate
 from app.progress import today

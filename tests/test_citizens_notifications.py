@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.citizens.notifications import AuthorEvent, notify_comment_author
+from app.comments.notifications import AuthorEvent, notify_comment_author
 from app.extensions import db
 from app.models import CommentStatus, utcnow
 from tests.builders import make_citizen, make_department, make_editor, make_milestone

@@ -34,8 +34,13 @@ from app.models import (
     User,
     utcnow,
 )
-from app.moderation import services as moderation
-from app.participation import services as participation
+from app.moderation import appeals
+from app.moderation import blocks
+from app.moderation import decisions
+from app.moderation import redaction
+from app.participation.services import comments
+from app.participation.services import flags
+from app.participation.services import votes
 from config import Config
 from tests.builders import make_department, make_editor, make_milestone, make_moderator
 from tests.builders.auth import PASSWORD, make_account
@@ -54,15 +59,15 @@ def scene(db):
     moderator = make_moderator()
     db.session.commit()
 
-    claras = participation.post_comment(clara, milestone, "Wann kommt das Bürgerkonto?")
-    bobs = participation.post_comment(bob, milestone, "Ich freue mich darauf.")
-    claras_reply = participation.post_comment(clara, milestone, "Ich auch!", parent=bobs)
-    answer = participation.post_comment(editor, milestone, "Im Frühjahr.", parent=claras)
-    participation.support(clara, milestone)
-    participation.support(bob, milestone)
-    participation.rate_comment(clara, bobs, True)
-    participation.rate_comment(bob, claras, True)
-    participation.flag_comment(clara, bobs, "off_topic")
+    claras = comments.post_comment(clara, milestone, "Wann kommt das Bürgerkonto?")
+    bobs = comments.post_comment(bob, milestone, "Ich freue mich darauf.")
+    claras_reply = comments.post_comment(clara, milestone, "Ich auch!", parent=bobs)
+    answer = comments.post_comment(editor, milestone, "Im Frühjahr.", parent=claras)
+    votes.support(clara, milestone)
+    votes.support(bob, milestone)
+    votes.rate_comment(clara, bobs, True)
+    votes.rate_comment(bob, claras, True)
+    flags.flag_comment(clara, bobs, "off_topic")
     make_subscription("clara@example.org", milestone=milestone)
     make_subscription("bob@example.org", milestone=milestone)
     db.session.add(ModerationDecision(
@@ -237,10 +242,10 @@ def test_deleting_with_the_texts_takes_the_authors_words_out_of_the_moderation_l
     the decisions stay. Without the tick they stay (the comments stay readable too)."""
     clara, moderator = scene["clara"], scene["moderator"]
     claras = scene["claras"]
-    moderation.redact(moderator, claras.id, None, ["Bürgerkonto"], "Name entfernt")
-    moderation.decide(moderator, claras.id, None, "hide", reason_text="Unsachlich")
-    moderation.appeal(clara, claras.id, "Ich habe nur gefragt, Clara Citoyenne, Tel. 0123 456")
-    moderation.redact(moderator, scene["bobs"].id, None, ["freue"], "Test")
+    redaction.redact(moderator, claras.id, None, ["Bürgerkonto"], "Name entfernt")
+    decisions.decide(moderator, claras.id, None, "hide", reason_text="Unsachlich")
+    appeals.appeal(clara, claras.id, "Ich habe nur gefragt, Clara Citoyenne, Tel. 0123 456")
+    redaction.redact(moderator, scene["bobs"].id, None, ["freue"], "Test")
     db.session.commit()
     auth.sign_in(clara)
     data = {"password": PASSWORD, **({"remove_comments": "y"} if remove_comments else {})}
@@ -263,7 +268,7 @@ def test_an_open_question_stops_waiting_when_its_text_is_deleted(auth, client, d
     milestone = make_milestone()
     clara = make_account("clara@example.org", email_confirmed_at=utcnow())
     db.session.commit()
-    comment = participation.post_comment(clara, milestone, "Eine offene Frage?")
+    comment = comments.post_comment(clara, milestone, "Eine offene Frage?")
     assert comment.answer_status == "open"
     auth.sign_in(clara)
     client.post("/konto/loeschen", data={"password": PASSWORD, "remove_comments": "y"})
@@ -312,7 +317,7 @@ def test_the_session_cookie_has_no_expiry_date(client, db):
 
 
 def block(scene, period: str = "30"):
-    return moderation.block_author(scene["moderator"], scene["clara"].id, period, "Beleidigungen")
+    return blocks.block_author(scene["moderator"], scene["clara"].id, period, "Beleidigungen")
 
 
 def delete_claras_account(auth, scene) -> None:
@@ -385,7 +390,7 @@ def test_once_the_block_ended_the_address_may_register_and_its_hash_goes(auth, c
 
 def test_a_lifted_block_keeps_no_address(auth, client, scene):
     running = block(scene)
-    moderation.lift_block(scene["moderator"], running.id)
+    blocks.lift_block(scene["moderator"], running.id)
     delete_claras_account(auth, scene)
     assert db.session.scalar(select(func.count(BlockedAddress.id))) == 0
     assert register_clara(client).status_code == 303

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db as _db
 from app.models import Comment, OutboxMail
-from app.participation import services
 from app.participation.forms import new_form_id, new_form_stamp
 from app.settings import set_setting
+from app.participation.services import comments
 from config import TestingConfig
 from tests.builders import make_citizen, make_milestone
 from tests.builders.comments import make_comment
@@ -86,9 +86,10 @@ def test_a_parallel_sending_that_lost_the_race_returns_the_first_comment(app, sc
     """The unique key decides when both sendings passed the look-up before either was stored."""
     milestone, citizen, _ = scene
     form_id = "a" * 32
-    first = services.post_comment(citizen, milestone, "Erster", form_id=form_id)
-    monkeypatch.setattr(services, "_earlier_submission", _only_after_first_call(services._earlier_submission))
-    again = services.post_comment(citizen, milestone, "Erster", form_id=form_id)
+    first = comments.post_comment(citizen, milestone, "Erster", form_id=form_id)
+    _db.session.commit()  # the first sending's view commits
+    monkeypatch.setattr(comments, "earlier_submission", _only_after_first_call(comments.earlier_submission))
+    again = comments.post_comment(citizen, milestone, "Erster", form_id=form_id)
     assert again.id == first.id
     assert count() == 2  # the scene's comment and this one
 

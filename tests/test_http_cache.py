@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.participation import services
 from app.models import utcnow
 from app.progress import today
+from app.participation.services import votes
 from tests.builders import make_milestone, make_strategy, make_update, make_user
 from tests.builders.comments import make_comment
 
@@ -33,7 +33,7 @@ def _comment(milestone, person):
 
 
 def _vote(milestone, person):
-    services.support(person, milestone)
+    votes.support(person, milestone)
 
 
 @pytest.mark.parametrize("change", [_comment, _vote], ids=["comment", "vote"])

@@ -10,8 +10,8 @@ import pytest
 from app import audit
 from app.extensions import db as _db
 from app.models import AuditEntry, HoldPattern, ModerationDecision
-from app.participation import services as participation
 from app.settings import set_setting
+from app.participation.services import comments
 from tests.builders import make_admin, make_citizen, make_milestone
 from tests.builders.comments import make_comment
 
@@ -90,7 +90,7 @@ def test_a_held_comment_is_logged_as_a_match_on_the_pruefliste(app, db):
     milestone = make_milestone()
     citizen = make_citizen()
     _db.session.commit()
-    participation.post_comment(citizen, milestone, "Du Dummkopf")
+    comments.post_comment(citizen, milestone, "Du Dummkopf")
     decision = _db.session.scalar(_db.select(ModerationDecision).where(ModerationDecision.action == "hold"))
     assert decision.reason == "Treffer der Prüfliste"
 

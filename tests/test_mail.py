@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from app.auth.services import request_password_reset
 from app.auth.tokens import issue_token
-from app.mail.services import external_url, send_mail, send_pending
+from app.mail.services import send_mail, send_pending
+from app.urls import external_url
 from app.models import ActionToken, OutboxMail, TokenPurpose, utcnow
 from tests.builders.auth import make_account
 from tests.plugins.smtp import dead_smtp, free_port, local_smtp, smtp_server  # noqa: F401  (fixtures)

@@ -1,7 +1,7 @@
 """Mails are written in the recipient's language, the plain-text templates included."""
 from __future__ import annotations
 
-from app.citizens.notifications import AuthorEvent, notify_comment_author
+from app.comments.notifications import AuthorEvent, notify_comment_author
 from app.extensions import db
 from tests.builders import make_citizen, make_department, make_editor, make_milestone
 from tests.builders.comments import make_comment

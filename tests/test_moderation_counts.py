@@ -14,10 +14,16 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.moderation import administration, services
+from app.moderation import administration
 from app.models import Comment, CommentStatus, Milestone
-from app.participation import services as participation
 from app.settings import set_setting
+from app.moderation import answers
+from app.moderation import appeals
+from app.moderation import blocks
+from app.moderation import decisions
+from app.moderation import redaction
+from app.participation.services import comments as participation_comments
+from app.participation.services import flags as participation_flags
 from tests.builders import make_admin, make_citizen, make_department, make_milestone, make_moderator
 
 COUNT_LINE = re.compile(r'<p class="hint">(\d+) veröffentlichte[r]? Kommentare?</p>')
@@ -47,6 +53,7 @@ def test_counts_agree_after_every_kind_of_action(app, db):
     steps: list[tuple[str, int]] = []
 
     def check(step: str) -> None:
+        db.session.commit()  # the services flush; their views commit
         db.session.expire_all()
         published = db.session.scalar(select(func.count()).select_from(Comment).where(
             Comment.milestone_id == milestone.id, Comment.status == CommentStatus.PUBLISHED.value))
@@ -57,12 +64,12 @@ def test_counts_agree_after_every_kind_of_action(app, db):
         steps.append((step, shown))
 
     def post(user, text, parent=None) -> Comment:
-        return participation.post_comment(user, db.session.get(Milestone, milestone.id), text, parent=parent)
+        return participation_comments.post_comment(user, db.session.get(Milestone, milestone.id), text, parent=parent)
 
     def decide(comment, action, **reason):
         db.session.expire_all()
         current = db.session.get(Comment, comment.id)
-        services.decide(moderator, current.id, current.version, action, **reason)
+        decisions.decide(moderator, current.id, current.version, action, **reason)
 
     question = post(anna, "Wann wird der Radweg Nord beleuchtet?")
     check("a published comment")
@@ -90,7 +97,7 @@ def test_counts_agree_after_every_kind_of_action(app, db):
     check("restore")
 
     db.session.expire_all()
-    services.redact(moderator, waiting.id, db.session.get(Comment, waiting.id).version, ["Herr Müller aus Nr. 3"])
+    redaction.redact(moderator, waiting.id, db.session.get(Comment, waiting.id).version, ["Herr Müller aus Nr. 3"])
     check("redact")
 
     administration.set_milestone_mode(admin, milestone.id, None)  # post-moderation again
@@ -99,23 +106,23 @@ def test_counts_agree_after_every_kind_of_action(app, db):
     post(emil, "Wartender Kommentar von Emil.")
     post(emil, "Noch ein wartender Kommentar von Emil.")
     check("two more waiting")
-    services.block_author(moderator, emil.id, "7", "Wiederholt beleidigend")
+    blocks.block_author(moderator, emil.id, "7", "Wiederholt beleidigend")
     check("block with pending comments")
 
     for flagger in flaggers:
-        participation.flag_comment(flagger, db.session.get(Comment, waiting.id), "insult")
+        participation_flags.flag_comment(flagger, db.session.get(Comment, waiting.id), "insult")
     assert db.session.get(Comment, waiting.id).status == CommentStatus.HELD.value
     check("auto-hide after three flags")
 
-    services.appeal(carla, rejected.id, "Das war Kritik, keine Beleidigung.")
+    appeals.appeal(carla, rejected.id, "Das war Kritik, keine Beleidigung.")
     check("appeal filed")
     decide(rejected, "approve")
     check("appeal granted")
 
-    participation.delete_comment(dora, db.session.get(Comment, reply.id))
+    participation_comments.delete_comment(dora, db.session.get(Comment, reply.id))
     check("delete by author")
 
-    services.answer(admin, question.id, "Die Beleuchtung kommt im Herbst.")
+    answers.answer(admin, question.id, "Die Beleuchtung kommt im Herbst.")
     check("official answer from the queue")
 
     # The walk really changed what is visible (a removal is not mistaken for "nothing changed").

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from app.auth.tokens import issue_token
 from app.extensions import db
 from app.models import CommentStatus, OutboxMail
-from app.moderation import digest, queries, services
-from app.participation import services as participation
-from app.participation.services import GUEST_COMMENT_TOKEN
+from app.moderation import digest, queries
+from app.participation.services.guests import GUEST_COMMENT_TOKEN
+from app.moderation import decisions
+from app.moderation import errors
+from app.participation.services import guests
 from tests.builders import make_milestone
 from tests.builders.comments import ago, make_comment, make_flag
 
@@ -72,7 +74,7 @@ def test_unconfirmed_guest_comment_beside_a_waiting_one(app, moderator, guest):
 
 def test_after_confirmation_the_guest_comment_waits(auth, app, moderator, guest):
     comment, token = guest
-    participation.confirm_guest_comment(token)
+    guests.confirm_guest_comment(token)
 
     assert queue_ids() == [comment.id]
     assert queries.queue_size() == 1 and queries.queue_counts()["pending"] == 1
@@ -84,9 +86,9 @@ def test_after_confirmation_the_guest_comment_waits(auth, app, moderator, guest)
 
 def test_unconfirmed_guest_comment_cannot_be_approved(auth, app, moderator, guest):
     comment, _ = guest
-    assert S.PUBLISHED not in {services.TARGET_STATUS[a] for a in services.allowed_actions(comment)}
-    with pytest.raises(services.ActionNotPossible, match="noch nicht bestätigt"):
-        services.decide(moderator, comment.id, comment.version, "approve")
+    assert S.PUBLISHED not in {decisions.TARGET_STATUS[a] for a in decisions.allowed_actions(comment)}
+    with pytest.raises(errors.ActionNotPossible, match="noch nicht bestätigt"):
+        decisions.decide(moderator, comment.id, comment.version, "approve")
 
     client = auth.client_for(moderator)
     response = client.post(f"{QUEUE}/kommentare/{comment.id}/entscheidung",
@@ -104,15 +106,15 @@ def test_unconfirmed_guest_comment_cannot_be_approved(auth, app, moderator, gues
 
 def test_unconfirmed_guest_comment_can_still_be_rejected(db, moderator, guest):
     comment, _ = guest
-    services.decide(moderator, comment.id, comment.version, "spam")
+    decisions.decide(moderator, comment.id, comment.version, "spam")
     db.session.expire_all()
     assert comment.status == S.SPAM.value
 
 
 def test_confirmed_guest_comment_can_be_approved(db, moderator, guest):
     comment, token = guest
-    participation.confirm_guest_comment(token)
+    guests.confirm_guest_comment(token)
     db.session.expire_all()
-    services.decide(moderator, comment.id, comment.version, "approve")
+    decisions.decide(moderator, comment.id, comment.version, "approve")
     db.session.expire_all()
     assert comment.status == S.PUBLISHED.value

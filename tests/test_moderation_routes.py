@@ -9,16 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import (
-    Comment,
-    CommentStatus,
-    HoldPattern,
-    Milestone,
-    ModerationDecision,
-    ReasonTemplate,
-    UserBlock,
-)
-from app.moderation import services
+from app.models import Comment, CommentStatus, HoldPattern, Milestone, ModerationDecision, ReasonTemplate, UserBlock
+from app.moderation import decisions as moderation_decisions
 from tests.builders import make_admin, make_citizen, make_department, make_editor, make_milestone, make_moderator
 from tests.builders.comments import ago, make_comment, make_flag, make_reason_template
 
@@ -47,7 +39,7 @@ def test_queue_shows_context_flags_and_history(auth, app, moderator):
     make_flag(flagged, reason="off_topic")
     earlier = make_comment(milestone, author, status=S.PENDING)
     db.session.commit()
-    services.decide(moderator, earlier.id, earlier.version, "reject", reason_text="Werbung")
+    moderation_decisions.decide(moderator, earlier.id, earlier.version, "reject", reason_text="Werbung")
 
     html = auth.client_for(moderator).get(QUEUE).get_data(as_text=True)
 
@@ -216,7 +208,7 @@ def test_bulk_decision_with_a_stale_item(auth, app, moderator):
     db.session.commit()
     stale = comments[2]
     versions = {c.id: c.version for c in comments}
-    services.decide(make_moderator(), stale.id, stale.version, "spam")
+    moderation_decisions.decide(make_moderator(), stale.id, stale.version, "spam")
     client = auth.client_for(moderator)
     data = {"bulk_action": "approve", "comment_ids": [str(c.id) for c in comments]}
     data.update({f"version-{cid}": str(v) for cid, v in versions.items()})
@@ -262,8 +254,8 @@ def test_log_filters_and_csv_export(auth, app, moderator):
     other = make_moderator(display_name="Otto")
     comments = [make_comment(status=S.PENDING) for _ in range(2)]
     db.session.commit()
-    services.decide(moderator, comments[0].id, comments[0].version, "approve")
-    services.decide(other, comments[1].id, comments[1].version, "reject", reason_text="=HYPERLINK(\"http://x\")")
+    moderation_decisions.decide(moderator, comments[0].id, comments[0].version, "approve")
+    moderation_decisions.decide(other, comments[1].id, comments[1].version, "reject", reason_text="=HYPERLINK(\"http://x\")")
     client = auth.client_for(moderator)
 
     html = client.get(f"{QUEUE}/protokoll?moderator={other.id}").get_data(as_text=True)
@@ -324,7 +316,7 @@ def test_appeal_page_flow(auth, app, moderator):
     author = make_citizen()
     comment = make_comment(author=author)
     db.session.commit()
-    services.decide(moderator, comment.id, comment.version, "reject", reason_text="Beleidigung")
+    moderation_decisions.decide(moderator, comment.id, comment.version, "reject", reason_text="Beleidigung")
     client = auth.client_for(author)
     url = f"/kommentare/{comment.id}/einspruch"
 

@@ -5,11 +5,33 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.permissions import PermissionDenied
-from app.moderation import administration, digest, policy, queries, services
-from app.models import AuditEntry, Comment, CommentStatus, Flag, HoldPattern, Milestone, ModerationDecision
-from app.models import OutboxMail, Role, UserBlock, utcnow
-from app.participation import services as participation
+from app.moderation import administration, digest, queries
+from app.comments import policy
+from app.models import (
+    AuditEntry,
+    Comment,
+    CommentStatus,
+    Flag,
+    HoldPattern,
+    Milestone,
+    ModerationDecision,
+    OutboxMail,
+    ReasonTemplate,
+    Role,
+    UserBlock,
+    utcnow,
+)
 from app.settings import set_setting
+from app.comments import errors
+from app.comments import permissions
+from app.moderation import answers
+from app.moderation import appeals as moderation_appeals
+from app.moderation import blocks as moderation_blocks
+from app.moderation import decisions as moderation_decisions
+from app.moderation import errors as moderation_errors
+from app.moderation import redaction as moderation_redaction
+from app.participation.services import comments as participation_comments
+from app.participation.services import votes
 from tests.builders import make_admin, make_citizen, make_department, make_editor, make_milestone, make_moderator
 from tests.builders import make_user
 from tests.builders.comments import ago, make_comment, make_flag, make_reason_template
@@ -48,7 +70,7 @@ def test_approve_publishes_logs_counts_and_tells_author(db, moderator):
     db.session.commit()
     assert milestone.comment_count == 0
 
-    decision = services.decide(moderator, comment.id, comment.version, "approve")
+    decision = moderation_decisions.decide(moderator, comment.id, comment.version, "approve")
 
     db.session.expire_all()
     assert comment.status == S.PUBLISHED.value
@@ -66,12 +88,12 @@ def test_reject_needs_reason_and_shows_template_title_with_own_words(db, moderat
     template = make_reason_template("Beleidigung", "Bitte bleiben Sie sachlich und respektvoll.")
     db.session.commit()
 
-    with pytest.raises(services.InvalidInput) as refused:
-        services.decide(moderator, comment.id, comment.version, "reject")
+    with pytest.raises(moderation_errors.InvalidInput) as refused:
+        moderation_decisions.decide(moderator, comment.id, comment.version, "reject")
     assert "reason" in refused.value.errors
     assert decisions(db, comment.id) == []
 
-    services.decide(moderator, comment.id, comment.version, "reject", template_id=template.id,
+    moderation_decisions.decide(moderator, comment.id, comment.version, "reject", template_id=template.id,
                     reason_text="Der zweite Satz greift eine Person an.")
     db.session.expire_all()
     assert comment.status == S.REJECTED.value
@@ -88,7 +110,7 @@ def test_decision_resolves_open_flags(db, moderator):
     for _ in range(3):
         make_flag(comment)
     db.session.commit()
-    services.decide(moderator, comment.id, comment.version, "restore")
+    moderation_decisions.decide(moderator, comment.id, comment.version, "restore")
     assert count(db, Flag, Flag.comment_id == comment.id, Flag.resolved_at.is_(None)) == 0
     db.session.expire_all()
     assert queries.item_kind(comment, False) is None
@@ -101,8 +123,8 @@ def test_decision_resolves_open_flags(db, moderator):
 def test_impossible_transitions_are_refused(db, moderator, status, action):
     comment = make_comment(status=status, moderation_reason="x")
     db.session.commit()
-    with pytest.raises(services.ActionNotPossible):
-        services.decide(moderator, comment.id, comment.version, action, reason_text="Grund")
+    with pytest.raises(moderation_errors.ActionNotPossible):
+        moderation_decisions.decide(moderator, comment.id, comment.version, action, reason_text="Grund")
     db.session.expire_all()
     assert comment.status == status.value and decisions(db, comment.id) == []
 
@@ -110,10 +132,10 @@ def test_impossible_transitions_are_refused(db, moderator, status, action):
 def test_unknown_action_and_missing_comment(db, moderator):
     comment = make_comment()
     db.session.commit()
-    with pytest.raises(services.ActionNotPossible):
-        services.decide(moderator, comment.id, comment.version, "delete_everything")
-    with pytest.raises(services.NotFound):
-        services.decide(moderator, 999999, 1, "approve")
+    with pytest.raises(moderation_errors.ActionNotPossible):
+        moderation_decisions.decide(moderator, comment.id, comment.version, "delete_everything")
+    with pytest.raises(moderation_errors.NotFound):
+        moderation_decisions.decide(moderator, 999999, 1, "approve")
 
 
 @pytest.mark.parametrize("roles", [(Role.CITIZEN,), (Role.EDITOR,)])
@@ -123,8 +145,8 @@ def test_only_moderators_and_admins_decide(db, roles):
     admin = make_admin()
     db.session.commit()
     with pytest.raises(PermissionDenied):
-        services.decide(user, comment.id, comment.version, "approve")
-    services.decide(admin, comment.id, comment.version, "approve")
+        moderation_decisions.decide(user, comment.id, comment.version, "approve")
+    moderation_decisions.decide(admin, comment.id, comment.version, "approve")
     db.session.expire_all()
     assert comment.status == S.PUBLISHED.value
 
@@ -133,11 +155,11 @@ def test_stale_version_is_a_conflict_with_nothing_saved(db, moderator):
     comment = make_comment(status=S.PENDING)
     db.session.commit()
     shown = comment.version
-    services.decide(moderator, comment.id, shown, "approve")
+    moderation_decisions.decide(moderator, comment.id, shown, "approve")
     other = make_moderator()
     db.session.commit()
-    with pytest.raises(services.DecisionConflict):
-        services.decide(other, comment.id, shown, "reject", reason_text="zu spät")
+    with pytest.raises(moderation_errors.DecisionConflict):
+        moderation_decisions.decide(other, comment.id, shown, "reject", reason_text="zu spät")
     db.session.expire_all()
     assert comment.status == S.PUBLISHED.value
     assert [d.action for d in decisions(db, comment.id)] == ["approve"]
@@ -148,7 +170,7 @@ def test_concurrent_update_loses_at_flush(db, moderator, monkeypatch):
     comment = make_comment(status=S.PENDING)
     db.session.commit()
     version = comment.version
-    real_comment = services._comment
+    real_comment = moderation_decisions.comment_at_version
 
     def load_then_other_decides(comment_id, shown):
         loaded = real_comment(comment_id, shown)
@@ -158,9 +180,9 @@ def test_concurrent_update_loses_at_flush(db, moderator, monkeypatch):
                          .values(status="rejected", version=version + 1))
         return loaded
 
-    monkeypatch.setattr(services, "_comment", load_then_other_decides)
-    with pytest.raises(services.DecisionConflict):
-        services.decide(moderator, comment.id, version, "approve")
+    monkeypatch.setattr(moderation_decisions, "comment_at_version", load_then_other_decides)
+    with pytest.raises(moderation_errors.DecisionConflict):
+        moderation_decisions.decide(moderator, comment.id, version, "approve")
     assert decisions(db, comment.id) == []
 
 
@@ -176,7 +198,7 @@ def test_comment_count_equals_visible_comments_after_each_decision(db, moderator
     target = make_comment(milestone, status=start, moderation_reason="Grund")
     make_comment(milestone, parent=target)
     db.session.commit()
-    services.decide(moderator, target.id, target.version, action, reason_text="Grund")
+    moderation_decisions.decide(moderator, target.id, target.version, action, reason_text="Grund")
     db.session.expire_all()
     assert db.session.get(Milestone, milestone.id).comment_count == visible_count(db, milestone.id)
 
@@ -193,16 +215,16 @@ def test_comment_count_after_redaction_block_and_appeal(db, moderator):
         db.session.expire_all()
         assert db.session.get(Milestone, milestone.id).comment_count == visible_count(db, milestone.id)
 
-    services.redact(moderator, published.id, published.version, ["0171 2345678"])
+    moderation_redaction.redact(moderator, published.id, published.version, ["0171 2345678"])
     check()
-    services.block_author(moderator, author.id, "7", "Wiederholte Beleidigungen")
+    moderation_blocks.block_author(moderator, author.id, "7", "Wiederholte Beleidigungen")
     check()
-    services.decide(moderator, published.id, db.session.get(Comment, published.id).version, "reject",
+    moderation_decisions.decide(moderator, published.id, db.session.get(Comment, published.id).version, "reject",
                     reason_text="Beleidigung")
     check()
-    services.appeal(author, published.id, "Bitte noch einmal prüfen.")
+    moderation_appeals.appeal(author, published.id, "Bitte noch einmal prüfen.")
     check()
-    services.decide(moderator, published.id, db.session.get(Comment, published.id).version, "approve")
+    moderation_decisions.decide(moderator, published.id, db.session.get(Comment, published.id).version, "approve")
     check()
     assert db.session.get(Milestone, milestone.id).comment_count == 2
 
@@ -213,13 +235,13 @@ def test_redaction_replaces_passages_and_keeps_original_in_log(db, moderator):
     db.session.commit()
     original = comment.body
 
-    decision = services.redact(moderator, comment.id, comment.version, ["0171 2345678", "  Hauptstr. 5  ", ""])
+    decision = moderation_redaction.redact(moderator, comment.id, comment.version, ["0171 2345678", "  Hauptstr. 5  ", ""])
 
     db.session.expire_all()
     assert comment.body == "Ruf Frau Meier an: [entfernt].\nSie wohnt in der [entfernt]."
     assert "0171" not in comment.body_html and "[entfernt]" in comment.body_html
     assert decision.action == "redact" and decision.original_body == original
-    assert decision.reason == services.DEFAULT_REDACTION_REASON
+    assert decision.reason == moderation_redaction.DEFAULT_REDACTION_REASON
     assert comment.status == S.PUBLISHED.value
     [mail] = mails_to(db, author.email)
     assert "[entfernt]" in mail.body_text and "0171" not in mail.body_text
@@ -230,12 +252,12 @@ def test_the_author_cannot_undo_a_redaction_by_editing(db, moderator):
     author = make_citizen()
     comment = make_comment(author=author, body="Meine Nummer: 0171 2345678")
     db.session.commit()
-    assert participation.can_edit(author, comment)
-    services.redact(moderator, comment.id, comment.version, ["0171 2345678"])
+    assert permissions.may_edit(author, comment)
+    moderation_redaction.redact(moderator, comment.id, comment.version, ["0171 2345678"])
 
-    assert not participation.can_edit(author, comment)
-    with pytest.raises(participation.EditWindowOver):
-        participation.edit_comment(author, comment, "Meine Nummer: 0171 2345678")
+    assert not permissions.may_edit(author, comment)
+    with pytest.raises(errors.EditWindowOver):
+        participation_comments.edit_comment(author, comment, "Meine Nummer: 0171 2345678")
     db.session.expire_all()
     assert comment.body == "Meine Nummer: [entfernt]" and comment.status == S.PUBLISHED.value
 
@@ -243,11 +265,11 @@ def test_the_author_cannot_undo_a_redaction_by_editing(db, moderator):
 def test_redaction_refuses_passages_not_in_the_text(db, moderator):
     comment = make_comment(body="Nichts Persönliches.")
     db.session.commit()
-    with pytest.raises(services.InvalidInput) as refused:
-        services.redact(moderator, comment.id, comment.version, ["Frau Meier"])
+    with pytest.raises(moderation_errors.InvalidInput) as refused:
+        moderation_redaction.redact(moderator, comment.id, comment.version, ["Frau Meier"])
     assert "Frau Meier" in str(refused.value.errors["passages"])
-    with pytest.raises(services.InvalidInput):
-        services.redact(moderator, comment.id, comment.version, ["   "])
+    with pytest.raises(moderation_errors.InvalidInput):
+        moderation_redaction.redact(moderator, comment.id, comment.version, ["   "])
     db.session.expire_all()
     assert comment.body == "Nichts Persönliches." and decisions(db, comment.id) == []
 
@@ -259,7 +281,7 @@ def test_block_rejects_pending_comments_and_stops_participation(db, moderator):
     published = make_comment(milestone, author)
     db.session.commit()
 
-    services.block_author(moderator, author.id, "30", "Beleidigungen", comment_id=published.id)
+    moderation_blocks.block_author(moderator, author.id, "30", "Beleidigungen", comment_id=published.id)
 
     db.session.expire_all()
     assert policy.is_blocked(author)
@@ -267,15 +289,15 @@ def test_block_rejects_pending_comments_and_stops_participation(db, moderator):
     assert block.until is not None and block.created_by_id == moderator.id
     for comment in pending:
         assert comment.status == S.REJECTED.value
-        assert comment.moderation_reason == services.BLOCKED_REASON
+        assert comment.moderation_reason == moderation_blocks.BLOCKED_REASON
     assert published.status == S.PUBLISHED.value
     actions = [d.action for d in db.session.scalars(
         select(ModerationDecision).where(ModerationDecision.subject_user_id == author.id))]
     assert sorted(actions) == ["block", "reject", "reject"]
-    with pytest.raises(participation.AuthorBlocked):
-        participation.post_comment(author, milestone, "Noch ein Kommentar")
-    with pytest.raises(participation.AuthorBlocked):
-        participation.support(author, milestone)
+    with pytest.raises(errors.AuthorBlocked):
+        participation_comments.post_comment(author, milestone, "Noch ein Kommentar")
+    with pytest.raises(errors.AuthorBlocked):
+        votes.support(author, milestone)
     [mail] = mails_to(db, author.email)
     assert "gesperrt" in mail.body_text and "Beleidigungen" in mail.body_text
 
@@ -283,25 +305,25 @@ def test_block_rejects_pending_comments_and_stops_participation(db, moderator):
 def test_block_for_good_and_lift(db, moderator):
     author = make_citizen()
     db.session.commit()
-    block = services.block_author(moderator, author.id, "forever", "Spam-Konto")
+    block = moderation_blocks.block_author(moderator, author.id, "forever", "Spam-Konto")
     assert block.until is None and policy.is_blocked(author)
-    services.lift_block(moderator, block.id)
+    moderation_blocks.lift_block(moderator, block.id)
     assert not policy.is_blocked(author)
     assert count(db, ModerationDecision, ModerationDecision.action == "unblock") == 1
-    with pytest.raises(services.NotFound):
-        services.lift_block(moderator, block.id)
+    with pytest.raises(moderation_errors.NotFound):
+        moderation_blocks.lift_block(moderator, block.id)
 
 
 def test_staff_and_bad_input_cannot_be_blocked(db, moderator):
     editor = make_editor()
     citizen = make_citizen()
     db.session.commit()
-    with pytest.raises(services.ActionNotPossible):
-        services.block_author(moderator, editor.id, "7", "Grund")
-    with pytest.raises(services.InvalidInput):
-        services.block_author(moderator, citizen.id, "12", "Grund")
-    with pytest.raises(services.InvalidInput):
-        services.block_author(moderator, citizen.id, "7", "  ")
+    with pytest.raises(moderation_errors.ActionNotPossible):
+        moderation_blocks.block_author(moderator, editor.id, "7", "Grund")
+    with pytest.raises(moderation_errors.InvalidInput):
+        moderation_blocks.block_author(moderator, citizen.id, "12", "Grund")
+    with pytest.raises(moderation_errors.InvalidInput):
+        moderation_blocks.block_author(moderator, citizen.id, "7", "  ")
     assert count(db, UserBlock) == 0
 
 
@@ -309,23 +331,23 @@ def test_appeal_once_puts_comment_back_in_queue(db, moderator):
     author = make_citizen()
     comment = make_comment(author=author)
     db.session.commit()
-    services.decide(moderator, comment.id, comment.version, "hide", reason_text="Kein Bezug zum Thema")
+    moderation_decisions.decide(moderator, comment.id, comment.version, "hide", reason_text="Kein Bezug zum Thema")
     stranger = make_citizen()
     db.session.commit()
     with pytest.raises(PermissionDenied):
-        services.appeal(stranger, comment.id, "")
+        moderation_appeals.appeal(stranger, comment.id, "")
 
-    services.appeal(author, comment.id, "Es ging um den Radweg, also das Thema.")
+    moderation_appeals.appeal(author, comment.id, "Es ging um den Radweg, also das Thema.")
 
     db.session.expire_all()
     assert queries.item_kind(comment, False) == "appeal"
     assert queries.queue_counts()["appeal"] == 1
     appeal = decisions(db, comment.id)[-1]
     assert appeal.action == "appeal" and appeal.moderator_id is None and appeal.subject_user_id == author.id
-    with pytest.raises(services.ActionNotPossible):
-        services.appeal(author, comment.id, "noch einmal")
+    with pytest.raises(moderation_errors.ActionNotPossible):
+        moderation_appeals.appeal(author, comment.id, "noch einmal")
 
-    services.decide(moderator, comment.id, comment.version, "reject", reason_text="Kein Bezug zum Thema")
+    moderation_decisions.decide(moderator, comment.id, comment.version, "reject", reason_text="Kein Bezug zum Thema")
     db.session.expire_all()
     assert queries.item_kind(comment, False) is None and comment.status == S.REJECTED.value
     # The confirmed rejection no longer offers an appeal.
@@ -336,9 +358,9 @@ def test_appeal_only_for_removed_comments(db):
     author = make_citizen()
     comment = make_comment(author=author, status=S.PENDING)
     db.session.commit()
-    assert not services.can_appeal(author, comment)
-    with pytest.raises(services.ActionNotPossible):
-        services.appeal(author, comment.id, "")
+    assert not moderation_appeals.can_appeal(author, comment)
+    with pytest.raises(moderation_errors.ActionNotPossible):
+        moderation_appeals.appeal(author, comment.id, "")
 
 
 def test_queue_order_held_first_then_flaggers_then_age(db):
@@ -386,7 +408,7 @@ def test_author_history_limited_per_author(db, moderator):
     comments = [make_comment(author=author, status=S.PENDING) for _ in range(7)]
     db.session.commit()
     for comment in comments:
-        services.decide(moderator, comment.id, comment.version, "approve")
+        moderation_decisions.decide(moderator, comment.id, comment.version, "approve")
     history, totals = queries.author_history([author.id])
     assert len(history[author.id]) == queries.HISTORY_LIMIT and totals[author.id] == 7
 
@@ -394,13 +416,13 @@ def test_author_history_limited_per_author(db, moderator):
 def test_hold_list_validation(db):
     admin = make_admin()
     db.session.commit()
-    with pytest.raises(services.InvalidInput) as refused:
+    with pytest.raises(moderation_errors.InvalidInput) as refused:
         administration.add_hold_pattern(admin, "(unclosed", True)
     assert "ungültig" in str(refused.value.errors["pattern"])
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(moderation_errors.InvalidInput):
         administration.add_hold_pattern(admin, "x*", True)  # matches every text
     administration.add_hold_pattern(admin, "Idiot", False)
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(moderation_errors.InvalidInput):
         administration.add_hold_pattern(admin, "Idiot", False)
     administration.add_hold_pattern(admin, r"gewinn(spiel|chance)", True)
     assert policy.matches_hold_list("Du Idiot!") and policy.matches_hold_list("Tolles GEWINNSPIEL")
@@ -423,29 +445,32 @@ def test_milestone_mode_overrides_site_setting(db):
     assert policy.moderation_mode(milestone) == "pre"
     author = make_citizen()
     db.session.commit()
-    comment = participation.post_comment(author, milestone, "Gilt hier die Vorabmoderation?")
+    comment = participation_comments.post_comment(author, milestone, "Gilt hier die Vorabmoderation?")
     assert comment.status == S.PENDING.value
     administration.set_milestone_mode(admin, milestone.id, None)
     assert policy.moderation_mode(milestone) == "post"
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(moderation_errors.InvalidInput):
         administration.set_milestone_mode(admin, milestone.id, "sometimes")
     with pytest.raises(PermissionDenied):
         administration.set_milestone_mode(make_moderator(), milestone.id, "pre")
 
 
-def test_reason_templates_admin_only_and_audited(db):
+def test_reason_templates_kept_by_moderators_and_audited(db):
+    # Issue 13 (moderation at speed): moderators edit the reason templates themselves.
     admin = make_admin()
     db.session.commit()
     template = administration.save_reason_template(admin, None, administration.ReasonData("Werbung", "Werbung ist nicht erlaubt."))
     administration.save_reason_template(admin, template, administration.ReasonData("Werbung", "Keine Werbung.", position=2))
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(moderation_errors.InvalidInput):
         administration.save_reason_template(admin, None, administration.ReasonData("A: B", "x"))
     with pytest.raises(PermissionDenied):
-        administration.save_reason_template(make_moderator(), None, administration.ReasonData("X", "y"))
+        administration.save_reason_template(make_editor(), None, administration.ReasonData("X", "y"))
+    by_moderator = administration.save_reason_template(make_moderator(), None, administration.ReasonData("X", "y"))
     administration.delete_reason_template(admin, template.id)
     actions = [e.action for e in db.session.scalars(
         select(AuditEntry).where(AuditEntry.object_type == "reason_template").order_by(AuditEntry.id))]
-    assert actions == ["create", "update", "delete"]
+    assert actions == ["create", "update", "create", "delete"]
+    assert db.session.get(ReasonTemplate, by_moderator.id).title == "X"
 
 
 def test_answer_from_queue_goes_through_participation(db):
@@ -456,16 +481,16 @@ def test_answer_from_queue_goes_through_participation(db):
     moderator = make_moderator()
     db.session.commit()
     with pytest.raises(PermissionDenied):
-        services.answer(moderator, question.id, "Antwort")
+        answers.answer(moderator, question.id, "Antwort")
 
-    reply = services.answer(admin, question.id, "Der Radweg kommt im Frühjahr.")
+    reply = answers.answer(admin, question.id, "Der Radweg kommt im Frühjahr.")
 
     db.session.expire_all()
     assert reply.is_official and reply.parent_id == question.id and reply.department_id == department.id
     assert question.answer_status == "answered"
     assert decisions(db, question.id)[-1].action == "answer"
-    with pytest.raises(services.ActionNotPossible):
-        services.answer(admin, reply.id, "Antwort auf eine Antwort")
+    with pytest.raises(moderation_errors.ActionNotPossible):
+        answers.answer(admin, reply.id, "Antwort auf eine Antwort")
 
 
 def test_digest_mails_every_moderator(db):
@@ -500,7 +525,7 @@ def test_author_who_switched_moderation_mails_off_gets_none(db, moderator):
     author = make_citizen(notify_moderation=False)
     comment = make_comment(author=author)
     db.session.commit()
-    services.decide(moderator, comment.id, comment.version, "reject", reason_text="Beleidigung")
+    moderation_decisions.decide(moderator, comment.id, comment.version, "reject", reason_text="Beleidigung")
     assert mails_to(db, author.email) == []
 
 
@@ -509,8 +534,8 @@ def test_confirmed_guest_hears_about_the_decision(db, moderator):
                          guest_confirmed_at=utcnow())
     unconfirmed = make_comment(status=S.PENDING, guest_name="Udo", guest_email="udo@example.org")
     db.session.commit()
-    services.decide(moderator, guest.id, guest.version, "reject", reason_text="Werbung")
-    services.decide(moderator, unconfirmed.id, unconfirmed.version, "reject", reason_text="Werbung")
+    moderation_decisions.decide(moderator, guest.id, guest.version, "reject", reason_text="Werbung")
+    moderation_decisions.decide(moderator, unconfirmed.id, unconfirmed.version, "reject", reason_text="Werbung")
     [mail] = mails_to(db, "gisela@example.org")
     assert "Grund: Werbung" in mail.body_text and "einspruch" not in mail.body_text
     assert mails_to(db, "udo@example.org") == []
@@ -524,11 +549,11 @@ def test_approving_a_waiting_reply_tells_the_parent_author_once(db, moderator):
     asker, replier = make_citizen(display_name="Anna"), make_citizen(display_name="Bert")
     question = make_comment(milestone, asker, body="Wann kommt der Radweg?")
     db.session.commit()
-    reply = participation.post_comment(replier, milestone, "Ich habe gehört: im Mai.", parent=question)
+    reply = participation_comments.post_comment(replier, milestone, "Ich habe gehört: im Mai.", parent=question)
     assert reply.status == S.PENDING.value
     assert mails_to(db, asker.email) == []  # nothing public yet, nobody is told
 
-    services.decide(moderator, reply.id, reply.version, "approve")
+    moderation_decisions.decide(moderator, reply.id, reply.version, "approve")
 
     [mail] = mails_to(db, asker.email)
     assert mail.subject == "Neue Antwort auf Ihren Kommentar"
@@ -539,7 +564,7 @@ def test_approving_a_waiting_reply_tells_the_parent_author_once(db, moderator):
     # Hidden and restored later: the reply was public before, the asker is not told again.
     for action in ("hide", "restore"):
         db.session.expire_all()
-        services.decide(moderator, reply.id, db.session.get(Comment, reply.id).version, action, reason_text="Prüfung")
+        moderation_decisions.decide(moderator, reply.id, db.session.get(Comment, reply.id).version, action, reason_text="Prüfung")
     assert db.session.get(Comment, reply.id).status == S.PUBLISHED.value
     assert len(mails_to(db, asker.email)) == 1
 
@@ -552,7 +577,7 @@ def test_bulk_approval_of_replies_tells_each_parent_author(db, moderator):
     replies = [make_comment(milestone, status=S.PENDING, parent=parent) for parent in (first, first, second)]
     db.session.commit()
 
-    result = services.decide_many(moderator, {r.id: r.version for r in replies}, "approve")
+    result = moderation_decisions.decide_many(moderator, {r.id: r.version for r in replies}, "approve")
 
     assert sorted(result.decided) == sorted(r.id for r in replies)
     told = mails_to(db, asker.email)
@@ -570,7 +595,7 @@ def test_approving_a_waiting_official_answer_tells_the_author_as_an_official_ans
                             is_official=True, department_id=department.id)
     db.session.commit()
 
-    services.decide(moderator, official.id, official.version, "approve")
+    moderation_decisions.decide(moderator, official.id, official.version, "approve")
 
     [mail] = mails_to(db, asker.email)
     assert mail.subject == "Die Verwaltung hat auf Ihren Kommentar geantwortet"

@@ -17,9 +17,9 @@ import pytest
 
 from app.extensions import db
 from app.models import Comment, Flag, ModerationDecision, User
-from app.moderation import services
 from app.sanitize import plain_text_to_html
-from app.transfer.csvformat import restore
+from app.csvformat import restore
+from app.moderation import redaction as moderation_redaction
 from tests.builders import make_admin, make_milestone
 from tests.data.xss import load_payloads
 from tests.helpers.xss import assert_inert
@@ -89,7 +89,7 @@ def test_log_and_csv_export_inert(auth, app, scene):
     # A redaction keeps a payload as the original text in the log.
     victim = comments[1]
     db.session.refresh(victim)
-    services.redact(admin, victim.id, victim.version, [victim.body])
+    moderation_redaction.redact(admin, victim.id, victim.version, [victim.body])
     client = app.test_client()
     auth.sign_in(admin, client=client)
 

@@ -26,11 +26,13 @@ from app.backend.services import ProgressData
 from app.citizens import services as citizens
 from app.extensions import db as _db
 from app.models import Comment, Milestone
-from app.moderation import services as moderation
 from app.page_cache import tags as tagging
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
 from app.transfer import services as transfer
+from app.moderation import answers
+from app.moderation import decisions
+from app.moderation import redaction
 from tests.builders import make_admin, make_champion, make_citizen, make_department, make_editor, make_field
 from tests.builders import make_milestone, make_moderator, make_update
 from tests.builders.comments import make_comment
@@ -312,14 +314,14 @@ def test_an_official_answer_a_decision_and_a_redaction_show_at_once(app, visitor
     question = make_comment(a, town["citizen"], "Frage mit Schimpfwort Blödmann drin.")
     commit()
     visitor.warm(page(a), page(b))
-    moderation.answer(town["admin"], question.id, "Die Verwaltung antwortet.")
+    answers.answer(town["admin"], question.id, "Die Verwaltung antwortet.")
     assert "Die Verwaltung antwortet." in visitor.get(page(a)).get_data(as_text=True)
     question = fresh(Comment, question.id)
-    moderation.redact(town["moderator"], question.id, question.version, ["Blödmann"], "Beleidigung")
+    redaction.redact(town["moderator"], question.id, question.version, ["Blödmann"], "Beleidigung")
     text = visitor.get(page(a)).get_data(as_text=True)
     assert "Blödmann" not in text
     question = fresh(Comment, question.id)
-    moderation.decide(town["moderator"], question.id, question.version, "hide", reason_text="Beleidigend")
+    decisions.decide(town["moderator"], question.id, question.version, "hide", reason_text="Beleidigend")
     assert "Frage mit Schimpfwort" not in visitor.get(page(a)).get_data(as_text=True)
     assert visitor.get(page(b)).hit
 

@@ -19,9 +19,9 @@ from app.models import (
     UserBlock,
     utcnow,
 )
-from app.moderation import services as moderation
 from app.participation.forms import new_form_stamp
 from app.settings import set_setting
+from app.moderation import redaction
 from config import TestingConfig
 from tests.builders import make_admin, make_citizen, make_department, make_editor, make_milestone, make_moderator
 from tests.builders.comments import make_comment
@@ -374,7 +374,7 @@ def test_a_redacted_comment_can_no_longer_be_edited(auth, client, scene):
     """Issue 14 (L6): an edit within the window put back what the moderator had removed."""
     milestone, citizen, comment = signed_in_with_comment(auth, scene, "Rufen Sie Frau Meier an: 0171 2345678")
     assert f"/kommentare/{comment.id}/bearbeiten" in thread_html(client.get(page_url(milestone)))
-    moderation.redact(make_moderator(), comment.id, comment.version, ["0171 2345678"])
+    redaction.redact(make_moderator(), comment.id, comment.version, ["0171 2345678"])
 
     assert f"/kommentare/{comment.id}/bearbeiten" not in thread_html(client.get(page_url(milestone)))
     page = client.get(f"/kommentare/{comment.id}/bearbeiten")

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.progress import MilestoneStatus, today
 from app.public import display, queries
-from app.public.forms import (
+from app.filters import (
     MAX_PAGE,
     MilestoneFilters,
     parse_milestone_filters,

@@ -13,9 +13,14 @@ from dataclasses import dataclass
 import pytest
 
 from app.extensions import db
-from app.moderation import administration, services
+from app.moderation import administration
 from app.models import Role
 from app.settings import set_setting
+from app.moderation import answers
+from app.moderation import appeals
+from app.moderation import blocks
+from app.moderation import decisions
+from app.moderation import redaction as moderation_redaction
 from tests.builders import make_department, make_field, make_milestone
 from tests.builders.auth import make_account
 from tests.builders.comments import ago, make_comment, make_flag, make_reason_template
@@ -68,18 +73,18 @@ def build_site() -> Data:
     removed = make_comment(other, spammer, body="Billige Uhren hier!")
     make_comment(milestone, body="Danke für die Info!", parent=question)
     db.session.commit()
-    services.decide(moderator, appealed.id, appealed.version, "reject", template_id=template.id,
+    decisions.decide(moderator, appealed.id, appealed.version, "reject", template_id=template.id,
                     reason_text="Bitte ohne Pauschalurteile.")
-    services.appeal(author, appealed.id, "Das war Kritik, keine Beleidigung.")
-    services.decide(moderator, removed.id, removed.version, "spam")
+    appeals.appeal(author, appealed.id, "Das war Kritik, keine Beleidigung.")
+    decisions.decide(moderator, removed.id, removed.version, "spam")
     redacted = make_comment(other, author, body="Frau Meier aus Nr. 5 weiß mehr.")
     db.session.commit()
-    services.redact(moderator, redacted.id, redacted.version, ["Frau Meier aus Nr. 5"])
-    services.block_author(moderator, spammer.id, "30", "Wiederholt Werbung")
+    moderation_redaction.redact(moderator, redacted.id, redacted.version, ["Frau Meier aus Nr. 5"])
+    blocks.block_author(moderator, spammer.id, "30", "Wiederholt Werbung")
     administration.add_hold_pattern(admin, "Versager", False)
     administration.add_hold_pattern(admin, "gewinn(spiel|chance)", True)
     administration.set_milestone_mode(admin, other.id, "pre")
-    services.answer(admin, question.id, "Der Bau beginnt im Frühjahr.")
+    answers.answer(admin, question.id, "Der Bau beginnt im Frühjahr.")
     set_setting("moderation_mode", "post")
     db.session.commit()
     return Data(admin.email, moderator.email, author.email, held.id, flagged.id, pending.id, appealed.id,
@@ -127,7 +132,11 @@ def test_moderation_pages(server, page, documents, case, lang):
 def test_moderator_sees_no_admin_areas(server, page, documents, lang):
     check_signed_in(page, server, documents, server.data.moderator_email, "moderation.queue", f"queue-moderator-{lang}",
                     lang=lang)
-    assert page.locator(".moderation-nav a").count() == 3
+    # Queue, log, blocks and the reason templates, which moderators keep themselves (issue 13);
+    # the hold list and the moderation per milestone stay with the admins.
+    assert page.locator(".moderation-nav a").count() == 4
+    assert page.locator(".moderation-nav a[href$='/moderation/begruendungen']").count() == 1
+    assert page.locator(".moderation-nav a[href$='/moderation/pruefliste'], .moderation-nav a[href$='/moderation/etappenziele']").count() == 0
     assert page.locator(".moderation-nav .badge").inner_text().startswith("4")
     # The staff navigation leads to the queue with its size; the link's name is its visible text.
     staff_nav = page.locator("nav.backend-nav")

@@ -16,7 +16,7 @@ import pytest
 from app.auth.tokens import issue_token
 from app.extensions import db
 from app.models import CommentRating, Flag, Role, utcnow
-from app.participation.services import GUEST_COMMENT_TOKEN
+from app.participation.services.guests import GUEST_COMMENT_TOKEN
 from app.settings import set_setting
 from tests.builders import make_department, make_milestone
 from tests.builders.auth import make_account

@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from app.admin_settings import services
 from app.auth.permissions import PermissionDenied
-from app.backend.services import ValidationFailed
+from app.forms_base import ValidationFailed
 from app.extensions import db as _db
 from app.models import AuditEntry, ContentPage, Role, Setting
 from app.models.branding import SiteLogo
-from app.moderation.policy import auto_hide_threshold
+from app.comments.policy import auto_hide_threshold
 from app.settings import get_setting
 from tests.builders import days_ago, make_admin, make_editor, make_milestone, make_update, make_user
 

@@ -5,7 +5,7 @@ import pytest
 
 from app import slug_redirects
 from app.backend import catalog
-from app.backend.services import ValidationFailed
+from app.forms_base import ValidationFailed
 from app.extensions import db
 from app.models import FieldSlug, MilestoneSlug
 from app.slug_redirects import SLUG_ENDPOINTS

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app.auth.permissions import PermissionDenied
-from app.backend.services import ValidationFailed
+from app.forms_base import ValidationFailed
 from app.extensions import db as _db
 from app.models import ActionToken, AuditEntry, OutboxMail, Role, User, utcnow
 from app.staff import services

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import PermissionDenied
-from app.backend.services import ValidationFailed
+from app.forms_base import ValidationFailed
 from app.internal import services
 from app.internal.services import LightData
 from app.models import TrafficLight, TrafficLightChange, utcnow

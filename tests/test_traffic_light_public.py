@@ -9,15 +9,18 @@ tables, and no stored page-cache entry may hold them either.
 """
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from pypdf import PdfReader
 
 from app.internal import services
 from app.internal.services import LightData
 from app.progress import today
+from app.reporting import reports
 from tests.builders import make_admin, make_champion, make_citizen, make_department, make_editor, make_field
 from tests.builders import make_milestone, make_strategy, make_update
 from tests.builders.comments import make_comment
@@ -44,7 +47,11 @@ EXTRA_PATHS = [
     "/en/einbetten/etappenziel/{a}", "/einbetten/handlungsfeld/{field}", "/en/einbetten/handlungsfeld/{field}",
     "/feeds/etappenziele/{a}.atom", "/feeds/etappenziele/{a}/kommentare.atom",
     "/feeds/handlungsfelder/{field}.atom",
+    "/berichte", "/en/berichte", "/berichte/{report}", "/en/berichte/{report}", "/berichte.atom",
+    "/api/v1/reports", "/api/v1/reports/{report}",
 ]
+# The published report's PDFs: their extracted text is checked too.
+REPORT_PDFS = ["/berichte/{report}/bericht.pdf", "/en/berichte/{report}/bericht.pdf"]
 LIMIT = 600
 TEXT_TYPES = ("text/", "application/json", "application/atom+xml", "application/xml", "application/rss+xml",
               "application/problem+json", "application/schema+json")
@@ -75,7 +82,12 @@ def town(app, db):
         services.set_light(actor, milestone, LightData("at_risk", f"Erste Einschätzung {MARKER}"))
         services.set_light(actor, milestone, LightData(light, f"{MARKER}: Risiko und Entscheidung für {milestone.title}"))
     db.session.commit()
-    return {"a": portal.slug, "field": online.slug, "id": portal.id, "admin": admin, "milestone": portal}
+    # A published status report: its internal version holds the lights, the public one must not.
+    report = reports.issue_report(admin, today(), None)
+    reports.set_published(admin, report, True)
+    db.session.commit()
+    return {"a": portal.slug, "field": online.slug, "id": portal.id, "admin": admin, "milestone": portal,
+            "report": report.id}
 
 
 def _links(body: str, base_url: str) -> list[str]:
@@ -138,6 +150,11 @@ def test_no_public_answer_or_cache_entry_shows_a_light_or_a_note(app, town, coun
     for answers in (first, second):
         for path, (_, _, text) in answers.items():
             assert leaks(text) == [], f"{path} shows {leaks(text)}"
+    for path in (pdf.format(**town) for pdf in REPORT_PDFS):
+        answer = client.get(path)
+        assert answer.status_code == 200 and answer.mimetype == "application/pdf", path
+        text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.data)).pages)
+        assert "Bürgerportal" in text and leaks(text) == [], f"{path} shows {leaks(text)}"
     read = [statement for statement in queries.statements if "traffic_light" in statement]
     assert read == [], "a public answer read the traffic light tables"
 

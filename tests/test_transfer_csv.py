@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.csvformat import neutralise
 from app.transfer import csvformat
 from app.transfer.csvformat import COLUMNS_BY_KEY, CellError, CsvFileError
 
@@ -15,7 +16,7 @@ from app.transfer.csvformat import COLUMNS_BY_KEY, CellError, CsvFileError
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("'=+-@\t\rab;\" \n＝＋－＠\u3000\xa0"), max_size=8) | st.text(max_size=20))
 def test_restore_undoes_neutralise_for_every_text(cell):
-    assert csvformat.restore(csvformat.neutralise(cell)) == cell
+    assert csvformat.restore(neutralise(cell)) == cell
 
 
 @pytest.mark.parametrize("cell", [
@@ -25,12 +26,12 @@ def test_restore_undoes_neutralise_for_every_text(cell):
     "\u3000=1", "\xa0=1", "'＝x", "' =x",
 ])
 def test_formula_like_cells_get_an_apostrophe(cell):
-    assert csvformat.neutralise(cell) == "'" + cell
+    assert neutralise(cell) == "'" + cell
 
 
 @pytest.mark.parametrize("cell", ["Bürgerbüro", "'s Lädchen", "", "'", "5 - 3", "a=b", "Ｂürger", "a ＝ b"])
 def test_other_cells_stay_as_they_are(cell):
-    assert csvformat.neutralise(cell) == cell
+    assert neutralise(cell) == cell
     assert csvformat.restore(cell) == cell
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from app.extensions import db as _db
 from app.models import ModerationDecision
-from app.moderation import services, transparency
+from app.moderation import transparency
 from app.settings import set_setting
+from app.moderation import decisions
 from tests.builders import make_citizen, make_milestone, make_moderator
 from tests.builders.comments import make_comment
 
@@ -86,7 +87,7 @@ def test_a_restored_comment_no_longer_counts_as_removed(app, db):
     restored, removed = make_comment(milestone), make_comment(milestone)
     _db.session.commit()
     for comment, action in ((restored, "hide"), (removed, "reject"), (restored, "restore")):
-        services.decide(moderator, comment.id, comment.version, action, reason_text="Beleidigung")
+        decisions.decide(moderator, comment.id, comment.version, action, reason_text="Beleidigung")
         _db.session.commit()
 
     figures = transparency.figures()

@@ -7,10 +7,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.moderation import services as moderation
 from app.models import AnswerStatus, Comment, CommentStatus, OutboxMail, utcnow
-from app.participation import services
 from app.participation.routes import UNANSWERED_PER_PAGE
+from app.moderation import decisions
+from app.participation.services import comments
 from tests.builders import make_admin, make_citizen, make_department, make_editor, make_milestone, make_moderator
 from tests.builders.comments import make_comment
 
@@ -69,8 +69,8 @@ def _answered_thread():
     editor = make_editor(amt)
     admin = make_admin()
     db.session.commit()
-    question = services.post_comment(citizen, milestone, "Frage Q 001: Wann kommt das Konto?")
-    services.post_comment(editor, milestone, "Im Frühjahr.", parent=question)
+    question = comments.post_comment(citizen, milestone, "Frage Q 001: Wann kommt das Konto?")
+    comments.post_comment(editor, milestone, "Im Frühjahr.", parent=question)
     return milestone, question, citizen, editor, admin
 
 
@@ -82,7 +82,7 @@ def test_follow_up_to_an_official_answer_puts_the_question_back_on_the_list(auth
     assert rows(client.get("/verwaltung/unbeantwortet").get_data(as_text=True)) == []
 
     mails_before = db.session.scalar(select(func.count(OutboxMail.id)))
-    services.post_comment(citizen, milestone, "Und wann genau im Frühjahr?", parent=db.session.get(Comment, question.id))
+    comments.post_comment(citizen, milestone, "Und wann genau im Frühjahr?", parent=db.session.get(Comment, question.id))
     assert db.session.scalar(select(func.count(OutboxMail.id))) > mails_before  # the department hears of it
 
     db.session.expire_all()
@@ -91,7 +91,7 @@ def test_follow_up_to_an_official_answer_puts_the_question_back_on_the_list(auth
     assert rows(client.get("/verwaltung/unbeantwortet").get_data(as_text=True)) == ["Q 001"]
 
     # The next official answer takes it off the list again.
-    services.post_comment(editor, milestone, "Im April.", parent=reopened)
+    comments.post_comment(editor, milestone, "Im April.", parent=reopened)
     db.session.expire_all()
     assert db.session.get(Comment, question.id).answer_status == AnswerStatus.ANSWERED
     assert rows(client.get("/verwaltung/unbeantwortet").get_data(as_text=True)) == []
@@ -99,14 +99,14 @@ def test_follow_up_to_an_official_answer_puts_the_question_back_on_the_list(auth
 
 def test_staff_replies_and_not_needed_threads_stay_off_the_list(db):
     milestone, question, citizen, editor, admin = _answered_thread()
-    services.post_comment(admin, milestone, "Ergänzung der Administration.", parent=db.session.get(Comment, question.id))
+    comments.post_comment(admin, milestone, "Ergänzung der Administration.", parent=db.session.get(Comment, question.id))
     db.session.expire_all()
     assert db.session.get(Comment, question.id).answer_status == AnswerStatus.ANSWERED
 
-    thanks = services.post_comment(citizen, milestone, "Frage Q 002: Nur ein Dank.")
-    services.mark_no_answer_needed(editor, thanks)
+    thanks = comments.post_comment(citizen, milestone, "Frage Q 002: Nur ein Dank.")
+    comments.mark_no_answer_needed(editor, thanks)
     db.session.commit()
-    services.post_comment(citizen, milestone, "Noch ein Dank.", parent=db.session.get(Comment, thanks.id))
+    comments.post_comment(citizen, milestone, "Noch ein Dank.", parent=db.session.get(Comment, thanks.id))
     db.session.expire_all()
     assert db.session.get(Comment, thanks.id).answer_status == AnswerStatus.NOT_NEEDED
 
@@ -116,11 +116,11 @@ def test_follow_up_waiting_for_pre_moderation_reopens_when_published(db):
     moderator = make_moderator()
     milestone.moderation_mode = "pre"
     db.session.commit()
-    follow_up = services.post_comment(citizen, milestone, "Rückfrage", parent=db.session.get(Comment, question.id))
+    follow_up = comments.post_comment(citizen, milestone, "Rückfrage", parent=db.session.get(Comment, question.id))
     db.session.expire_all()
     assert db.session.get(Comment, follow_up.id).status == CommentStatus.PENDING
     assert db.session.get(Comment, question.id).answer_status == AnswerStatus.ANSWERED  # not yet public
 
-    moderation.decide(moderator, follow_up.id, None, "approve")
+    decisions.decide(moderator, follow_up.id, None, "approve")
     db.session.expire_all()
     assert db.session.get(Comment, question.id).answer_status == AnswerStatus.OPEN

@@ -8,7 +8,9 @@ from sqlalchemy.exc import OperationalError
 from app.auth.permissions import PermissionDenied
 from app.extensions import db
 from app.models import Comment, CommentRating, Milestone, SupportVote, UserBlock
-from app.participation import counters, services
+from app.comments import counters
+from app.comments import errors
+from app.participation.services import votes as participation_votes
 from tests.builders import make_citizen, make_milestone
 from tests.builders.comments import make_comment
 
@@ -46,8 +48,8 @@ def support_count(milestone_id: int) -> int:
 def test_one_support_per_account(milestone):
     citizen = make_citizen()
     db.session.commit()
-    assert services.support(citizen, milestone) is True
-    assert services.support(citizen, db.session.get(Milestone, milestone.id)) is False
+    assert participation_votes.support(citizen, milestone) is True
+    assert participation_votes.support(citizen, db.session.get(Milestone, milestone.id)) is False
     assert support_count(milestone.id) == 1
     assert_counters_match_rows()
 
@@ -56,21 +58,21 @@ def test_support_counts_each_account(milestone):
     citizens = [make_citizen() for _ in range(3)]
     db.session.commit()
     for citizen in citizens:
-        services.support(citizen, db.session.get(Milestone, milestone.id))
+        participation_votes.support(citizen, db.session.get(Milestone, milestone.id))
     assert support_count(milestone.id) == 3
-    assert services.has_supported(citizens[0], milestone)
+    assert participation_votes.has_supported(citizens[0], milestone)
     assert_counters_match_rows()
 
 
 def test_support_can_be_withdrawn_once(milestone):
     citizen = make_citizen()
     db.session.commit()
-    services.support(citizen, milestone)
-    assert services.withdraw_support(citizen, db.session.get(Milestone, milestone.id)) is True
-    assert services.withdraw_support(citizen, db.session.get(Milestone, milestone.id)) is False
+    participation_votes.support(citizen, milestone)
+    assert participation_votes.withdraw_support(citizen, db.session.get(Milestone, milestone.id)) is True
+    assert participation_votes.withdraw_support(citizen, db.session.get(Milestone, milestone.id)) is False
     assert support_count(milestone.id) == 0
-    assert not services.has_supported(citizen, milestone)
-    assert services.support(citizen, db.session.get(Milestone, milestone.id)) is True
+    assert not participation_votes.has_supported(citizen, milestone)
+    assert participation_votes.support(citizen, db.session.get(Milestone, milestone.id)) is True
     assert support_count(milestone.id) == 1
     assert_counters_match_rows()
 
@@ -81,11 +83,11 @@ def test_a_vote_that_exists_already_is_rolled_back_cleanly(milestone):
     db.session.add(SupportVote(milestone_id=milestone.id, user_id=citizen.id))
     db.session.get(Milestone, milestone.id).support_count = 1
     db.session.commit()
-    assert services.support(citizen, db.session.get(Milestone, milestone.id)) is False
+    assert participation_votes.support(citizen, db.session.get(Milestone, milestone.id)) is False
     # The session is usable again after the rollback.
     other = make_citizen()
     db.session.commit()
-    assert services.support(other, db.session.get(Milestone, milestone.id)) is True
+    assert participation_votes.support(other, db.session.get(Milestone, milestone.id)) is True
     assert support_count(milestone.id) == 2
     assert_counters_match_rows()
 
@@ -93,10 +95,10 @@ def test_a_vote_that_exists_already_is_rolled_back_cleanly(milestone):
 def test_blocked_account_may_withdraw_its_support(milestone):
     citizen = make_citizen()
     db.session.commit()
-    services.support(citizen, milestone)
+    participation_votes.support(citizen, milestone)
     db.session.add(UserBlock(user_id=citizen.id))
     db.session.commit()
-    assert services.withdraw_support(citizen, db.session.get(Milestone, milestone.id)) is True
+    assert participation_votes.withdraw_support(citizen, db.session.get(Milestone, milestone.id)) is True
     assert support_count(milestone.id) == 0
 
 
@@ -104,14 +106,14 @@ def test_unpublished_milestone_cannot_be_supported(db):
     draft = make_milestone(published=False)
     citizen = make_citizen()
     db.session.commit()
-    with pytest.raises(services.NotPossible):
-        services.support(citizen, draft)
+    with pytest.raises(errors.NotPossible):
+        participation_votes.support(citizen, draft)
     assert db.session.scalar(select(func.count(SupportVote.id))) == 0
 
 
 def test_withdrawing_needs_a_signed_in_account(milestone):
     with pytest.raises(PermissionDenied):
-        services.withdraw_support(None, milestone)
+        participation_votes.withdraw_support(None, milestone)
 
 
 # --- ratings ----------------------------------------------------------------------------------------
@@ -134,15 +136,15 @@ def counts(comment_id: int) -> tuple[int, int]:
 
 def test_rating_is_one_per_account_and_changeable(rated):
     comment, (rater, *_) = rated
-    services.rate_comment(rater, comment, True)
-    services.rate_comment(rater, db.session.get(Comment, comment.id), True)
+    participation_votes.rate_comment(rater, comment, True)
+    participation_votes.rate_comment(rater, db.session.get(Comment, comment.id), True)
     assert counts(comment.id) == (1, 0)
-    services.rate_comment(rater, db.session.get(Comment, comment.id), False)
+    participation_votes.rate_comment(rater, db.session.get(Comment, comment.id), False)
     assert counts(comment.id) == (0, 1)
     assert db.session.scalar(select(func.count(CommentRating.id))) == 1
-    services.rate_comment(rater, db.session.get(Comment, comment.id), None)
+    participation_votes.rate_comment(rater, db.session.get(Comment, comment.id), None)
     assert counts(comment.id) == (0, 0)
-    services.rate_comment(rater, db.session.get(Comment, comment.id), None)
+    participation_votes.rate_comment(rater, db.session.get(Comment, comment.id), None)
     assert counts(comment.id) == (0, 0)
     assert_counters_match_rows()
 
@@ -150,7 +152,7 @@ def test_rating_is_one_per_account_and_changeable(rated):
 def test_ratings_of_several_accounts_add_up(rated):
     comment, raters = rated
     for rater, helpful in zip(raters, (True, True, False)):
-        services.rate_comment(rater, db.session.get(Comment, comment.id), helpful)
+        participation_votes.rate_comment(rater, db.session.get(Comment, comment.id), helpful)
     assert counts(comment.id) == (2, 1)
     assert_counters_match_rows()
 
@@ -162,7 +164,7 @@ def test_a_later_change_of_a_rated_comment_keeps_its_score(rated):
     loaded_before = db.session.get(Comment, comment.id)
     assert loaded_before.score == 0
     for rater, helpful in zip(raters, (True, True, False)):
-        services.rate_comment(rater, db.session.get(Comment, comment.id), helpful)
+        participation_votes.rate_comment(rater, db.session.get(Comment, comment.id), helpful)
     loaded_before.body = "Hilfreich? (bearbeitet)"
     db.session.commit()
     db.session.expire_all()
@@ -172,8 +174,8 @@ def test_a_later_change_of_a_rated_comment_keeps_its_score(rated):
 
 def test_own_comment_cannot_be_rated(rated):
     comment, _ = rated
-    with pytest.raises(services.NotPossible):
-        services.rate_comment(comment.author, comment, True)
+    with pytest.raises(errors.NotPossible):
+        participation_votes.rate_comment(comment.author, comment, True)
     assert counts(comment.id) == (0, 0)
 
 
@@ -181,16 +183,16 @@ def test_only_published_comments_are_rated(milestone):
     pending = make_comment(milestone, make_citizen(), status="pending")
     rater = make_citizen()
     db.session.commit()
-    with pytest.raises(services.NotPossible):
-        services.rate_comment(rater, pending, True)
+    with pytest.raises(errors.NotPossible):
+        participation_votes.rate_comment(rater, pending, True)
 
 
 def test_unconfirmed_account_cannot_rate(rated):
     comment, _ = rated
     unconfirmed = make_citizen(confirmed=False)
     db.session.commit()
-    with pytest.raises(services.NotConfirmed):
-        services.rate_comment(unconfirmed, comment, True)
+    with pytest.raises(errors.NotConfirmed):
+        participation_votes.rate_comment(unconfirmed, comment, True)
     assert counts(comment.id) == (0, 0)
 
 
@@ -208,15 +210,16 @@ def test_a_vote_that_lost_a_lock_race_is_run_again(milestone, monkeypatch):
         original(milestone_id, delta)
 
     monkeypatch.setattr(counters, "add_support", locked_once)
-    assert services.support(citizen, milestone) is True
+    assert participation_votes.support(citizen, milestone) is True
     assert calls == [1, 1]
     assert support_count(milestone.id) == 1
     assert_counters_match_rows()
+    db.session.commit()  # the view commits the vote
 
     def broken(milestone_id, delta):
         raise OperationalError("UPDATE milestone ...", {}, Exception("disk I/O error"))
 
     monkeypatch.setattr(counters, "add_support", broken)
     with pytest.raises(OperationalError):
-        services.withdraw_support(citizen, db.session.get(Milestone, milestone.id))
+        participation_votes.withdraw_support(citizen, db.session.get(Milestone, milestone.id))
     assert support_count(milestone.id) == 1

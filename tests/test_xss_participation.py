@@ -14,13 +14,13 @@ import pytest
 from lxml import etree
 from sqlalchemy import func, select
 
-from app.citizens.notifications import AuthorEvent, notify_comment_author
+from app.comments.notifications import AuthorEvent, notify_comment_author
 from app.extensions import db as _db
 from app.mail.transport import build_message
 from app.models import Comment, Department, Milestone, OutboxMail, User
-from app.participation import services as participation
 from app.participation.forms import new_form_stamp
-from app.participation.services import clean_text
+from app.participation.services.text import clean_text
+from app.participation.services import comments as participation_comments
 from tests.builders import make_citizen, make_department, make_editor, make_milestone, make_user
 from tests.builders.comments import make_comment
 from tests.data.xss import FILES, load_payloads, load_payloads_from
@@ -274,7 +274,7 @@ def test_payloads_in_the_editors_mail_about_new_comments(app, xss_scene):
         author = make_citizen(display_name=payload[:100])
         _db.session.commit()
         if clean_text(payload):
-            participation.post_comment(author, milestone, payload)
+            participation_comments.post_comment(author, milestone, payload)
     mails = list(_db.session.scalars(select(OutboxMail).where(OutboxMail.to_address == "redaktion@example.org")))
     assert len(mails) >= 90
     for mail in mails:

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from app.admin_settings.services import PageText, SiteSettings
-from app.backend.forms import BackendForm
+from app.forms_base import BackendForm
 
 
 class LinesField(TextAreaField):

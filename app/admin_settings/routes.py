@@ -1,7 +1,7 @@
 """Site settings for administrators, under /verwaltung/einstellungen."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -9,20 +9,16 @@ from flask_wtf.csrf import CSRFError
 from app.admin_settings import services
 from app.admin_settings.forms import LogoForm, PageForm, RemoveLogoForm, SettingsForm
 from app.auth.decorators import admin_required
-from app.backend.csrf import invalid_status, rerun_after_csrf_error
-from app.backend.services import ValidationFailed
+from app.csrf_rerun import invalid_status, rerun_after_csrf_error
 from app.extensions import db
+from app.http_cache import no_store
 from app.i18n import LocalizedBlueprint
 from app.sanitize import markdown_to_html
+from app.theme import current_logo
 
 bp = LocalizedBlueprint("admin_settings", __name__)
-bp.register_error_handler(CSRFError, rerun_after_csrf_error)
-
-
-@bp.after_request
-def _not_cached(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(no_store)
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
 
 
 def _edit_page(form=None, logo_form=None, remove_form=None, status: int = 200):
@@ -33,9 +29,15 @@ def _edit_page(form=None, logo_form=None, remove_form=None, status: int = 200):
         form=form or SettingsForm(obj=current, formdata=None),
         logo_form=logo_form or LogoForm(prefix="logo", formdata=None),
         remove_form=remove_form or RemoveLogoForm(prefix="remove", formdata=None),
-        logo=services.current_logo(),
+        logo=current_logo(),
         pages=[(slug, services.page_title(slug)) for slug in services.LEGAL_PAGES],
     ), status
+
+
+def _back(message: str):
+    """Saved: back to the settings page with the message."""
+    flash(message, "success")
+    return redirect(url_for("admin_settings.edit"), 303)
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -44,17 +46,9 @@ def edit():
     if request.method == "GET":
         return _edit_page()
     form = SettingsForm()
-    if form.validate():
-        try:
-            changed = services.update_settings(current_user, form.to_data())
-            db.session.commit()
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.add_errors(error.errors)
-        else:
-            flash(_("Die Einstellungen wurden gespeichert.") if changed
-                  else _("Es gab keine Änderungen."), "success")
-            return redirect(url_for("admin_settings.edit"), 303)
+    saved, changed = form.save(lambda: services.update_settings(current_user, form.to_data()))
+    if saved:
+        return _back(_("Die Einstellungen wurden gespeichert.") if changed else _("Es gab keine Änderungen."))
     return _edit_page(form=form, status=invalid_status())
 
 
@@ -62,16 +56,8 @@ def edit():
 @admin_required
 def upload_logo():
     form = LogoForm(prefix="logo")
-    if form.validate():
-        try:
-            services.set_logo(current_user, form.file.data.read(services.LOGO_MAX_BYTES + 1))
-            db.session.commit()
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.add_errors(error.errors)
-        else:
-            flash(_("Das Logo wurde gespeichert."), "success")
-            return redirect(url_for("admin_settings.edit"), 303)
+    if form.save(lambda: services.set_logo(current_user, form.file.data.read(services.LOGO_MAX_BYTES + 1)))[0]:
+        return _back(_("Das Logo wurde gespeichert."))
     return _edit_page(logo_form=form, status=invalid_status())
 
 
@@ -99,17 +85,8 @@ def page(slug: str):
     if form.is_submitted():
         if form.wants_preview():
             preview_html = markdown_to_html(form.body_de.data or "", top_level=2)
-        elif form.validate():
-            try:
-                services.save_page(current_user, slug, form.to_data())
-                db.session.commit()
-            except ValidationFailed as error:
-                db.session.rollback()
-                form.add_errors(error.errors)
-                status = 422
-            else:
-                flash(_("Der Text wurde gespeichert."), "success")
-                return redirect(url_for("admin_settings.edit"), 303)
+        elif form.save(lambda: services.save_page(current_user, slug, form.to_data()))[0]:
+            return _back(_("Der Text wurde gespeichert."))
         else:
             status = invalid_status()
     return render_template(

@@ -21,13 +21,14 @@ from sqlalchemy import select
 from app import audit
 from app.auth.permissions import is_admin, require
 from app.backend.photos import PhotoError, process_photo
-from app.backend.services import ValidationFailed
 from app.embed.framing import ORIGIN
 from app.extensions import db
+from app.forms_base import ValidationFailed
 from app.models import ContentPage, User
 from app.models.branding import SiteLogo
 from app.pages import services as pages
 from app.settings import get_setting, set_setting
+from app.theme import normalise_color
 
 MIN_CONTRAST = 4.5  # WCAG 2.1 AA for normal text
 WHITE = "#ffffff"
@@ -40,7 +41,6 @@ AUTO_HIDE_RANGE = (0, 100)  # 0: flags never hide a comment on their own
 ORIGINS_MAX = 20
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
-_HEX = re.compile(r"#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _PHONE = re.compile(r"[0-9+()/.\- ]*")
 
 
@@ -73,17 +73,6 @@ def current_settings() -> SiteSettings:
 
 
 # ----------------------------------------------------------------------------- colours
-
-
-def normalise_color(text: str) -> str:
-    """"#1A5FB4", "1a5fb4" and "#15b" as "#1a5fb4"; ValueError for anything else."""
-    match = _HEX.fullmatch((text or "").strip())
-    if match is None:
-        raise ValueError(text)
-    digits = match.group(1).lower()
-    if len(digits) == 3:
-        digits = "".join(ch * 2 for ch in digits)
-    return "#" + digits
 
 
 def relative_luminance(color: str) -> float:
@@ -218,11 +207,6 @@ def update_settings(actor: User, data: SiteSettings) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- logo
-
-
-def current_logo() -> SiteLogo | None:
-    """The logo without its bytes (they are loaded only when it is served)."""
-    return db.session.scalar(SiteLogo.select_current())
 
 
 def logo_version() -> str | None:

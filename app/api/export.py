@@ -9,9 +9,9 @@ import csv
 import io
 
 from app.i18n import localized
-from app.mail.services import external_url
+from app.urls import external_url
 from app.models import Milestone
-from app.transfer.csvformat import BOM, DELIMITER, CellFormat, neutralise
+from app.csvformat import BOM, DELIMITER, CellFormat, neutralise
 
 COLUMNS = (
     "id", "slug", "title", "summary", "field", "department", "parent", "status", "progress",

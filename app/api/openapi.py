@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import current_app
 
 from app.api.params import DEFAULT_PER_PAGE, MAX_ID, MAX_PER_PAGE
-from app.mail.services import external_url
+from app.urls import external_url
 from app.progress import MilestoneStatus
-from app.public.forms import MAX_PAGE, MAX_QUERY_LENGTH, SORT_OPTIONS
+from app.filters import MAX_PAGE, MAX_QUERY_LENGTH, SORT_OPTIONS
 
 STATUSES = [status.value for status in MilestoneStatus]
 CHANGE_KINDS = ["status", "progress", "target_date", "planned", "committed", "spent"]

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from app.models import Department, Field
-from app.public.forms import MAX_PAGE, MAX_QUERY_LENGTH, SORT_OPTIONS, STATUS_VALUES, MilestoneFilters
+from app.filters import MAX_PAGE, MAX_QUERY_LENGTH, SORT_OPTIONS, STATUS_VALUES, MilestoneFilters
 from app.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from app.routing import MAX_ID
 

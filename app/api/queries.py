@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Department, Field, Milestone, MilestoneChange, ProgressUpdate, Strategy
 from app.slug_redirects import milestone_details
 from app.public import queries as public_queries
-from app.public.forms import MilestoneFilters
+from app.filters import MilestoneFilters
 from app.strategy.queries import department_overviews
 
 
@@ -79,7 +79,7 @@ def milestone_history(milestone: Milestone) -> list[MilestoneChange]:
     """The milestone's changes, newest first, with the update that recorded each."""
     return list(db.session.scalars(
         select(MilestoneChange)
-        .where(MilestoneChange.milestone_id == milestone.id)
+        .where(MilestoneChange.milestone_id == milestone.id, MilestoneChange.in_history())
         .options(joinedload(MilestoneChange.progress_update))
         .order_by(MilestoneChange.changed_on.desc(), MilestoneChange.id.desc())
     ))

@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 from app.api import export, params, queries, serializers
 from app.api.openapi import openapi_document
 from app.api.params import ApiError
-from app.mail.services import external_url
+from app.urls import external_url
 
 bp = Blueprint("api", __name__)
 

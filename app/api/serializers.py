@@ -11,7 +11,7 @@ from decimal import Decimal
 from app import progress as rules
 from app.feeds.ids import as_utc
 from app.i18n import localized
-from app.mail.services import external_url
+from app.urls import external_url
 from app.models import (
     Champion,
     Department,

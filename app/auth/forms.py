@@ -1,12 +1,12 @@
 """Sign-in forms. Messages are German msgids; English comes from the translations."""
 from __future__ import annotations
 
-from flask import g
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from app.auth.passwords import MIN_LENGTH, password_problems
+from app.csrf_rerun import csrf_refused
 from app.forms_base import InputForm
 from app.layout import CSRF_TEXT
 
@@ -14,11 +14,11 @@ from app.layout import CSRF_TEXT
 class AuthForm(InputForm):
     """A form that, after an expired CSRF token, keeps the typed input and says what happened.
 
-    The blueprint's CSRFError handler sets g.csrf_failed and runs the view again.
+    The blueprint's CSRFError handler (app.csrf_rerun) marks the refusal and runs the view again.
     """
 
     def validate_on_submit(self, extra_validators=None) -> bool:
-        if g.get("csrf_failed"):
+        if csrf_refused():
             self.form_errors.append(str(CSRF_TEXT))
             return False
         return super().validate_on_submit(extra_validators)
@@ -73,15 +73,17 @@ class LoginForm(AuthForm):
     next = HiddenField()
 
 
-class SecondFactorForm(AuthForm):
-    code = StringField(
-        _l("Code"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie den Code ein.")),
-            Length(max=40, message=_l("Der Code ist zu lang.")),
-        ],
-        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"},
+def _code_field(label, required, max_length: int, **render_kw) -> StringField:
+    """A one-time code from the authenticator app (or a recovery code)."""
+    return StringField(
+        label,
+        validators=[DataRequired(required), Length(max=max_length, message=_l("Der Code ist zu lang."))],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", **render_kw},
     )
+
+
+class SecondFactorForm(AuthForm):
+    code = _code_field(_l("Code"), _l("Bitte geben Sie den Code ein."), 40, autocapitalize="off")
 
 
 class ForgotPasswordForm(AuthForm):
@@ -110,14 +112,8 @@ class ChangePasswordForm(AuthForm):
 
 
 class TwoFactorSetupForm(AuthForm):
-    code = StringField(
-        _l("Code aus der App"),
-        validators=[
-            DataRequired(_l("Bitte geben Sie den Code aus der App ein.")),
-            Length(max=20, message=_l("Der Code ist zu lang.")),
-        ],
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
-    )
+    code = _code_field(_l("Code aus der App"), _l("Bitte geben Sie den Code aus der App ein."), 20,
+                       inputmode="numeric")
 
 
 class ConfirmPasswordForm(AuthForm):

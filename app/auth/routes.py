@@ -1,51 +1,42 @@
 """Sign-in pages under /konto (and /en/konto): login, second factor, logout, reset, account."""
 from __future__ import annotations
 
-import hashlib
 import time
 
-from flask import (
-    current_app,
-    flash,
-    g,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Forbidden, HTTPException
 
 from app.auth import forms, services
+from app.auth.admin_guard import require_admin_second_factor
 from app.auth.permissions import PermissionDenied
 from app.auth.tokens import find_usable_token
-from app.backend.navigation import BACKEND_AREAS, SHARED_BLUEPRINTS
-from app.extensions import limiter, login_manager
+from app.csrf_rerun import rerun_after_csrf_error
+from app.extensions import db, limiter, login_manager
+from app.http_cache import no_store
 from app.i18n import LocalizedBlueprint
 from app.models import TokenPurpose
+from app.rate_limits import address_key, config_value, ip_key, register_throttle_page, signed_in_key
 from app.settings import get_setting
 
 bp = LocalizedBlueprint("auth", __name__)
-
-# The staff backend, read from its navigation: REQUIRE_ADMIN_2FA guards these blueprints whole,
-# and of the blueprints that also serve citizens only the listed pages (the second factor
-# is set up in auth).
-BACKEND_BLUEPRINTS = frozenset(endpoint.split(".")[0] for endpoint, *_ in BACKEND_AREAS) - SHARED_BLUEPRINTS
-BACKEND_PAGES = frozenset(
-    endpoint for endpoint, *_ in BACKEND_AREAS
-    if endpoint.split(".")[0] in SHARED_BLUEPRINTS and not endpoint.startswith("auth.")
-)
+bp.after_request(no_store)  # personal data, secrets and codes
+# An expired form runs again as a failed form: the input stays and a message explains it.
+bp.register_error_handler(CSRFError, rerun_after_csrf_error())
+bp.before_app_request(require_admin_second_factor)
 
 PENDING_KEY = "pending_second_factor"
 # A random name for the session, revoked on the server when it signs out (app.__init__'s loader).
 SESSION_NONCE_KEY = "nonce"
 SETUP_SECRET_KEY = "totp_setup_secret"
 
+# Pages that ask for the current password again share one budget of attempts.
+REAUTH_TEXT = _l(
+    "Zu viele falsche Passwörter. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
+)
+REAUTH_ENDPOINTS = ("auth.change_password", "auth.new_recovery_codes", "auth.disable_two_factor")
 THROTTLE_TEXTS = {
     "auth.login": _l(
         "Zu viele Anmeldeversuche. Aus Sicherheitsgründen ist die Anmeldung vorübergehend "
@@ -54,16 +45,12 @@ THROTTLE_TEXTS = {
     "auth.second_factor": _l(
         "Zu viele falsche Codes. Bitte warten Sie einige Minuten und melden Sie sich dann neu an."
     ),
+    **dict.fromkeys(REAUTH_ENDPOINTS, REAUTH_TEXT),
 }
-# Pages that ask for the current password again share one budget of attempts.
-REAUTH_TEXT = _l(
-    "Zu viele falsche Passwörter. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
-)
-REAUTH_ENDPOINTS = ("auth.change_password", "auth.new_recovery_codes", "auth.disable_two_factor")
-THROTTLE_TEXTS.update(dict.fromkeys(REAUTH_ENDPOINTS, REAUTH_TEXT))
 THROTTLE_DEFAULT = _l(
     "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
 )
+register_throttle_page(bp, THROTTLE_DEFAULT, THROTTLE_TEXTS)
 
 
 @bp.record_once
@@ -78,37 +65,6 @@ def configure_login_manager(state) -> None:
 # --- rate limits (Flask-Limiter; values from config) ----------------------------------------
 
 
-def _login_limit_per_ip() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_IP"]
-
-
-def _login_limit_per_account() -> str:
-    return current_app.config["LOGIN_LIMIT_PER_ACCOUNT"]
-
-
-def _reset_limit() -> str:
-    return current_app.config["PASSWORD_RESET_LIMIT"]
-
-
-def _reauth_limit_per_ip() -> str:
-    return current_app.config["REAUTH_LIMIT_PER_IP"]
-
-
-def _reauth_limit_per_account() -> str:
-    return current_app.config["REAUTH_LIMIT_PER_ACCOUNT"]
-
-
-def _client_ip() -> str:
-    # ProxyFix (PROXY_FIX_COUNT) has already put the client's address here.
-    return request.remote_addr or "unknown"
-
-
-def _email_key() -> str:
-    """The account a POST is about, hashed: the rate-limit store holds no e-mail addresses."""
-    email = services.normalize_email(request.form.get("email"))
-    return "account:" + hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
-
-
 def _pending_key() -> str:
     pending = session.get(PENDING_KEY) or {}
     return f"pending-user:{pending.get('uid', 'none')}"
@@ -119,67 +75,20 @@ def _failed(response) -> bool:
     return response.status_code != 303
 
 
-def _signed_in_key() -> str:
-    return f"user:{current_user.id}" if current_user.is_authenticated else "user:none"
-
-
 def _refused(response) -> bool:
     """A wrong password (or another refusal) on a page that asks for it again; success is a
     redirect or, for new recovery codes, the page with the codes."""
     return response.status_code >= 400
 
 
+_login_per_ip = limiter.limit(config_value("LOGIN_LIMIT_PER_IP"), methods=["POST"], key_func=ip_key)
 # Someone holding a stolen session must not guess the current password: the pages that ask for
 # it again are throttled like sign-in, per account (wrong attempts) and per IP, all three together.
-_reauth_per_ip = limiter.shared_limit(_reauth_limit_per_ip, scope="reauth-ip", key_func=_client_ip)
+_reauth_per_ip = limiter.shared_limit(config_value("REAUTH_LIMIT_PER_IP"), scope="reauth-ip", key_func=ip_key)
 _reauth_per_account = limiter.shared_limit(
-    _reauth_limit_per_account, scope="reauth-account", key_func=_signed_in_key, deduct_when=_refused,
+    config_value("REAUTH_LIMIT_PER_ACCOUNT"), scope="reauth-account", key_func=signed_in_key,
+    deduct_when=_refused,
 )
-
-
-@bp.errorhandler(429)
-def too_many_attempts(error):
-    text = THROTTLE_TEXTS.get(request.endpoint, THROTTLE_DEFAULT)
-    return render_template("auth/throttled.html", text=text), 429
-
-
-@bp.errorhandler(CSRFError)
-def csrf_expired(error):
-    """Run the view again as a failed form: the input stays and a message explains it."""
-    g.csrf_failed = True
-    view = current_app.view_functions[request.endpoint]
-    try:
-        response = make_response(view(**(request.view_args or {})))
-    except HTTPException as http_error:  # e.g. the rate limit while re-running
-        return current_app.handle_http_exception(http_error)
-    except PermissionDenied:
-        return current_app.handle_http_exception(Forbidden())
-    if response.status_code < 300 or response.status_code == 422:
-        response.status_code = 400
-    return response
-
-
-@bp.after_request
-def no_store(response):
-    """Account pages show personal data, secrets and codes: no cache keeps a copy."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.before_app_request
-def require_admin_second_factor():
-    """With REQUIRE_ADMIN_2FA an admin without a second factor sets it up before using the backend
-    or changing anything: every POST outside the account pages counts, also on public pages
-    (closing comments, an official answer, "no answer needed"), where admin powers apply too."""
-    if not current_app.config.get("REQUIRE_ADMIN_2FA"):
-        return None
-    backend = request.blueprint in BACKEND_BLUEPRINTS or request.endpoint in BACKEND_PAGES
-    if not backend and (request.method != "POST" or request.blueprint == "auth"):
-        return None
-    if current_user.is_authenticated and services.second_factor_setup_required(current_user):
-        flash(_("Bitte richten Sie zuerst die Zwei-Faktor-Anmeldung ein."), "info")
-        return redirect(url_for("auth.two_factor"))
-    return None
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -219,8 +128,8 @@ def _invalid(template: str, **context):
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
-@limiter.limit(_login_limit_per_ip, methods=["POST"], key_func=_client_ip)
-@limiter.limit(_login_limit_per_account, methods=["POST"], key_func=_email_key, deduct_when=_failed)
+@_login_per_ip
+@limiter.limit(config_value("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=address_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(_landing_url(current_user, request.args.get("next")))
@@ -240,10 +149,13 @@ def login():
                 session[PENDING_KEY] = {
                     "uid": user.id, "v": user.session_version, "at": int(time.time()), "next": next_url,
                 }
-                return redirect(url_for("auth.second_factor"), 303)
-            _start_session(user)
-            flash(_("Sie sind angemeldet."), "success")
-            return redirect(_landing_url(user, next_url), 303)
+                target = url_for("auth.second_factor")
+            else:
+                _start_session(user)
+                flash(_("Sie sind angemeldet."), "success")
+                target = _landing_url(user, next_url)
+            db.session.commit()
+            return redirect(target, 303)
     if request.method == "POST":
         return _invalid("auth/login.html", form=form)
     return render_template("auth/login.html", form=form)
@@ -266,8 +178,8 @@ def _pending_user():
 
 
 @bp.route("/anmelden/zweiter-faktor", methods=["GET", "POST"])
-@limiter.limit(_login_limit_per_ip, methods=["POST"], key_func=_client_ip)
-@limiter.limit(_login_limit_per_account, methods=["POST"], key_func=_pending_key, deduct_when=_failed)
+@_login_per_ip
+@limiter.limit(config_value("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_pending_key, deduct_when=_failed)
 def second_factor():
     user, next_url = _pending_user()
     if user is None:
@@ -277,6 +189,7 @@ def second_factor():
     if form.validate_on_submit():
         if services.verify_second_factor(user, form.code.data):
             _start_session(user)
+            db.session.commit()
             flash(_("Sie sind angemeldet."), "success")
             return redirect(_landing_url(user, next_url), 303)
         form.code.errors.append(str(services.InvalidCode.message))
@@ -294,6 +207,7 @@ def logout():
     if current_user.is_authenticated:
         # Ended on the server too: a copy of the cookie taken before does not work afterwards.
         services.end_session(current_user._get_current_object(), session.get(SESSION_NONCE_KEY))
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("Sie wurden abgemeldet."), "success")
@@ -308,6 +222,7 @@ def logout_everywhere():
     if not form.validate_on_submit():
         return render_template("auth/logout.html", form=form), 400
     services.end_all_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("Sie wurden auf allen Geräten abgemeldet."), "success")
@@ -318,8 +233,8 @@ def logout_everywhere():
 
 
 @bp.route("/passwort-vergessen", methods=["GET", "POST"])
-@limiter.limit(_reset_limit, methods=["POST"], key_func=_client_ip)
-@limiter.limit(_reset_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(config_value("PASSWORD_RESET_LIMIT"), methods=["POST"], key_func=ip_key)
+@limiter.limit(config_value("PASSWORD_RESET_LIMIT"), methods=["POST"], key_func=address_key)
 def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
@@ -332,7 +247,7 @@ def forgot_password():
 
 
 @bp.route("/passwort-zuruecksetzen/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit_per_ip, methods=["POST"], key_func=_client_ip)
+@_login_per_ip
 def reset_password(token: str):
     # GET only reads: mail scanners that follow links use up nothing and sign in no one.
     valid = find_usable_token(token, TokenPurpose.PASSWORD_RESET)
@@ -345,11 +260,14 @@ def reset_password(token: str):
             try:
                 services.reset_password(token, form.new_password.data)
             except services.InvalidToken:
+                db.session.rollback()
                 response = make_response(render_template("auth/reset_password_invalid.html"), 404)
             except services.PasswordRejected as error:
+                db.session.rollback()  # the link stays usable for a better password
                 form.new_password.errors.append(str(error))
                 response = make_response(*_invalid("auth/reset_password.html", form=form))
             else:
+                db.session.commit()
                 flash(_("Ihr Passwort wurde geändert. Bitte melden Sie sich mit dem neuen Passwort an."), "success")
                 response = redirect(url_for("auth.login"), 303)
         elif request.method == "POST":
@@ -396,6 +314,7 @@ def change_password():
         except services.PasswordRejected as error:
             form.new_password.errors.append(str(error))
         else:
+            db.session.commit()
             # Other sessions ended with the new session version; this one goes on.
             _renew_session(user)
             flash(_("Ihr Passwort wurde geändert. Wir haben Ihnen eine Bestätigung per E-Mail geschickt."), "success")
@@ -430,6 +349,7 @@ def two_factor():
         except services.InvalidCode as error:
             form.code.errors.append(str(error))
         else:
+            db.session.commit()
             session.pop(SETUP_SECRET_KEY, None)
             # enable_second_factor ended the older sessions; this one goes on.
             _renew_session(user)
@@ -480,6 +400,7 @@ def disable_two_factor():
         except services.SecondFactorMandatory as error:
             form.form_errors.append(str(error))
         else:
+            db.session.commit()
             flash(_("Die Zwei-Faktor-Anmeldung ist ausgeschaltet."), "success")
             return redirect(url_for("auth.account"), 303)
     return _render_account(disable_form=form, status=422)

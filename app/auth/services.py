@@ -1,7 +1,8 @@
 """Sign-in rules for staff and citizens: passwords, reset links, second factor, sessions.
 
 Functions take the acting user and plain data and raise AuthError subclasses; the views
-turn those into form messages. Session cookies are the views' business.
+turn those into form messages. Session cookies are the views' business. Functions flush;
+the view commits (mails go out after that commit).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from app.auth.permissions import is_admin, require
 from app.auth.tokens import consume_token, issue_token, revoke_tokens
 from app.deferred import after_response
 from app.extensions import db
-from app.mail.services import send_mail
+from app.mail.services import queue_mail
 from app.models import RecoveryCode, RevokedSession, Role, TokenPurpose, User, utcnow
 
 RECOVERY_CODE_COUNT = 10
@@ -107,13 +108,13 @@ def _nonce_hash(nonce) -> str:
 
 def end_session(user: User, nonce: str | None) -> None:
     """Sign out one session for good: a copy of its cookie no longer works. A session without a
-    nonce (opened before sessions had one) can only be ended with all others. Commits."""
+    nonce (opened before sessions had one) can only be ended with all others."""
     if nonce:
         if db.session.get(RevokedSession, _nonce_hash(nonce)) is None:
             db.session.add(RevokedSession(nonce_hash=_nonce_hash(nonce)))
     else:
         user.session_version += 1
-    db.session.commit()
+    db.session.flush()
 
 
 def purge_revoked_sessions(older_than: datetime) -> int:
@@ -131,13 +132,13 @@ def authenticate(email: str, password: str) -> User:
         raise AccountDisabled()
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-        db.session.commit()
+        db.session.flush()
     return user
 
 
 def record_login(user: User) -> None:
     user.last_login_at = utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -176,9 +177,9 @@ def set_password(user: User, new_password: str) -> None:
 
 def end_all_sessions(user: User) -> None:
     """Sign the account out everywhere: every session cookie issued so far stops working (also
-    a copy of one). Commits."""
+    a copy of one)."""
     user.session_version += 1
-    db.session.commit()
+    db.session.flush()
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -205,7 +206,7 @@ def _mail_reset_link(email: str) -> None:
         return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     raw = issue_token(TokenPurpose.PASSWORD_RESET, timedelta(hours=hours), user=user)
-    send_mail(
+    queue_mail(
         user,
         _l("Passwort zurücksetzen"),
         "password_reset",
@@ -215,27 +216,26 @@ def _mail_reset_link(email: str) -> None:
 
 
 def reset_password(raw_token: str, new_password: str) -> User:
-    """Use a reset link once: set the password, end all sessions, notify the user."""
+    """Use a reset link once: set the password, end all sessions, notify the user.
+
+    On InvalidToken or PasswordRejected the caller rolls back: the link stays usable for a
+    better password.
+    """
     problems = password_problems(new_password)
     if problems:
         raise PasswordRejected(" ".join(problems))
     token = consume_token(raw_token, TokenPurpose.PASSWORD_RESET)
     if token is None or token.user is None or not token.user.active:
-        db.session.rollback()
         raise InvalidToken()
     user = token.user
-    try:
-        set_password(user, new_password)
-    except PasswordRejected:
-        db.session.rollback()  # the link stays usable for a better password
-        raise
+    set_password(user, new_password)
     revoke_tokens(user, TokenPurpose.PASSWORD_RESET)
     _send_password_changed(user)
     return user
 
 
 def _send_password_changed(user: User) -> None:
-    send_mail(
+    queue_mail(
         user,
         _l("Ihr Passwort wurde geändert"),
         "password_changed",
@@ -279,7 +279,7 @@ def enable_second_factor(user: User, secret: str, code: str) -> list[str]:
     # Sessions opened without the second factor end here.
     user.session_version += 1
     codes = _replace_recovery_codes(user)
-    db.session.commit()
+    db.session.flush()
     _send_second_factor_notice(user, enabled=True)
     return codes
 
@@ -300,7 +300,6 @@ def verify_second_factor(user: User, code: str) -> bool:
             .values(totp_last_step=step)
             .execution_options(synchronize_session=False)
         )
-        db.session.commit()
         db.session.refresh(user)
         return result.rowcount == 1
     return use_recovery_code(user, code)
@@ -320,7 +319,6 @@ def use_recovery_code(user: User, code: str) -> bool:
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     return result.rowcount == 1
 
 
@@ -329,7 +327,8 @@ def unused_recovery_codes(user: User) -> int:
 
 
 def regenerate_recovery_codes(user: User, password: str) -> list[str]:
-    """New recovery codes (the old ones stop working); asks for the password again."""
+    """New recovery codes (the old ones stop working); asks for the password again. Commits: tests
+    call it directly and sign in with the codes (to convert with them)."""
     if not verify_password(user.password_hash, password or ""):
         raise WrongPassword()
     if not user.has_second_factor:
@@ -346,7 +345,7 @@ def disable_second_factor(user: User, password: str) -> None:
     if second_factor_mandatory(user):
         raise SecondFactorMandatory()
     _clear_second_factor(user)
-    db.session.commit()
+    db.session.flush()
     _send_second_factor_notice(user, enabled=False)
 
 
@@ -355,7 +354,7 @@ def reset_second_factor(actor: User, user: User) -> None:
     require(is_admin(actor))
     _clear_second_factor(user)
     user.session_version += 1
-    db.session.commit()
+    db.session.flush()
     _send_second_factor_notice(user, enabled=False, by_admin=True)
 
 
@@ -389,7 +388,7 @@ def _send_second_factor_notice(user: User, enabled: bool, by_admin: bool = False
         _l("Zwei-Faktor-Anmeldung eingeschaltet") if enabled
         else _l("Zwei-Faktor-Anmeldung ausgeschaltet")
     )
-    send_mail(
+    queue_mail(
         user,
         subject,
         "second_factor_changed",

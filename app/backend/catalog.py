@@ -15,8 +15,8 @@ from sqlalchemy import select
 from app import audit
 from app.auth.permissions import require_role
 from app.backend.photos import DEFAULT_MAX_BYTES, PhotoError, process_photo
-from app.backend.services import ValidationFailed
-from app.backend.slugs import is_valid_slug, slugify, unique_slug
+from app.forms_base import ValidationFailed
+from app.backend.slugs import is_valid_slug, keep_former_slug, slugify, unique_slug
 from app.extensions import db
 from app.models import (
     Champion,
@@ -220,7 +220,7 @@ def _save_named(actor: User, model, obj, object_type: str, audit_fields, values:
         db.session.add(obj)
     before = None if is_new else audit.snapshot(obj, audit_fields)
     if not is_new and "slug" in values:
-        _keep_former_slug(obj, values["slug"])
+        keep_former_slug(obj, values["slug"], FORMER_SLUG_MODELS[model][0])
     for name, value in values.items():
         setattr(obj, name, value)
     db.session.flush()
@@ -231,18 +231,6 @@ def _save_named(actor: User, model, obj, object_type: str, audit_fields, values:
 
 # Former slugs keep old links, feeds, calendars and embedded widgets working after a rename.
 FORMER_SLUG_MODELS = {Field: (FieldSlug, "field_id"), Department: (DepartmentSlug, "department_id")}
-
-
-def _keep_former_slug(obj, new_slug: str) -> None:
-    former_model, _ = FORMER_SLUG_MODELS[type(obj)]
-    if new_slug == obj.slug:
-        return
-    reused = next((row for row in obj.old_slugs if row.slug == new_slug), None)
-    if reused is not None:
-        # Going back to a former slug: it is current again, not a redirect.
-        obj.old_slugs.remove(reused)
-        db.session.flush()
-    obj.old_slugs.append(former_model(slug=obj.slug))
 
 
 def _checked_slug(model, obj, slug: str, name: str) -> str:

@@ -29,6 +29,7 @@ BACKEND_AREAS = (
     ("staff.users", _l("Konten"), (A,)),
     ("admin_settings.edit", _l("Einstellungen"), (A,)),
     ("embed.snippets", _l("Einbetten"), (A,)),
+    ("reporting_admin.reports_page", _l("Sachstandsberichte"), (A, E)),
     ("backend.audit_log", _l("Änderungsprotokoll"), (A,)),
     ("auth.account", _l("Mein Konto"), (A, E, M)),
 )

@@ -3,16 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -23,39 +14,28 @@ from app import audit, page_cache, rate_limits
 from app.auth.decorators import admin_required, roles_required, staff_required
 from app.auth.permissions import can_edit_milestone, require
 from app.backend import catalog, display, queries, services
-from app.backend.csrf import form_status, rerun_after_csrf_error
+from app.csrf_rerun import form_status, rerun_after_csrf_error
+from app.backend.catalog_forms import ChampionForm, DepartmentForm, FieldForm, FundingSourceForm, StrategyForm
 from app.backend.forms import (
     AuditFilterForm,
-    BackendForm,
-    ChampionForm,
-    DepartmentForm,
-    FieldForm,
-    FundingSourceForm,
     MilestoneFilterForm,
     MilestoneForm,
     ProgressUpdateForm,
     ProgressUpdateTextForm,
-    StrategyForm,
 )
 from app.extensions import db
+from app.filters import parse_page
+from app.forms_base import BackendForm
+from app.http_cache import no_store
 from app.i18n import LocalizedBlueprint
 from app.models import Champion, Department, Field, FundingSource, Milestone, ProgressUpdate, Role
-from app.public.forms import parse_page
 from app.sanitize import markdown_to_html
 
 bp = LocalizedBlueprint("backend", __name__)
+bp.after_request(no_store)  # unpublished data of one signed-in person
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
 
 editor_required = roles_required(Role.ADMIN, Role.EDITOR)
-
-
-@bp.after_request
-def _not_cached(response: Response) -> Response:
-    # Backend pages show unpublished data of one signed-in person.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-bp.register_error_handler(CSRFError, rerun_after_csrf_error)
 
 
 @bp.context_processor
@@ -89,20 +69,17 @@ def _form_page(
     if form.is_submitted():
         if preview_of and form.wants_preview():
             preview_html = markdown_to_html(form[preview_of].data or "")
-        elif form.validate():
+        else:
             try:
-                saved = save()
-                db.session.commit()
-            except services.ValidationFailed as exc:
-                db.session.rollback()
-                form.add_errors(exc.errors)
+                ok, saved = form.save(save)
             except IntegrityError:
                 db.session.rollback()
+                ok = False
                 form.form_errors.append(_(
                     "Gleichzeitig wurde eine andere Änderung gespeichert, die dieser widerspricht. "
                     "Bitte prüfen Sie Ihre Eingaben und speichern Sie noch einmal."
                 ))
-            else:
+            if ok:
                 flash(message, "success")
                 return redirect(done(saved))
     return render_template(template, form=form, preview_html=preview_html, **context), form_status(form)

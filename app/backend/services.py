@@ -13,17 +13,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import audit
+from app.backend import history
 from app.auth.permissions import PermissionDenied, can_edit_milestone, require, require_role
-from app.backend.slugs import is_valid_slug, slugify, unique_slug
+from app.backend.slugs import is_valid_slug, keep_former_slug, slugify, unique_slug
 from app.extensions import db
+from app.forms_base import ValidationFailed
 from app.models import (
     Champion,
-    ChangeKind,
     Department,
     Field,
     FundingSource,
     Milestone,
-    MilestoneChange,
     MilestoneFunding,
     MilestoneSlug,
     ProgressUpdate,
@@ -33,14 +33,6 @@ from app.models import (
 )
 from app.progress import MilestoneStatus, today
 from app.sanitize import markdown_to_html
-
-
-class ValidationFailed(Exception):
-    """Input that breaks a rule; `errors` maps form field names to messages."""
-
-    def __init__(self, errors: dict[str, object]):
-        super().__init__(errors)
-        self.errors = errors
 
 
 @dataclass
@@ -110,18 +102,9 @@ PROGRESS_UPDATE_AUDIT_FIELDS = (
 )
 
 STATUS_VALUES = frozenset(s.value for s in MilestoneStatus)
+# A milestone's share in its parent's roll-up (the form, the CSV import and the database agree).
+MIN_WEIGHT, MAX_WEIGHT = 1, 100
 REASON_REQUIRED = _l("Bitte begründen Sie die Neuplanung des Zieldatums.")
-
-# Changes that enter the public history, in the order they are listed there.
-TRACKED = (
-    (ChangeKind.STATUS, "status"),
-    (ChangeKind.PROGRESS, "progress"),
-    (ChangeKind.TARGET_DATE, "target_date"),
-    (ChangeKind.PLANNED, "planned"),
-    (ChangeKind.COMMITTED, "committed"),
-    (ChangeKind.SPENT, "spent"),
-)
-
 
 def editable_departments(user: User) -> list[Department]:
     """The departments a user may give milestones to: all for admins, else their own."""
@@ -165,9 +148,9 @@ def update_milestone(actor: User, milestone: Milestone, data: MilestoneData) -> 
     _require_department_allowed(actor, data.department_id, current=milestone.department_id)
     _check(milestone, data)
     before = milestone_snapshot(milestone)
-    tracked_before = _tracked_values(milestone)
+    tracked_before = history.tracked_values(milestone)
     _assign(milestone, data, is_new=False)
-    _write_history(
+    history.write_history(
         milestone, tracked_before, changed_on=today(), reason=data.replanning_reason.strip(),
         author_role=default_author_role(milestone),
     )
@@ -192,7 +175,7 @@ def report_progress(actor: User, milestone: Milestone, data: ProgressData) -> Pr
         raise ValidationFailed(errors)
 
     before = milestone_snapshot(milestone)
-    tracked_before = _tracked_values(milestone)
+    tracked_before = history.tracked_values(milestone)
     update = ProgressUpdate(
         milestone=milestone,
         reported_on=data.reported_on,
@@ -216,7 +199,7 @@ def report_progress(actor: User, milestone: Milestone, data: ProgressData) -> Pr
         milestone.target_date = data.new_target_date
     _normalise_completion(milestone, on=data.reported_on, completed_on=milestone.completed_on)
     db.session.flush()
-    _write_history(
+    history.write_history(
         milestone, tracked_before, changed_on=data.reported_on, reason=data.reason.strip(),
         author_role=update.author_role, update=update,
     )
@@ -272,8 +255,8 @@ def _check(milestone: Milestone, data: MilestoneData) -> None:
         errors["status"] = _l("Bitte wählen Sie einen gültigen Status.")
     if not 0 <= data.progress <= 100:
         errors["progress"] = _l("Der Fortschritt liegt zwischen 0 und 100 Prozent.")
-    if data.weight < 1:
-        errors["weight"] = _l("Das Gewicht ist eine ganze Zahl ab 1.")
+    if not MIN_WEIGHT <= data.weight <= MAX_WEIGHT:
+        errors["weight"] = _l("Das Gewicht ist eine ganze Zahl von 1 bis 100.")
     if db.session.get(Field, data.field_id) is None:
         errors["field_id"] = _l("Bitte wählen Sie ein Handlungsfeld.")
     if data.department_id is not None and db.session.get(Department, data.department_id) is None:
@@ -320,37 +303,29 @@ def _slug_taken(slug: str, milestone: Milestone) -> bool:
     return owner is not None and owner != milestone.id
 
 
+# MilestoneData attributes that are stored as they are.
+ASSIGNED_AS_IS = (
+    "summary", "description", "easy_summary", "summary_en", "description_en", "field_id", "parent_id",
+    "weight", "status", "progress", "progress_method", "start_date", "target_date", "department_id",
+    "planned", "committed", "spent", "budget_year", "published",
+)
+
+
 def _assign(milestone: Milestone, data: MilestoneData, is_new: bool) -> None:
-    milestone.title = data.title.strip()
-    _set_slug(milestone, data.slug or slugify(milestone.title, fallback="etappenziel"), is_new)
-    milestone.summary = data.summary
-    milestone.description = data.description
-    milestone.description_html = markdown_to_html(data.description)
-    milestone.easy_summary = data.easy_summary
-    milestone.title_en = data.title_en.strip()
-    milestone.summary_en = data.summary_en
-    milestone.description_en = data.description_en
-    milestone.description_en_html = _english_html(data.description_en)
-    milestone.contact_role_en = data.contact_role_en.strip()
-    milestone.field_id = data.field_id
-    milestone.parent_id = data.parent_id
-    milestone.weight = data.weight
-    milestone.status = data.status
-    milestone.progress = data.progress
-    milestone.progress_method = data.progress_method
-    milestone.start_date = data.start_date
-    milestone.target_date = data.target_date
     # The first target date is the baseline against which re-planning is shown.
-    milestone.original_target_date = data.original_target_date or (
+    original_target_date = data.original_target_date or (
         data.target_date if is_new else milestone.original_target_date
     )
-    milestone.department_id = data.department_id
+    milestone.title = data.title.strip()
+    _set_slug(milestone, data.slug or slugify(milestone.title, fallback="etappenziel"), is_new)
+    for name in ASSIGNED_AS_IS:
+        setattr(milestone, name, getattr(data, name))
+    milestone.description_html = markdown_to_html(data.description)
+    milestone.description_en_html = _english_html(data.description_en)
+    milestone.title_en = data.title_en.strip()
     milestone.contact_role = data.contact_role.strip()
-    milestone.planned = data.planned
-    milestone.committed = data.committed
-    milestone.spent = data.spent
-    milestone.budget_year = data.budget_year
-    milestone.published = data.published
+    milestone.contact_role_en = data.contact_role_en.strip()
+    milestone.original_target_date = original_target_date
     milestone.participating_departments = _by_ids(Department, data.participating_department_ids)
     milestone.champions = _by_ids(Champion, data.champion_ids)
     _set_fundings(milestone, data.fundings)
@@ -367,14 +342,8 @@ def _set_slug(milestone: Milestone, wanted: str, is_new: bool) -> None:
     if wanted == milestone.slug:
         return
     slug = unique_slug(wanted, lambda s: _slug_taken(s, milestone))
-    old = milestone.slug
-    if not is_new and old:
-        reused = next((row for row in milestone.old_slugs if row.slug == slug), None)
-        if reused is not None:
-            # Going back to a former slug: it is current again, not a redirect.
-            milestone.old_slugs.remove(reused)
-            db.session.flush()
-        milestone.old_slugs.append(MilestoneSlug(slug=old))
+    if not is_new:
+        keep_former_slug(milestone, slug, MilestoneSlug)
     milestone.slug = slug
 
 
@@ -403,49 +372,6 @@ def _normalise_completion(milestone: Milestone, on: date, completed_on: date | N
 def is_replanning(current: date | None, new: date | None) -> bool:
     """An existing target date moves or is removed (setting the first one is not)."""
     return current is not None and new != current
-
-
-def _tracked_values(milestone: Milestone) -> dict[ChangeKind, str | None]:
-    return {kind: _canonical(getattr(milestone, attr)) for kind, attr in TRACKED}
-
-
-def _canonical(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _write_history(
-    milestone: Milestone,
-    before: dict[ChangeKind, str | None],
-    changed_on: date,
-    reason: str,
-    author_role: str,
-    update: ProgressUpdate | None = None,
-) -> list[MilestoneChange]:
-    """One public history entry per tracked value that changed."""
-    entries = []
-    after = _tracked_values(milestone)
-    for kind, _attr in TRACKED:
-        if before[kind] == after[kind]:
-            continue
-        entry = MilestoneChange(
-            milestone=milestone,
-            progress_update=update,
-            changed_on=changed_on,
-            kind=kind.value,
-            old_value=before[kind],
-            new_value=after[kind],
-            reason=reason if kind == ChangeKind.TARGET_DATE else "",
-            author_role=author_role,
-        )
-        db.session.add(entry)
-        entries.append(entry)
-    return entries
 
 
 def _by_ids(model, ids: list[int]) -> list:

@@ -1,9 +1,12 @@
-"""URL slugs from German titles: "Bürgerbüro öffnet" -> "buergerbuero-oeffnet"."""
+"""URL slugs from German titles: "Bürgerbüro öffnet" -> "buergerbuero-oeffnet", and the former
+slugs that keep old links, feeds, calendars and embedded widgets working after a rename."""
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Callable
+
+from app.extensions import db
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_LENGTH = 200
@@ -37,3 +40,15 @@ def unique_slug(base: str, taken: Callable[[str], bool], max_length: int = MAX_L
         candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
         n += 1
     return candidate
+
+
+def keep_former_slug(obj, new_slug: str, former_model) -> None:
+    """Before `obj` (a milestone, field of action or department) takes `new_slug`, its current
+    slug becomes a former one (a redirect); going back to a former slug makes it current again."""
+    if new_slug == obj.slug or not obj.slug:
+        return
+    reused = next((row for row in obj.old_slugs if row.slug == new_slug), None)
+    if reused is not None:
+        obj.old_slugs.remove(reused)
+        db.session.flush()
+    obj.old_slugs.append(former_model(slug=obj.slug))

@@ -13,7 +13,7 @@ from icalendar import Calendar, Event
 from app.feeds.ids import as_utc, calendar_uid
 from app.formatting import date_format, percent, status_label
 from app.i18n import localized
-from app.mail.services import external_url
+from app.urls import external_url
 from app.models import Milestone
 from app.progress import MilestoneStatus
 

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.citizens import services
-from app.participation import services as participation
+from app.comments.lifecycle import purge_unconfirmed_guest_comments
 
 citizens_cli = AppGroup("citizens", help="Citizen accounts.")
 
@@ -19,7 +19,7 @@ def purge_unconfirmed_command(days: int | None) -> None:
     hashes of addresses whose block ended."""
     days = days or current_app.config["UNCONFIRMED_ACCOUNT_DAYS"]
     accounts = services.purge_unconfirmed(days)
-    guest_comments = participation.purge_unconfirmed_guest_comments()
+    guest_comments = purge_unconfirmed_guest_comments()
     addresses = services.purge_ended_address_blocks()
     click.echo(f"{accounts} unconfirmed account(s) older than {days} days deleted; "
                f"{guest_comments} unconfirmed guest comment(s) deleted; "

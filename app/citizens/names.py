@@ -8,6 +8,8 @@ from confusable_homoglyphs import confusables
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from app.comments.errors import Refusal
+
 DISPLAY_NAME_MIN = 2
 DISPLAY_NAME_MAX = 100  # the column's length
 EMAIL_MAX = 254
@@ -66,13 +68,10 @@ def impersonates_staff(name: str) -> bool:
     return shape in _RESERVED_NAME_SKELETONS or any(part in shape for part in _RESERVED_PART_SKELETONS)
 
 
-class InputRejected(ValueError):
+class InputRejected(Refusal, ValueError):
     """The input breaks a rule; str() is the message for the person."""
 
     message = _l("Bitte prüfen Sie Ihre Eingabe.")
-
-    def __init__(self, message=None) -> None:
-        super().__init__(str(message or self.message))
 
 
 class InvalidDisplayName(InputRejected):

@@ -25,11 +25,11 @@ from flask_wtf.csrf import CSRFError
 from app.auth.services import AuthError
 from app.citizens import export, forms, services
 from app.citizens.names import InputRejected
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.i18n import LocalizedBlueprint, current_language
 from app.models import utcnow
-from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
-from app.rate_limits import address_key, config_value, ip_key
+from app.csrf_rerun import csrf_refused, rerun_after_csrf_error
+from app.rate_limits import address_key, config_value, ip_key, register_throttle_page, signed_in_key
 
 bp = LocalizedBlueprint("citizens", __name__)
 
@@ -57,23 +57,16 @@ KEEP_INPUT_ENDPOINTS = frozenset({"citizens.register", "citizens.profile", "citi
 # --- rate limits (Flask-Limiter; values from config; nothing of it is stored with content) ------
 
 
-def _account_key() -> str:
-    return f"account:{current_user.id}" if current_user.is_authenticated else ip_key()
-
-
 def _failed(response) -> bool:
     """Only failed attempts count against the account: success answers with a redirect."""
     return response.status_code != 303
 
 
-@bp.errorhandler(429)
-def too_many_requests(error):
-    text = THROTTLE_TEXTS.get(request.endpoint or "", THROTTLE_DEFAULT)
-    return render_template("throttled.html", text=text), 429
+register_throttle_page(bp, THROTTLE_DEFAULT, THROTTLE_TEXTS)
 
 
 # Forms with input are shown again with it and a message; buttons get the error page.
-bp.register_error_handler(CSRFError, keep_input_after_csrf_error(KEEP_INPUT_ENDPOINTS))
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(KEEP_INPUT_ENDPOINTS, refuse_redirects=True))
 
 
 @bp.after_request
@@ -86,7 +79,7 @@ def private_pages(response):
 def _form_page(template: str, status: int = 200, **context):
     """A form page; after a failed submission 422 (400 after an expired CSRF token)."""
     if request.method == "POST" and status == 200:
-        status = 400 if csrf_failed() else 422
+        status = 400 if csrf_refused() else 422
     return render_template(template, **context), status
 
 
@@ -132,6 +125,7 @@ def _confirm(token: str):
             user = services.confirm_email(token)
         except InputRejected:
             return make_response(render_template("citizens/confirm_invalid.html"), 404)
+        db.session.commit()
         flash(_("Ihre E-Mail-Adresse ist bestätigt. Sie können jetzt kommentieren und unterstützen."), "success")
         if current_user.is_authenticated and current_user.id == user.id:
             return redirect(url_for(".profile"), 303)
@@ -162,18 +156,20 @@ def profile():
         except InputRejected as error:
             form.display_name.errors.append(str(error))
         else:
+            db.session.commit()
             flash(_("Ihre Angaben sind gespeichert."), "success")
             return redirect(url_for(".profile"), 303)
     return _form_page("citizens/profile.html", form=form, resend_form=forms.ActionForm(formdata=None))
 
 
 @bp.post("/profil/bestaetigungslink")
-@limiter.limit(config_value("CONFIRM_MAIL_LIMIT_PER_ACCOUNT"), key_func=_account_key)
+@limiter.limit(config_value("CONFIRM_MAIL_LIMIT_PER_ACCOUNT"), key_func=signed_in_key)
 @login_required
 def resend_confirmation():
     if not forms.ActionForm().validate_on_submit():
         return render_template("errors/error.html", error=None, code=400), 400
     if services.resend_confirmation(current_user._get_current_object()):
+        db.session.commit()
         flash(_("Wir haben Ihnen einen neuen Bestätigungslink geschickt."), "success")
     else:
         flash(_("Ihre E-Mail-Adresse ist bereits bestätigt."), "info")
@@ -204,7 +200,7 @@ def my_data():
 
 
 @bp.route("/loeschen", methods=["GET", "POST"])
-@limiter.limit(config_value("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=_account_key, deduct_when=_failed)
+@limiter.limit(config_value("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], key_func=signed_in_key, deduct_when=_failed)
 @login_required
 def delete():
     user = current_user._get_current_object()
@@ -217,6 +213,7 @@ def delete():
         except AuthError as error:
             form.password.errors.append(str(error))
         else:
+            db.session.commit()
             logout_user()
             session.clear()
             return redirect(url_for(".deleted"), 303)

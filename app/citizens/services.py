@@ -1,6 +1,7 @@
 """Citizen accounts: registration, e-mail confirmation, profile and deleting the account.
 
-Functions take the acting user and plain data, never the request. A refusal raises an
+Functions take the acting user and plain data, never the request, and flush: the view commits,
+and the mails wait for that commit (jobs and work after the answer commit themselves). A refusal raises an
 InputRejected (app.citizens.names) or an app.auth.services.AuthError; str() of either is the
 message for the person. Registration answers the same whether or not an address already has
 an account, so the form does not reveal who is registered.
@@ -13,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -21,19 +22,16 @@ from app.auth.passwords import hash_password, password_problems, verify_password
 from app.auth.services import PasswordRejected, WrongPassword, find_user_by_email
 from app.auth.tokens import consume_token, find_usable_token, issue_token
 from app.citizens.names import InputRejected, clean_display_name, normalize_address
-from app.deferred import after_response
+from app.deferred import after_commit, after_response
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.mail.services import send_mail
 from app.models import (
-    AnswerStatus,
     BlockedAddress,
     Comment,
     CommentRating,
     CommentStatus,
     Flag,
-    ModerationAction,
-    ModerationDecision,
     Role,
     Subscription,
     SupportVote,
@@ -43,8 +41,8 @@ from app.models import (
     UserRole,
     utcnow,
 )
-from app.moderation.policy import active_block
-from app.participation import counters
+from app.comments import counters, lifecycle
+from app.comments.policy import active_block
 
 
 class InvalidLink(InputRejected):
@@ -59,8 +57,6 @@ class StaffAccount(InputRejected):
 
 
 NOTIFICATION_SWITCHES = ("notify_replies", "notify_answers", "notify_moderation")
-# Comments whose text the author can still take back when deleting the account.
-REMOVABLE_STATUSES = (CommentStatus.PUBLISHED, CommentStatus.PENDING, CommentStatus.HELD)
 
 
 # --- registration and confirmation -------------------------------------------------------------
@@ -126,11 +122,11 @@ def _tell_existing_account(user: User) -> None:
 
 
 def send_confirmation(user: User) -> None:
-    """Mail a new confirmation link (older ones stop working); commits with the mail."""
+    """Mail a new confirmation link (older ones stop working) once the link is committed."""
     hours = current_app.config["CONFIRM_EMAIL_HOURS"]
     raw = issue_token(TokenPurpose.CONFIRM_EMAIL, timedelta(hours=hours), user=user,
                       payload={"email": user.email})
-    send_mail(user, _l("Bitte bestätigen Sie Ihre E-Mail-Adresse"), "citizens_confirm_email",
+    after_commit(send_mail, user, _l("Bitte bestätigen Sie Ihre E-Mail-Adresse"), "citizens_confirm_email",
               token=raw, hours=hours)
 
 
@@ -164,7 +160,7 @@ def confirm_email(raw_token: str) -> User:
         raise InvalidLink()
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -180,7 +176,7 @@ def update_profile(user: User, display_name: str, **switches: bool) -> None:
     user.display_name = name
     for key, value in switches.items():
         setattr(user, key, bool(value))
-    db.session.commit()
+    db.session.flush()
 
 
 # --- deleting the account -------------------------------------------------------------------------
@@ -209,7 +205,7 @@ def delete_account(user: User, password: str, remove_comments: bool = False) -> 
         select(Comment.milestone_id).where(Comment.author_id == user_id).distinct()
     ))
     if remove_comments:
-        _remove_comment_texts(user_id)
+        lifecycle.remove_texts_of_author(user_id)
     db.session.execute(
         update(Comment).where(Comment.author_id == user_id).values(author_id=None)
         .execution_options(synchronize_session=False)
@@ -223,7 +219,7 @@ def delete_account(user: User, password: str, remove_comments: bool = False) -> 
     db.session.delete(user)
     db.session.flush()
     db.session.expire_all()
-    send_mail(address, _l("Ihr Konto wurde gelöscht"), "citizens_account_deleted", locale=locale)
+    after_commit(send_mail, address, _l("Ihr Konto wurde gelöscht"), "citizens_account_deleted", locale=locale)
 
 
 def _remove_votes(user_id: int) -> None:
@@ -254,47 +250,6 @@ def _remove_votes(user_id: int) -> None:
 
 def _deleted(statement) -> bool:
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1
-
-
-def _remove_comment_texts(user_id: int) -> None:
-    """The author takes the texts back: the thread shows "Kommentar gelöscht" in their place.
-
-    Comments a moderator removed keep their status (and public reason) but lose the text too.
-    The version moves on, so a moderator deciding on one of them at the same time gets a conflict.
-
-    The author's words also leave the moderation log, the one change that append-only log
-    allows (a Core UPDATE, past its ORM guard): the text a redaction cut out and the
-    author's appeals. The decisions themselves stay, with who decided, when and why.
-    """
-    own_comments = select(Comment.id).where(Comment.author_id == user_id, Comment.is_official.is_(False))
-    db.session.execute(
-        update(ModerationDecision)
-        .where(ModerationDecision.comment_id.in_(own_comments), ModerationDecision.original_body.is_not(None))
-        .values(original_body=None)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(ModerationDecision)
-        .where(ModerationDecision.comment_id.in_(own_comments),
-               ModerationDecision.action == ModerationAction.APPEAL.value)
-        .values(reason="")
-        .execution_options(synchronize_session=False)
-    )
-    removable = [status.value for status in REMOVABLE_STATUSES]
-    db.session.execute(
-        update(Comment)
-        .where(Comment.author_id == user_id, Comment.is_official.is_(False))
-        .values(
-            body="",
-            body_html="",
-            status=case((Comment.status.in_(removable), CommentStatus.DELETED.value), else_=Comment.status),
-            answer_status=case(
-                (Comment.answer_status == AnswerStatus.OPEN.value, None), else_=Comment.answer_status
-            ),
-            version=Comment.version + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
 
 
 def account_summary(user: User) -> dict[str, int]:

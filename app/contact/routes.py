@@ -8,10 +8,10 @@ from flask_wtf.csrf import CSRFError
 
 from app.contact import services
 from app.contact.forms import BarrierForm, ContactForm
-from app.extensions import limiter
+from app.csrf_rerun import csrf_refused, rerun_after_csrf_error
+from app.extensions import db, limiter
 from app.i18n import LocalizedBlueprint, current_language
-from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
-from app.rate_limits import config_value, ip_key, person_key
+from app.rate_limits import config_value, ip_key, person_key, register_throttle_page
 from app.slug_redirects import published_milestone
 
 bp = LocalizedBlueprint("contact", __name__)
@@ -21,7 +21,7 @@ THROTTLE_TEXT = _l(
     "Bitte warten Sie etwas und versuchen Sie es dann erneut."
 )
 FORM_ENDPOINTS = {"contact.milestone", "contact.department", "contact.barrier"}
-bp.register_error_handler(CSRFError, keep_input_after_csrf_error(FORM_ENDPOINTS))
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(FORM_ENDPOINTS, refuse_redirects=True))
 
 
 def _limits(view):
@@ -33,10 +33,7 @@ def _limits(view):
     return per_person(per_ip(view))
 
 
-@bp.errorhandler(429)
-def too_many_requests(error):
-    kept = (request.form.get("message") or request.form.get("description") or "").strip()
-    return render_template("throttled.html", text=THROTTLE_TEXT, kept=kept), 429
+register_throttle_page(bp, THROTTLE_TEXT, kept_fields=("message", "description"))
 
 
 @bp.after_request
@@ -47,7 +44,7 @@ def private_pages(response):
 
 
 def _status() -> int:
-    return 400 if csrf_failed() else 422
+    return 400 if csrf_refused() else 422
 
 
 def _contact_page(recipient: services.Recipient):
@@ -61,6 +58,7 @@ def _contact_page(recipient: services.Recipient):
                 for name, message in error.errors.items():
                     getattr(form, name).errors = [*getattr(form, name).errors, str(message)]
             else:
+                db.session.commit()
                 return redirect(url_for(".sent"), 303)
         status = _status()
     elif form.is_submitted():
@@ -72,22 +70,19 @@ def _contact_page(recipient: services.Recipient):
 @bp.route("/etappenziele/<slug>/kontakt", methods=["GET", "POST"])
 @_limits
 def milestone(slug: str):
-    found = published_milestone(slug)
-    if found is None:
-        abort(404)
-    recipient = services.recipient_for_milestone(found)
-    if recipient is None:
-        abort(404)
-    return _contact_page(recipient)
+    return _contact_page(_or_404(services.recipient_for_milestone(_or_404(published_milestone(slug)))))
 
 
 @bp.route("/organisationseinheiten/<slug>/kontakt", methods=["GET", "POST"])
 @_limits
 def department(slug: str):
-    found = services.department_by_slug(slug)
+    return _contact_page(services.recipient_for_department(_or_404(services.department_by_slug(slug))))
+
+
+def _or_404(found):
     if found is None:
         abort(404)
-    return _contact_page(services.recipient_for_department(found))
+    return found
 
 
 @bp.get("/kontakt/gesendet")
@@ -112,6 +107,7 @@ def barrier():
                 for name, message in error.errors.items():
                     getattr(form, name).errors = [*getattr(form, name).errors, str(message)]
             else:
+                db.session.commit()
                 return redirect(url_for(".barrier_sent", bestaetigung=1 if form.email.data else None), 303)
         status = _status()
     elif form.is_submitted():

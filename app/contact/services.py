@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
-from app.mail.services import send_mail
+from app.mail.services import queue_mail
 from app.models import Department, Milestone
 from app.settings import get_setting
 
@@ -105,7 +105,7 @@ def write_to_department(recipient: Recipient, name: str, email: str, message: st
         _l("Nachricht zu „%(title)s“", title=milestone.title) if milestone is not None
         else _l("Nachricht an %(name)s", name=recipient.department.name)
     )
-    send_mail(
+    queue_mail(
         recipient.address, subject, "contact_department", locale="de",
         headers={"Reply-To": email}, deliver=False,
         department=recipient.department, milestone=milestone,
@@ -127,13 +127,13 @@ def report_barrier(page_url: str, description: str, email: str, locale: str) -> 
     email = _clean_email(email, "email", errors, required=False)
     if errors:
         raise InvalidInput(errors)
-    send_mail(
+    queue_mail(
         to, _l("Barriere gemeldet"), "contact_barrier", locale="de",
         headers={"Reply-To": email} if email else None, deliver=False,
         page_url=page_url, description=description, sender_email=email,
     )
     if email:
-        send_mail(
+        queue_mail(
             email, _l("Ihre Meldung einer Barriere ist eingegangen"), "contact_barrier_receipt",
             locale=locale, deliver=False, page_url=page_url, description=description,
         )

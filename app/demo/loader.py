@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import delete, exists, or_, select, update
 
 from app.auth.services import find_user_by_email
+from app.backend.history import canonical
 from app.demo import data, english, pages, participation
 from app.demo.milestones import MILESTONES
 from app.demo.spec import MilestoneSpec, Replan, Update
@@ -311,8 +312,8 @@ def _replay(milestone: Milestone, event: Update | Replan, refs: _Refs) -> None:
             progress_update=report,
             changed_on=on,
             kind=kind.value,
-            old_value=_text(old),
-            new_value=_text(new),
+            old_value=canonical(old),
+            new_value=canonical(new),
             reason=event.reason,
             author_role=event.author_role,
             created_at=moment,
@@ -337,14 +338,3 @@ def _new_values(event: Update, refs: _Refs) -> dict[ChangeKind, object]:
         ChangeKind.SPENT: None if event.spent is None else Decimal(event.spent),
     }
     return {kind: value for kind, value in values.items() if value is not None}
-
-
-def _text(value) -> str | None:
-    """The canonical text form MilestoneChange stores (status key, percent, ISO date, amount)."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

@@ -5,7 +5,7 @@ replies and answers of the administration, comments still waiting for an answer,
 for the moderators and one reported comment in the moderation queue. The demo citizens have
 no password (nobody can sign in as them); the demo citizen printed by `flask seed-demo` can.
 
-Counters are set with the functions the app uses (app/participation/counters.py), so they
+Counters are set with the functions the app uses (app/comments/counters.py), so they
 equal the rows as they do in real use.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.participation import counters
+from app.comments import counters
 from app.sanitize import plain_text_to_html
 
 # key -> display name; addresses are @example.org (reserved, never delivered).

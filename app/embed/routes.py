@@ -6,7 +6,8 @@ from flask import abort, g, render_template, request
 from app.auth.decorators import admin_required
 from app.embed import framing, services
 from app.i18n import LocalizedBlueprint
-from app.public import forms, queries
+from app.filters import parse_milestone_filters, parse_page
+from app.public import queries
 from app.settings import get_setting
 from app.slug_redirects import field_by_slug, published_milestone
 
@@ -32,8 +33,8 @@ def field(slug: str):
 @bp.get("/einbetten/etappenziele")
 def milestones():
     fields, departments = queries.filter_choices()
-    filters = forms.parse_milestone_filters(request.args, fields, departments)
-    page = forms.parse_page(request.args.get("page"))
+    filters = parse_milestone_filters(request.args, fields, departments)
+    page = parse_page(request.args.get("page"))
     return render_template(
         "embed/milestones.html",
         pagination=queries.milestone_list(filters.value, page.value, WIDGET_PER_PAGE),

@@ -9,10 +9,11 @@ from werkzeug.datastructures import MultiDict
 
 from app.embed.framing import Origins, parse_origins
 from app.extensions import db
-from app.mail.services import external_url
+from app.urls import external_url
 from app.models import Department, Field, Milestone
-from app.public import forms, queries
-from app.public.forms import MilestoneFilters
+from app.filters import parse_milestone_filters
+from app.public import queries
+from app.filters import MilestoneFilters
 from app.settings import get_setting
 
 WIDTH = 600
@@ -58,7 +59,7 @@ def snippet_page(args: MultiDict) -> SnippetPage:
     site = get_setting("municipality_name")
     fields, departments = queries.filter_choices()
     milestones = published_milestones()
-    parsed = forms.parse_milestone_filters(args, fields, departments)
+    parsed = parse_milestone_filters(args, fields, departments)
     filters: MilestoneFilters = parsed.value
     slug = (args.get("milestone") or "").strip()
     chosen = next((m for m in milestones if m.slug == slug), None) or (milestones[0] if milestones else None)

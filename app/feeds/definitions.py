@@ -15,7 +15,7 @@ from app.feeds import queries
 from app.feeds.ids import as_utc, tag_uri
 from app.feeds.queries import Summary
 from app.i18n import localized
-from app.mail.services import external_url
+from app.urls import external_url
 from app.models import Comment, Department, Field, Milestone, MilestoneChange, ProgressUpdate
 from app.public.display import change_label, change_value
 from app.settings import get_setting

@@ -109,6 +109,7 @@ def _standalone_changes(milestone_id: int):
         .outerjoin(MilestoneChange.progress_update)
         .where(
             MilestoneChange.milestone_id == milestone_id,
+            MilestoneChange.in_history(),
             or_(MilestoneChange.progress_update_id.is_(None), ProgressUpdate.published.is_(False)),
         )
     )

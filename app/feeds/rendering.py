@@ -14,7 +14,7 @@ from app.feeds.conditional import Validator, cacheable, not_modified, not_modifi
 from app.feeds.definitions import Feed, max_entries, site_name
 from app.feeds.ids import as_utc
 from app.i18n import current_language
-from app.mail.services import external_url
+from app.urls import external_url
 from app.sanitize import plain_text
 
 MIMETYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}

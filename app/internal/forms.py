@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from app.backend.forms import BackendForm
+from app.forms_base import BackendForm
 from app.internal.services import LIGHT_LABELS, LightData
 from app.models.internal import Light
 

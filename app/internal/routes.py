@@ -8,9 +8,9 @@ from flask_wtf.csrf import CSRFError
 
 from app.auth.decorators import roles_required
 from app.auth.permissions import require
-from app.backend.csrf import form_status, rerun_after_csrf_error
-from app.backend.services import ValidationFailed
+from app.csrf_rerun import form_status, rerun_after_csrf_error
 from app.extensions import db
+from app.forms_base import ValidationFailed
 from app.i18n import LocalizedBlueprint
 from app.internal import services
 from app.internal.forms import TrafficLightForm
@@ -22,7 +22,7 @@ bp = LocalizedBlueprint("internal", __name__)
 editor_required = roles_required(Role.ADMIN, Role.EDITOR)
 
 
-bp.register_error_handler(CSRFError, rerun_after_csrf_error)
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
 
 
 # For the partials on the backend's dashboard and milestone page (globals: nothing per request).

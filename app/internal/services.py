@@ -18,8 +18,8 @@ from sqlalchemy.orm import selectinload
 from app import audit
 from app.auth.permissions import can_edit_milestone, require
 from app.backend.queries import scoped
-from app.backend.services import ValidationFailed
 from app.extensions import db
+from app.forms_base import ValidationFailed
 from app.models import Department, Milestone, Role, User, utcnow
 from app.models.internal import NOTE_MAX_LENGTH, WARNING_LIGHTS, Light, TrafficLight, TrafficLightChange
 from app.sanitize import plain_text_to_html

@@ -4,49 +4,28 @@ from __future__ import annotations
 import logging
 import re
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, has_app_context, render_template
+from flask import current_app, g, has_app_context, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateNotFound
 from sqlalchemy import and_, delete, or_, update
-from werkzeug.routing import MapAdapter
 
+from app.deferred import run_committed_work, after_commit
 from app.extensions import db
-from app.i18n import LANGUAGES, current_language, expects_language
+from app.i18n import LANGUAGES
 from app.mail.transport import build_message, is_permanent_failure, open_transport
 from app.models import OutboxMail, User, utcnow
+from app.urls import external_url
 
 log = logging.getLogger(__name__)
 
 # How long a sender may work on a claimed mail before another run may try it again.
 CLAIM_LEASE = timedelta(minutes=10)
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute URL from the configured BASE_URL, also outside a request (CLI jobs).
-
-    Mails never use the request's Host header: a forged one must not end up in a reset link.
-    """
-    app = current_app._get_current_object()
-    if "lang" not in values and expects_language(app, endpoint):
-        values["lang"] = current_language()
-    return _base_url_adapter(app).build(endpoint, values, force_external=True)
-
-
-def _base_url_adapter(app: Flask) -> MapAdapter:
-    """The URL map bound to BASE_URL, made once per BASE_URL (feeds build one URL per entry)."""
-    base_url = app.config["BASE_URL"]
-    adapters = app.extensions.setdefault("etappen.base_url_adapters", {})
-    adapter = adapters.get(base_url)
-    if adapter is None:
-        base = urlsplit(base_url)
-        adapter = adapters[base_url] = app.url_map.bind(
-            base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
-        )
-    return adapter
 
 
 @contextmanager
@@ -66,7 +45,34 @@ def recipient_language(locale: str | None):
             g.lang = previous
 
 
-def send_mail(
+@dataclass
+class HeldMail:
+    """A mail queue_mail rendered while mails were held: not stored, with what it was made from."""
+
+    mail: OutboxMail
+    template: str
+    locale: str
+    context: dict
+
+
+_held: ContextVar[list[HeldMail] | None] = ContextVar("held_mails", default=None)
+
+
+@contextmanager
+def holding_mails():
+    """Inside, queue_mail (and send_mail) render mails but neither stores nor delivers them; they are collected
+    in the yielded list, so that the caller can merge several to one recipient into one
+    (a bulk decision) before storing the mails it keeps."""
+    held: list[HeldMail] = []
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
+
+
+
+def queue_mail(
     to: User | str,
     subject,
     template: str,
@@ -76,12 +82,12 @@ def send_mail(
     deliver: bool = True,
     **context,
 ) -> OutboxMail:
-    """Render mail/<template>.txt (and .html if present), store it in the outbox and send it.
+    """Render mail/<template>.txt (and .html if present) into the outbox; send it after the commit.
 
     `subject` may be a lazy string; it is translated in the recipient's language. The
-    outbox row is committed together with the caller's pending changes before delivery,
-    so a mail never goes out for a change that was not saved. With deliver=False the mail
-    waits for `flask mail send-pending` (batch jobs).
+    outbox row is saved with the caller's changes when the view commits, and delivered only
+    then (app.deferred.after_commit), so a mail never goes out for a change that was not
+    saved. With deliver=False the mail waits for `flask mail send-pending` (batch jobs).
     """
     if isinstance(to, User):
         address, locale = to.email, locale or to.locale
@@ -91,7 +97,7 @@ def send_mail(
     address = _single_line(address)
     if not address or "," in address:
         raise ValueError("one recipient address expected")
-    with recipient_language(locale):
+    with recipient_language(locale) as lang:
         subject_text = _single_line(str(subject))[:300]
         context.update(external_url=external_url, subject=subject_text)
         body_text = render_template(f"mail/{template}.txt", **context)
@@ -103,10 +109,28 @@ def send_mail(
         body_html=body_html,
         headers={"Message-ID": make_msgid(domain=_mail_domain()), **(headers or {})},
     )
+    held = _held.get()
+    if held is not None:
+        held.append(HeldMail(mail, template, lang, context))
+        return mail
     db.session.add(mail)
-    db.session.commit()
+    db.session.flush()
     if deliver:
-        deliver_mails([mail])
+        after_commit(deliver_mails, [mail])
+    return mail
+
+
+def send_mail(to: User | str, subject, template: str, **kwargs) -> OutboxMail:
+    """queue_mail(), committed at once with the caller's pending changes, then delivered.
+
+    For the services that still commit themselves; a service under the transaction rule
+    (services flush, the view commits) calls queue_mail instead.
+    """
+    mail = queue_mail(to, subject, template, **kwargs)
+    if _held.get() is not None:
+        return mail
+    db.session.commit()
+    run_committed_work()
     return mail
 
 
@@ -121,8 +145,13 @@ def send_pending(force: bool = False, limit: int = 500) -> tuple[int, int]:
 
 
 def deliver_mails(mails: list[OutboxMail], force: bool = False) -> int:
-    """Send the given outbox mails over one connection; failures stay pending with a back-off."""
-    claimed = [mail for mail in mails if _claim(mail, force)]
+    """Send the given outbox mails over one connection; failures stay pending with a back-off.
+
+    Delivery is a job of its own (after a commit, or `flask mail send-pending`): it commits its
+    claim on the mails and each mail sent, so that a crash midway sends none of them twice.
+    """
+    # A mail rendered while mails were held has no outbox row (no id) and is never sent from here.
+    claimed = [mail for mail in mails if mail.id is not None and _claim(mail, force)]
     db.session.commit()
     if not claimed:
         return 0

@@ -20,6 +20,7 @@ from app.models.moderation import (
     ReasonTemplate,
     UserBlock,
 )
+from app.models.reports import Report, ReportFile, ReportVariant
 from app.models.participation import (
     AnswerStatus,
     Comment,
@@ -42,4 +43,5 @@ __all__ = [
     "BlockedAddress", "HoldPattern", "ModerationAction", "ModerationDecision", "ReasonTemplate", "UserBlock",
     "AnswerStatus", "Comment", "CommentRating", "CommentStatus", "Flag", "FlagReason",
     "SupportVote", "Subscription", "Light", "TrafficLight", "TrafficLightChange",
+    "Report", "ReportFile", "ReportVariant",
 ]

@@ -73,7 +73,9 @@ class Milestone(Base):
     __cache_counters__ = ("support_count", "comment_count")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
+    # active_history: the old value is loaded before a change, for the recorded history
+    # (app/reporting/recording.py); so for field_id, parent_id, weight and published.
+    title: Mapped[str] = mapped_column(String(200), active_history=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
     summary: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
@@ -86,11 +88,13 @@ class Milestone(Base):
     description_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     description_en_html: Mapped[str] = mapped_column(Text, default="", server_default="")
     contact_role_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    field_id: Mapped[int] = mapped_column(ForeignKey("field.id", ondelete="RESTRICT"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("milestone.id", ondelete="RESTRICT"), index=True
+    field_id: Mapped[int] = mapped_column(
+        ForeignKey("field.id", ondelete="RESTRICT"), index=True, active_history=True
     )
-    weight: Mapped[int] = mapped_column(Integer, default=1)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("milestone.id", ondelete="RESTRICT"), index=True, active_history=True
+    )
+    weight: Mapped[int] = mapped_column(Integer, default=1, active_history=True)
     status: Mapped[str] = mapped_column(String(20), default=rules.MilestoneStatus.PLANNED.value)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     progress_method: Mapped[str] = mapped_column(Text, default="")
@@ -106,7 +110,7 @@ class Milestone(Base):
     committed: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     spent: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     budget_year: Mapped[int | None] = mapped_column(Integer)
-    published: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    published: Mapped[bool] = mapped_column(Boolean, default=False, index=True, active_history=True)
     # Participation: counters kept in the row (always equal to the rows they count).
     support_count: Mapped[int] = mapped_column(Integer, default=0)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -291,6 +295,20 @@ class ChangeKind(StrEnum):
     PLANNED = "planned"
     COMMITTED = "committed"
     SPENT = "spent"
+    # Recorded since migration 0017 (app/reporting/recording.py), for the state at a past date;
+    # they are bookkeeping, not part of the public history (HISTORY_KINDS).
+    PUBLICATION = "publication"
+    TITLE = "title"
+    WEIGHT = "weight"
+    PARENT = "parent"
+    FIELD = "field"
+
+
+# The kinds a milestone's public history, its feed entries and the API list.
+HISTORY_KINDS = (
+    ChangeKind.STATUS, ChangeKind.PROGRESS, ChangeKind.TARGET_DATE,
+    ChangeKind.PLANNED, ChangeKind.COMMITTED, ChangeKind.SPENT,
+)
 
 
 class MilestoneChange(Base):
@@ -309,8 +327,9 @@ class MilestoneChange(Base):
     )
     changed_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[str] = mapped_column(String(20))
-    old_value: Mapped[str | None] = mapped_column(String(100))
-    new_value: Mapped[str | None] = mapped_column(String(100))
+    # 200: titles are recorded too (kind "title").
+    old_value: Mapped[str | None] = mapped_column(String(200))
+    new_value: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(Text, default="")
     author_role: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -318,8 +337,15 @@ class MilestoneChange(Base):
     milestone: Mapped[Milestone] = relationship()
     progress_update: Mapped[ProgressUpdate | None] = relationship(back_populates="changes")
 
+    @classmethod
+    def in_history(cls):
+        """The condition that keeps the kinds of the public history (HISTORY_KINDS)."""
+        return cls.kind.in_([kind.value for kind in HISTORY_KINDS])
+
     __table_args__ = (
         Index("ix_milestone_change_milestone_changed", "milestone_id", "changed_on"),
+        # The state at a date replays the changes after that day, of all milestones at once.
+        Index("ix_milestone_change_changed_on", "changed_on"),
         CheckConstraint(
             "kind IN (" + ", ".join(f"'{k.value}'" for k in ChangeKind) + ")", name="kind_known"
         ),

@@ -109,7 +109,7 @@ class HoldPattern(Base):
 
 
 class ReasonTemplate(Base):
-    """A reusable rejection reason, editable by admins."""
+    """A reusable reason for a moderation decision, editable by moderators."""
 
     __tablename__ = "reason_template"
 

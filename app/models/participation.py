@@ -176,7 +176,7 @@ def _score_of_new_comment(mapper, connection, target: Comment) -> None:
 @event.listens_for(Comment, "before_update")
 def _score_of_changed_counts(mapper, connection, target: Comment) -> None:
     """Comment.score follows counts set on the object (demo data, tests). Votes move all three
-    with one SQL UPDATE (app/participation/counters.py), which bypasses this; the score is
+    with one SQL UPDATE (app/comments/counters.py), which bypasses this; the score is
     written here only when the object's own counts are written too, so that counts loaded
     before a vote never overwrite the score with a stale difference."""
     state = db_inspect(target)

@@ -73,7 +73,7 @@ class User(UserMixin, Base):
     totp_enabled_at: Mapped[datetime | None] = mapped_column()
     # Last accepted TOTP time step, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
-    # Mails to comment authors (app/citizens/notifications.py); switched in the profile.
+    # Mails to comment authors (app/comments/notifications.py); switched in the profile.
     notify_replies: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     notify_answers: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     notify_moderation: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

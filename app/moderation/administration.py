@@ -1,6 +1,8 @@
 """Administration of moderation: reason templates, the hold list, the mode per milestone.
 
-Admins only; every change is recorded in the audit log and committed.
+Admins only, but for the reason templates, which moderators keep up to date themselves (the
+installation ships defaults, migration 0020); every change is recorded in the audit log and
+flushed; the view commits.
 """
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ from sqlalchemy import select
 
 from app import audit
 from app.auth.permissions import is_admin, require
+from app.comments.permissions import can_moderate
 from app.extensions import db
-from app.moderation.services import InvalidInput, NotFound
+from app.moderation.errors import InvalidInput, NotFound
 from app.models import HoldPattern, Milestone, ReasonTemplate, User
 
 
@@ -28,8 +31,9 @@ class ReasonData:
 REASON_FIELDS = ("title", "text_de", "text_en", "position")
 
 
-def save_reason_template(admin: User, template: ReasonTemplate | None, data: ReasonData) -> ReasonTemplate:
-    require(is_admin(admin))
+def save_reason_template(moderator: User, template: ReasonTemplate | None, data: ReasonData) -> ReasonTemplate:
+    """Create (template None) or change a reason template."""
+    require(can_moderate(moderator))
     title = data.title.strip()
     if ":" in title:
         # The title starts the stored reason ("Title: words"); a colon would blur the statistics.
@@ -43,22 +47,28 @@ def save_reason_template(admin: User, template: ReasonTemplate | None, data: Rea
     template.text_en = (data.text_en or "").strip()
     template.position = data.position or 0
     db.session.flush()
-    audit.record(admin, audit.AuditAction.UPDATE if before else audit.AuditAction.CREATE,
+    audit.record(moderator, audit.AuditAction.UPDATE if before else audit.AuditAction.CREATE,
                  "reason_template", template.id, template.title,
                  before=before, after=audit.snapshot(template, REASON_FIELDS))
-    db.session.commit()
+    db.session.flush()
     return template
 
 
-def delete_reason_template(admin: User, template_id: int) -> None:
-    require(is_admin(admin))
-    template = db.session.get(ReasonTemplate, template_id)
-    if template is None:
+def _delete(admin: User, model, entry_id: int, kind: str, label, before, allowed=is_admin) -> None:
+    """Delete an entry of the moderation settings, recorded in the audit log with what it held."""
+    require(allowed(admin))
+    entry = db.session.get(model, entry_id)
+    if entry is None:
         raise NotFound()
-    audit.record(admin, audit.AuditAction.DELETE, "reason_template", template.id, template.title,
-                 before=audit.snapshot(template, REASON_FIELDS))
-    db.session.delete(template)
-    db.session.commit()
+    audit.record(admin, audit.AuditAction.DELETE, kind, entry.id, label(entry), before=before(entry))
+    db.session.delete(entry)
+    db.session.flush()
+
+
+def delete_reason_template(moderator: User, template_id: int) -> None:
+    """Delete a template; decisions made with it keep their stored reason."""
+    _delete(moderator, ReasonTemplate, template_id, "reason_template", lambda template: template.title,
+            lambda template: audit.snapshot(template, REASON_FIELDS), allowed=can_moderate)
 
 
 def hold_pattern_problem(pattern: str, is_regex: bool):
@@ -91,19 +101,13 @@ def add_hold_pattern(admin: User, pattern: str, is_regex: bool) -> HoldPattern:
     db.session.flush()
     audit.record(admin, audit.AuditAction.CREATE, "hold_pattern", entry.id, pattern,
                  after={"pattern": pattern, "is_regex": is_regex})
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
 def delete_hold_pattern(admin: User, pattern_id: int) -> None:
-    require(is_admin(admin))
-    entry = db.session.get(HoldPattern, pattern_id)
-    if entry is None:
-        raise NotFound()
-    audit.record(admin, audit.AuditAction.DELETE, "hold_pattern", entry.id, entry.pattern,
-                 before={"pattern": entry.pattern, "is_regex": entry.is_regex})
-    db.session.delete(entry)
-    db.session.commit()
+    _delete(admin, HoldPattern, pattern_id, "hold_pattern", lambda entry: entry.pattern,
+            lambda entry: {"pattern": entry.pattern, "is_regex": entry.is_regex})
 
 
 def set_milestone_mode(admin: User, milestone_id: int, mode: str | None) -> Milestone:
@@ -118,5 +122,5 @@ def set_milestone_mode(admin: User, milestone_id: int, mode: str | None) -> Mile
     milestone.moderation_mode = mode
     audit.record(admin, audit.AuditAction.UPDATE, "milestone", milestone.id, milestone.title,
                  before=before, after={"moderation_mode": mode})
-    db.session.commit()
+    db.session.flush()
     return milestone

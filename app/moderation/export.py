@@ -1,6 +1,7 @@
 """CSV export of the moderation log, with formula-like cells neutralised (CSV injection).
 
-Accounts concerned by a decision appear by pseudonym only ("Konto #12"), and the original
+Accounts concerned by a decision appear by pseudonym only ("Konto #12", in the reader's
+language like the column titles and the reasons the system wrote), and the original
 text of redacted comments is left out: the export is meant to leave the system.
 """
 from __future__ import annotations
@@ -10,10 +11,11 @@ import io
 
 from flask_babel import gettext as _
 
+from app import audit
 from app.models import ModerationDecision, utcnow
 from app.moderation import labels
 from app.extensions import db
-from app.transfer.csvformat import BOM, DELIMITER, neutralise
+from app.csvformat import BOM, DELIMITER, neutralise
 
 
 def filename() -> str:
@@ -22,8 +24,8 @@ def filename() -> str:
 
 def _moderator(decision: ModerationDecision) -> str:
     if decision.moderator is not None:
-        return f"{decision.moderator.display_name} ({decision.moderator_label})"
-    return decision.moderator_label or "System"
+        return f"{decision.moderator.display_name} ({audit.stored_label(decision.moderator_label)})"
+    return audit.stored_label(decision.moderator_label) or _("System")
 
 
 def _row(decision: ModerationDecision) -> list[str]:
@@ -34,10 +36,10 @@ def _row(decision: ModerationDecision) -> list[str]:
         labels.action_label(decision.action),
         str(decision.comment_id or ""),
         comment.milestone.title if comment is not None else "",
-        f"Konto #{decision.subject_user_id}" if decision.subject_user_id else "",
+        _("Konto #%(id)d", id=decision.subject_user_id) if decision.subject_user_id else "",
         labels.status_label(decision.status_before) if decision.status_before else "",
         labels.status_label(decision.status_after) if decision.status_after else "",
-        decision.reason or "",
+        labels.system_reason(decision.reason) or decision.reason or "",
     ]
 
 

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.backend.forms import INVALID_CHOICE, INVALID_DATE, INVALID_NUMBER, BackendForm, optional_int, optional_str
-from app.forms_base import PlainForm
+from app.forms_base import INVALID_CHOICE, INVALID_DATE, INVALID_NUMBER, BackendForm, PlainForm, optional_int, optional_str
+from app.moderation import blocks as blocking
 from app.moderation import labels, queries
-from app.moderation.services import DECISIONS, MAX_REASON_LENGTH
+from app.moderation.decisions import DECISIONS
+from app.moderation.errors import MAX_REASON_LENGTH
 from app.models import FlagReason, ModerationAction, ReasonTemplate
 from app.routing import MAX_ID
 
@@ -55,7 +58,7 @@ class BulkForm(BackendForm):
         choices=choices([("", _l("– bitte wählen –"))] + [(a.value, labels.BUTTON_LABELS[a]) for a in BULK_ACTIONS]),
     )
     bulk_template_id = _select(_l("Begründung aus Vorlage"))
-    bulk_reason = TextAreaField(_l("Begründung"), [REASON_LENGTH])
+    bulk_reason = TextAreaField(_l("Begründung"), [REASON_LENGTH], render_kw={"rows": 1})
     next = HiddenField()
     submit = SubmitField(_l("Auf Auswahl anwenden"))
 
@@ -77,11 +80,19 @@ def _number(raw: str) -> int | None:
     return None
 
 
+def _selected_raw(formdata: MultiDict) -> list[str]:
+    """The checked items; with "select all" (select_all=1) every item the page showed (shown_ids)."""
+    raw = formdata.getlist("comment_ids")
+    if formdata.get("select_all"):
+        raw = raw + [r for r in formdata.getlist("shown_ids") if r not in raw]
+    return raw
+
+
 def selection(formdata: MultiDict) -> dict[int, int | None]:
     """The selected comment ids with the version each showed (hidden field version-<id>).
     Raises InvalidSelection for an id or a version that is not such a number."""
     chosen: dict[int, int | None] = {}
-    for raw in formdata.getlist("comment_ids"):
+    for raw in _selected_raw(formdata):
         comment_id = _number(raw)
         if comment_id is None:
             raise InvalidSelection(raw)
@@ -95,7 +106,7 @@ def selection(formdata: MultiDict) -> dict[int, int | None]:
 
 def selected_ids(formdata: MultiDict) -> set[int]:
     """The valid comment ids of a sent selection, to show them checked again."""
-    return {n for n in (_number(raw) for raw in formdata.getlist("comment_ids")) if n is not None}
+    return {n for n in (_number(raw) for raw in _selected_raw(formdata)) if n is not None}
 
 
 class RedactForm(BackendForm):
@@ -122,6 +133,10 @@ class BlockForm(BackendForm):
     period = _select(_l("Dauer der Sperre"), coerce=optional_str, choices=PERIOD_CHOICES, default="30")
     reason = TextAreaField(_l("Grund (wird der Person mitgeteilt)"),
                            [DataRequired(_l("Bitte geben Sie einen Grund für die Sperre an.")), REASON_LENGTH])
+    # Asked only while the account has pending comments; the service insists then.
+    pending = RadioField(_l("Wartende Kommentare dieses Kontos"), [Optional()], choices=choices([
+        (blocking.REJECT, _l("ablehnen")), (blocking.KEEP, _l("in der Warteschlange lassen und einzeln entscheiden")),
+    ]), validate_choice=True)
     submit = SubmitField(_l("Konto sperren"))
 
 

@@ -90,8 +90,8 @@ def mode_label(mode: str | None) -> str:
     return str(MODE_LABELS[mode]) if mode in MODE_LABELS else ""
 
 
-# Reasons the system writes into the moderation log, in German (app/participation/services.py
-# and app/moderation/services.py); shown in the reader's language. Reasons moderators type are
+# Reasons the system writes into the moderation log, in German (app/comments/lifecycle.py
+# and app/moderation/); shown in the reader's language. Reasons moderators type are
 # municipal content and are shown as written.
 SYSTEM_REASONS = {
     "Treffer der Prüfliste": _l("Treffer der Prüfliste"),

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from app.auth.permissions import PermissionDenied
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
-from app.moderation import forms, services
+from app.moderation import appeals, decisions, errors, forms
 from app.moderation.transparency import MONTHS, duration, figures
 from app.models import Comment
 
@@ -33,22 +33,23 @@ def _own_comment(comment_id: int) -> Comment:
 def appeal(comment_id: int):
     comment = _own_comment(comment_id)
     form = forms.AppealForm()
-    if services.can_appeal(current_user, comment) and form.validate_on_submit():
+    if appeals.can_appeal(current_user, comment) and form.validate_on_submit():
         try:
-            services.appeal(current_user, comment_id, form.text.data or "")
-        except services.InvalidInput as error:
+            appeals.appeal(current_user, comment_id, form.text.data or "")
+        except errors.InvalidInput as error:
             form.add_errors(error.errors)
-        except services.DecisionConflict:
+        except errors.DecisionConflict:
             form.form_errors.append(_(
                 "Über Ihren Kommentar wurde gerade neu entschieden. Bitte prüfen Sie den aktuellen Stand."))
-        except (services.ModerationError, PermissionDenied) as error:
+        except (errors.ModerationError, PermissionDenied) as error:
             form.form_errors.append(str(error) or _("Der Einspruch ist nicht möglich."))
         else:
+            db.session.commit()
             flash(_("Ihr Einspruch ist eingegangen. Die Moderation prüft Ihren Kommentar noch einmal und "
                     "informiert Sie per E-Mail."), "success")
             return redirect(url_for("moderation_public.appeal", comment_id=comment_id))
     comment = _own_comment(comment_id)
     return render_template(
-        "moderation/appeal.html", comment=comment, form=form, can_appeal=services.can_appeal(current_user, comment),
-        appeal_open=services.appeal_is_open(comment),
+        "moderation/appeal.html", comment=comment, form=form, can_appeal=appeals.can_appeal(current_user, comment),
+        appeal_open=decisions.appeal_is_open(comment),
     ), 400 if form.errors else 200

@@ -10,13 +10,14 @@ from app import audit
 from app.auth.decorators import admin_required, roles_required
 from app.auth.permissions import require
 from app.auth.services import is_safe_next
-from app.backend.csrf import form_status, invalid_status, rerun_after_csrf_error
+from app.csrf_rerun import form_status, invalid_status, rerun_after_csrf_error
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
-from app.moderation import administration, export, forms, labels, queries, services
-from app.moderation.policy import active_block, moderation_mode
+from app.moderation import administration, answers, decisions, errors, export, forms, labels, queries, redaction
+from app.moderation import blocks as blocking
+from app.comments.policy import active_block, moderation_mode
 from app.models import Comment, Milestone, ModerationAction, ReasonTemplate, Role
-from app.public.forms import parse_page
+from app.filters import parse_page
 from app.settings import get_setting
 
 bp = LocalizedBlueprint("moderation", __name__)
@@ -30,7 +31,7 @@ def _not_cached(response: Response) -> Response:
     return response
 
 
-bp.register_error_handler(CSRFError, rerun_after_csrf_error)
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
 # For the backend dashboard's snippet (templates/moderation/_dashboard.html) and navigation badge.
 bp.add_app_template_global(queries.queue_size, "moderation_queue_size")
 
@@ -92,9 +93,9 @@ def _queue_page(bulk: forms.BulkForm, status: int = 200, selected: set[int] | No
     return render_template(
         "moderation/queue.html", filters=filters, pagination=pagination, bulk=bulk,
         context=queries.queue_context(pagination.items), counts=queries.queue_counts(),
-        templates=templates, allowed_actions=services.allowed_actions,
+        templates=templates, allowed_actions=decisions.allowed_actions,
         oldest=queries.oldest_waiting_since(), site_mode=get_setting("moderation_mode"),
-        selected=selected or set(),
+        selected=selected or set(), select_all=bool(request.form.get("select_all")),
     ), status
 
 
@@ -116,17 +117,18 @@ def bulk():
         form.form_errors.append(_("Bitte wählen Sie mindestens einen Kommentar aus."))
         return _queue_page(form, invalid_status(), selected)
     try:
-        result = services.decide_many(
+        result = decisions.decide_many(
             current_user, chosen, form.bulk_action.data,
             reason_text=form.bulk_reason.data or "", template_id=form.bulk_template_id.data,
         )
-    except services.InvalidInput as error:
+    except errors.InvalidInput as error:
         form.add_errors({"bulk_" + key if key != "template_id" else "bulk_template_id": message
                          for key, message in error.errors.items()})
         return _queue_page(form, invalid_status(), selected)
-    except services.ModerationError as error:
+    except errors.ModerationError as error:
         form.form_errors.append(str(error))
         return _queue_page(form, selected=selected)
+    db.session.commit()
     if result.decided:
         flash(ngettext("%(num)d Kommentar wurde entschieden.", "%(num)d Kommentare wurden entschieden.",
                        len(result.decided)), "success")
@@ -167,9 +169,10 @@ def _item_page(comment: Comment, status: int = 200, conflict: str | None = None,
     return render_template(
         "moderation/item.html", comment=comment, conflict=conflict,
         context=queries.queue_context([comment]), decisions=queries.decisions_of(comment),
-        allowed=services.allowed_actions(comment), templates=templates,
-        can_answer=services.can_answer(current_user, comment),
+        allowed=decisions.allowed_actions(comment), templates=templates,
+        can_answer=answers.can_answer(current_user, comment),
         block=active_block(comment.author) if comment.author else None,
+        pending_of_author=blocking.pending_count(comment.author_id),
         mode=moderation_mode(comment.milestone), site_mode=get_setting("moderation_mode"),
         **page_forms,
     ), status
@@ -190,18 +193,19 @@ def decide(comment_id: int):
     if not form.validate():
         return _item_page(comment, invalid_status(), decision_form=form)
     try:
-        services.decide(
+        decisions.decide(
             current_user, comment_id, form.version.data, form.action.data,
             reason_text=form.reason.data or "", template_id=form.template_id.data,
         )
-    except services.DecisionConflict as error:
+    except errors.DecisionConflict as error:
         return _item_page(_comment_or_404(comment_id), 409, conflict=str(error), decision_form=form)
-    except services.InvalidInput as error:
+    except errors.InvalidInput as error:
         form.add_errors(error.errors)
         return _item_page(_comment_or_404(comment_id), invalid_status(), decision_form=form)
-    except services.ModerationError as error:
+    except errors.ModerationError as error:
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, decision_form=form)
+    db.session.commit()
     flash(_done_message(form.action.data), "success")
     return redirect(_back(url_for(".item", comment_id=comment_id)))
 
@@ -214,12 +218,13 @@ def redact(comment_id: int):
     if not form.validate():
         return _item_page(comment, invalid_status(), redact_form=form)
     try:
-        services.redact(current_user, comment_id, form.version.data, form.passage_list(), form.reason.data or "")
-    except services.DecisionConflict as error:
+        redaction.redact(current_user, comment_id, form.version.data, form.passage_list(), form.reason.data or "")
+    except errors.DecisionConflict as error:
         return _item_page(_comment_or_404(comment_id), 409, conflict=str(error), redact_form=form)
-    except services.InvalidInput as error:
+    except errors.InvalidInput as error:
         form.add_errors(error.errors)
         return _item_page(_comment_or_404(comment_id), invalid_status(), redact_form=form)
+    db.session.commit()
     flash(_("Die Textstellen wurden entfernt. Der ursprüngliche Text steht im Moderationsprotokoll."), "success")
     return redirect(url_for(".item", comment_id=comment_id))
 
@@ -234,14 +239,18 @@ def block(comment_id: int):
     if not form.validate():
         return _item_page(comment, invalid_status(), block_form=form)
     try:
-        services.block_author(current_user, comment.author_id, form.period.data, form.reason.data, comment_id)
-    except services.InvalidInput as error:
+        blocking.block_author(current_user, comment.author_id, form.period.data, form.reason.data, comment_id,
+                              pending=form.pending.data)
+    except errors.InvalidInput as error:
         form.add_errors(error.errors)
         return _item_page(_comment_or_404(comment_id), invalid_status(), block_form=form)
-    except services.ModerationError as error:
+    except errors.ModerationError as error:
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, block_form=form)
-    flash(_("Das Konto wurde gesperrt. Seine wartenden Kommentare wurden abgelehnt."), "success")
+    db.session.commit()
+    flash(_("Das Konto wurde gesperrt. Seine wartenden Kommentare bleiben in der Warteschlange.")
+          if form.pending.data == blocking.KEEP else
+          _("Das Konto wurde gesperrt. Seine wartenden Kommentare wurden abgelehnt."), "success")
     return redirect(url_for(".item", comment_id=comment_id))
 
 
@@ -249,18 +258,19 @@ def block(comment_id: int):
 @moderator_required
 def answer(comment_id: int):
     comment = _comment_or_404(comment_id)
-    require(services.may_answer(current_user, comment))
+    require(answers.may_answer(current_user, comment))
     form = forms.AnswerForm(prefix="answer")
     if not form.validate():
         return _item_page(comment, invalid_status(), answer_form=form)
     try:
-        reply = services.answer(current_user, comment_id, form.body.data)
-    except services.InvalidInput as error:
+        reply = answers.answer(current_user, comment_id, form.body.data)
+    except errors.InvalidInput as error:
         form.add_errors(error.errors)
         return _item_page(_comment_or_404(comment_id), invalid_status(), answer_form=form)
-    except services.ModerationError as error:
+    except errors.ModerationError as error:
         form.form_errors.append(str(error))
         return _item_page(_comment_or_404(comment_id), 409, answer_form=form)
+    db.session.commit()
     flash(_("Die Antwort der Verwaltung wurde veröffentlicht."), "success")
     return redirect(url_for("participation.permalink", comment_id=reply.id))
 
@@ -278,16 +288,22 @@ def blocks():
 @bp.post("/sperren/<id:block_id>/aufheben")
 @moderator_required
 def unblock(block_id: int):
-    form = forms.ConfirmForm()
-    if not form.validate():
+    return _confirmed(lambda: blocking.lift_block(current_user, block_id), ".blocks", _("Die Sperre wurde aufgehoben."))
+
+
+def _confirmed(run, back: str, done: str):
+    """A button with a confirmation form: run the service (404 when its thing is gone), commit,
+    and go back to the list with `done`."""
+    if not forms.ConfirmForm().validate():
         flash(_("Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal."), "warning")
-        return redirect(url_for(".blocks"))
+        return redirect(url_for(back))
     try:
-        services.lift_block(current_user, block_id)
-    except services.NotFound:
+        run()
+    except errors.NotFound:
         abort(404)
-    flash(_("Die Sperre wurde aufgehoben."), "success")
-    return redirect(url_for(".blocks"))
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for(back))
 
 
 # Moderation log ------------------------------------------------------------------------
@@ -321,15 +337,16 @@ def log_export():
 # Administration: reason templates, hold list, moderation per milestone ----------------------
 
 @bp.route("/begruendungen", methods=["GET", "POST"])
-@admin_required
+@moderator_required
 def reasons():
     form = forms.ReasonTemplateForm()
     if form.validate_on_submit():
         try:
             administration.save_reason_template(current_user, None, _reason_data(form))
-        except services.InvalidInput as error:
+        except errors.InvalidInput as error:
             form.add_errors(error.errors)
         else:
+            db.session.commit()
             flash(_("Die Textvorlage wurde angelegt."), "success")
             return redirect(url_for(".reasons"))
     return render_template("moderation/reasons.html", form=form, templates=queries.reason_templates()), \
@@ -338,38 +355,31 @@ def reasons():
 
 def _reason_data(form: forms.ReasonTemplateForm) -> administration.ReasonData:
     return administration.ReasonData(title=form.title.data or "", text_de=form.text_de.data or "",
-                               text_en=form.text_en.data or "", position=form.position.data or 0)
+                                      text_en=form.text_en.data or "", position=form.position.data or 0)
 
 
 @bp.route("/begruendungen/<id:template_id>", methods=["GET", "POST"])
-@admin_required
+@moderator_required
 def reason_edit(template_id: int):
     template = db.get_or_404(ReasonTemplate, template_id)
     form = forms.ReasonTemplateForm(obj=template)
     if form.validate_on_submit():
         try:
             administration.save_reason_template(current_user, template, _reason_data(form))
-        except services.InvalidInput as error:
+        except errors.InvalidInput as error:
             form.add_errors(error.errors)
         else:
+            db.session.commit()
             flash(_("Die Textvorlage wurde gespeichert."), "success")
             return redirect(url_for(".reasons"))
     return render_template("moderation/reason_form.html", form=form, template=template), form_status(form)
 
 
 @bp.post("/begruendungen/<id:template_id>/loeschen")
-@admin_required
+@moderator_required
 def reason_delete(template_id: int):
-    form = forms.ConfirmForm()
-    if not form.validate():
-        flash(_("Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal."), "warning")
-        return redirect(url_for(".reasons"))
-    try:
-        administration.delete_reason_template(current_user, template_id)
-    except services.NotFound:
-        abort(404)
-    flash(_("Die Textvorlage wurde gelöscht."), "success")
-    return redirect(url_for(".reasons"))
+    return _confirmed(lambda: administration.delete_reason_template(current_user, template_id), ".reasons",
+                      _("Die Textvorlage wurde gelöscht."))
 
 
 @bp.route("/pruefliste", methods=["GET", "POST"])
@@ -379,9 +389,10 @@ def hold_list():
     if form.validate_on_submit():
         try:
             administration.add_hold_pattern(current_user, form.pattern.data, bool(form.is_regex.data))
-        except services.InvalidInput as error:
+        except errors.InvalidInput as error:
             form.add_errors(error.errors)
         else:
+            db.session.commit()
             flash(_("Der Eintrag wurde der Prüfliste hinzugefügt."), "success")
             return redirect(url_for(".hold_list"))
     return render_template("moderation/hold_list.html", form=form, patterns=queries.hold_patterns()), \
@@ -391,16 +402,8 @@ def hold_list():
 @bp.post("/pruefliste/<id:pattern_id>/loeschen")
 @admin_required
 def hold_delete(pattern_id: int):
-    form = forms.ConfirmForm()
-    if not form.validate():
-        flash(_("Das Formular war abgelaufen. Bitte versuchen Sie es noch einmal."), "warning")
-        return redirect(url_for(".hold_list"))
-    try:
-        administration.delete_hold_pattern(current_user, pattern_id)
-    except services.NotFound:
-        abort(404)
-    flash(_("Der Eintrag wurde von der Prüfliste entfernt."), "success")
-    return redirect(url_for(".hold_list"))
+    return _confirmed(lambda: administration.delete_hold_pattern(current_user, pattern_id), ".hold_list",
+                      _("Der Eintrag wurde von der Prüfliste entfernt."))
 
 
 @bp.route("/etappenziele", methods=["GET", "POST"])
@@ -414,11 +417,12 @@ def milestone_modes():
     if form.validate_on_submit():
         try:
             milestone = administration.set_milestone_mode(current_user, form.milestone_id.data, form.mode.data or None)
-        except services.NotFound:
+        except errors.NotFound:
             abort(404)
-        except services.InvalidInput as error:
+        except errors.InvalidInput as error:
             form.add_errors(error.errors)
         else:
+            db.session.commit()
             flash(_("Die Moderation für „%(title)s“ wurde gespeichert.", title=milestone.title), "success")
             return redirect(_back(url_for(".milestone_modes")))
     return render_template(

@@ -18,7 +18,8 @@ from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.moderation import queries
-from app.moderation.services import BLOCKED_REASON, SPAM_REASON, reason_category
+from app.moderation.blocks import BLOCKED_REASON
+from app.moderation.decisions import SPAM_REASON, reason_category
 from app.models import (
     Comment,
     CommentStatus,
@@ -96,18 +97,13 @@ def figures(now: datetime | None = None) -> Transparency:
     months = {month_start(now.date(), back): MonthFigures(month_start(now.date(), back)) for back in range(MONTHS)}
 
     citizen = Comment.is_official.is_(False)
-    year, month = _month_key(Comment.created_at)
-    for key, count in _per_month(
-        select(year, month, func.count(Comment.id)).where(citizen, Comment.created_at >= start).group_by(year, month)
-    ).items():
-        if key in months:
-            months[key].received = count
-    year, month = _month_key(Comment.published_at)
-    for key, count in _per_month(
-        select(year, month, func.count(Comment.id)).where(citizen, Comment.published_at >= start).group_by(year, month)
-    ).items():
-        if key in months:
-            months[key].published = count
+    for column, figure in ((Comment.created_at, "received"), (Comment.published_at, "published")):
+        year, month = _month_key(column)
+        for key, count in _per_month(
+            select(year, month, func.count(Comment.id)).where(citizen, column >= start).group_by(year, month)
+        ).items():
+            if key in months:
+                setattr(months[key], figure, count)
 
     reasons = _removals(start, months)
     _decision_times(start, months)

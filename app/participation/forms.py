@@ -9,7 +9,7 @@ import re
 import secrets
 import time
 
-from flask import current_app, g
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 from wtforms import EmailField, HiddenField, RadioField, StringField, TextAreaField
@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.forms_base import InputForm
 from app.layout import CSRF_TEXT
-from app.participation.csrf import csrf_failed
+from app.csrf_rerun import csrf_refused
 from app.models import FlagReason
 
 FLAG_TEXT_MAX = 1000
@@ -103,10 +103,10 @@ class MaxLength:
 
 
 class ParticipationForm(InputForm):
-    """A form that fails, keeping the input, after an expired CSRF token (see app.participation.csrf)."""
+    """A form that fails, keeping the input, after an expired CSRF token (see app.csrf_rerun)."""
 
     def validate_on_submit(self, extra_validators=None) -> bool:
-        if csrf_failed():
+        if csrf_refused():
             self.form_errors.append(str(CSRF_TEXT))
             return False
         return super().validate_on_submit(extra_validators)

@@ -6,6 +6,7 @@ the viewer's own votes, ratings and flags.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field as dataclass_field
 from datetime import datetime
 from functools import cache
@@ -17,7 +18,6 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from werkzeug.datastructures import MultiDict
 
-from app.auth.permissions import can_edit_milestone, is_admin
 from app.extensions import db
 from app.models import (
     AnswerStatus,
@@ -32,12 +32,12 @@ from app.models import (
     utcnow,
 )
 from app.models.participation import TRACE_STATUSES, VISIBLE_STATUSES
-from app.moderation import policy
+from app.comments import permissions
+from app.comments.permissions import Standing
 from app.pagination import paginate
-from app.participation import services
-from app.participation.forms import CommentForm
+from app.participation.services import votes
 from app.page_cache.tags import do_not_store
-from app.public.forms import parse_page
+from app.filters import parse_page
 from app.settings import get_setting
 
 SORT_OPTIONS = {
@@ -95,32 +95,11 @@ def _listed(viewer_id: int | None, top_level_of: int | None = None):
 
 
 @dataclass
-class Participant:
-    """What the viewer may do on this milestone, and why not."""
-
-    user: User | None
-    signed_in: bool = False
-    refusal: str | None = None        # why the viewer cannot take part (unconfirmed, blocked)
-    closed: str | None = None         # why no new comments can be written
-    can_answer: bool = False          # editors of the department and admins
-    can_close: bool = False           # admins
-    to_review: bool = False           # a new comment waits for review (pre-moderation)
-
-    @property
-    def can_comment(self) -> bool:
-        return self.signed_in and self.refusal is None and (self.closed is None or self.can_answer)
-
-    @property
-    def can_vote(self) -> bool:
-        return self.signed_in and self.refusal is None
-
-
-@dataclass
 class Thread:
     """Everything the thread partial shows."""
 
     milestone: Milestone
-    participant: Participant
+    participant: Standing
     sort: str
     pagination: Pagination
     replies: dict[int, list[Comment]]
@@ -133,7 +112,7 @@ class Thread:
 
     def __post_init__(self) -> None:
         if self.notices:
-            do_not_store()  # see app/public/forms.Parsed
+            do_not_store()  # see app/filters.Parsed
 
     @property
     def sort_options(self) -> dict:
@@ -159,47 +138,22 @@ class Thread:
         return {} if sort == DEFAULT_SORT else {SORT_ARG: sort}
 
     def can_edit(self, comment: Comment) -> bool:
-        return services.can_edit(self.participant.user, comment)
+        return permissions.may_edit(self.participant.user, comment)
 
     def can_delete(self, comment: Comment) -> bool:
-        return services.can_delete(self.participant.user, comment)
+        return permissions.may_delete(self.participant.user, comment)
 
     def can_rate(self, comment: Comment) -> bool:
-        return (
-            self.participant.can_vote
-            and comment.status == CommentStatus.PUBLISHED
-            and comment.author_id != self.participant.user.id
-        )
+        return permissions.may_rate(self.participant, comment)
 
     def can_flag(self, comment: Comment) -> bool:
-        return self.can_rate(comment) and comment.id not in self.flagged
+        return permissions.may_flag(self.participant, comment, flagged=comment.id in self.flagged)
 
     def can_reply(self, comment: Comment) -> bool:
-        return (
-            self.participant.can_comment
-            and comment.parent_id is None
-            and comment.status == CommentStatus.PUBLISHED
-        )
+        return permissions.may_reply(self.participant, comment)
 
     def can_mark_no_answer(self, comment: Comment) -> bool:
-        return self.participant.can_answer and comment.answer_status == AnswerStatus.OPEN and comment.parent_id is None
-
-
-def participant(user: User | None, milestone: Milestone) -> Participant:
-    """The viewer's rights on this milestone (one query for blocks when signed in)."""
-    signed_in = services.is_signed_in(user)
-    result = Participant(user=user if signed_in else None, signed_in=signed_in)
-    closed = services.comments_closed_reason(milestone)
-    result.closed = str(closed) if closed is not None else None
-    if signed_in:
-        try:
-            services.check_participant(user)
-        except services.ParticipationError as refusal:
-            result.refusal = str(refusal)
-        result.can_answer = can_edit_milestone(user, milestone)
-        result.can_close = is_admin(user)
-        result.to_review = policy.goes_to_review(milestone, is_staff=user.is_staff)
-    return result
+        return permissions.may_mark_no_answer(self.participant, comment)
 
 
 def parse_sort(raw: str | None) -> tuple[str, list[str]]:
@@ -240,16 +194,18 @@ def _thread_statements(sort: str, signed_in: bool):
     return top_level, count, replies
 
 
-def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -> Thread:
+def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict,
+                     comment_form: Callable[[], object] | None = None) -> Thread:
     """The comment thread of a milestone page as the viewer sees it.
 
-    The comment form (with its CSRF token) is made only for signed-in participants:
+    The comment form (`comment_form`, the blueprint's form class, made with its CSRF token)
+    is made only for signed-in participants:
     anonymous page views must not start a session.
     """
     sort, notices = parse_sort(args.get(SORT_ARG))
     page = parse_page(args.get(PAGE_ARG))
     notices += [str(_l("Die Seitenangabe der Kommentare war ungültig; es wird die erste Seite gezeigt."))] if page.notices else []
-    who = participant(user, milestone)
+    who = permissions.standing_on(user, milestone)
     viewer_id = who.user.id if who.user is not None else None
     per_page = current_app.config["COMMENTS_PER_PAGE"]
 
@@ -279,7 +235,7 @@ def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -
             flagged = set(db.session.scalars(
                 select(Flag.comment_id).where(Flag.user_id == viewer_id, Flag.comment_id.in_(every_id))
             ))
-        supported = services.has_supported(who.user, milestone)
+        supported = votes.has_supported(who.user, milestone)
 
     return Thread(
         milestone=milestone,
@@ -292,7 +248,7 @@ def milestone_thread(milestone: Milestone, user: User | None, args: MultiDict) -
         supported=supported,
         notices=notices,
         guest_comments=bool(get_setting("guest_comments")) and not who.signed_in,
-        comment_form=CommentForm() if who.can_comment else None,
+        comment_form=comment_form() if comment_form is not None and who.can_comment else None,
     )
 
 
@@ -310,7 +266,7 @@ def _sort_keys(comment: Comment, sort: str) -> list[tuple[object, object, bool]]
 def comment_page(comment: Comment, user: User | None, sort: str = DEFAULT_SORT) -> int:
     """The page of the thread (in this sort order) that shows the comment or its parent."""
     top = comment.parent if comment.parent_id is not None else comment
-    viewer_id = user.id if services.is_signed_in(user) else None
+    viewer_id = user.id if permissions.signed_in_and_active(user) else None
     # Listed before `top`: ahead in the first key, or equal in the first keys and ahead in the next.
     keys = _sort_keys(top, sort if sort in SORT_ORDERS else DEFAULT_SORT)
     ahead = or_(*(
@@ -333,7 +289,7 @@ def shown_to(comment: Comment, user: User | None) -> bool:
     """The comment is shown with its text in the thread to this viewer (permalinks)."""
     if comment.status == CommentStatus.PUBLISHED:
         return True
-    return (comment.status == CommentStatus.PENDING and services.is_signed_in(user)
+    return (comment.status == CommentStatus.PENDING and permissions.signed_in_and_active(user)
             and comment.author_id == user.id)
 
 

@@ -7,30 +7,22 @@ so that reading it sets no cookie; the guest comment form has its own page.
 """
 from __future__ import annotations
 
-
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
 from app.auth.decorators import roles_required
-from app.extensions import limiter
+from app.extensions import db, limiter
 from app.i18n import LocalizedBlueprint
 from app.models import CommentStatus, Role
-from app.moderation import policy
-from app.participation import forms, queries, services
-from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
+from app.comments import errors, permissions, policy
+from app.participation import forms, queries
+from app.participation.services import comments, flags, guests, votes
+from app.csrf_rerun import csrf_refused, rerun_after_csrf_error
 from app.settings import get_setting
-from app.rate_limits import config_value, ip_key, person_key
+from app.rate_limits import config_value, ip_key, person_key, register_throttle_page
 
 bp = LocalizedBlueprint("participation", __name__)
 
@@ -38,14 +30,8 @@ bp = LocalizedBlueprint("participation", __name__)
 COMMENT_ID = "<id:comment_id>"
 
 REFUSAL_STATUS = {
-    services.NotConfirmed: 403,
-    services.AuthorBlocked: 403,
-    services.CommentsClosed: 403,
-    services.CommentsPaused: 403,
-    services.EditWindowOver: 403,
-    services.EditConflict: 409,
-    services.AlreadyFlagged: 409,
-    services.InvalidText: 422,
+    errors.NotConfirmed: 403, errors.AuthorBlocked: 403, errors.CommentsClosed: 403, errors.CommentsPaused: 403,
+    errors.EditWindowOver: 403, errors.EditConflict: 409, errors.AlreadyFlagged: 409, errors.InvalidText: 422,
 }
 
 THROTTLE_TEXTS = {
@@ -85,19 +71,15 @@ def _limits(kind: str):
     return decorator
 
 
-@bp.errorhandler(429)
-def too_many_requests(error):
-    endpoint = request.endpoint or ""
-    kind = "flag" if endpoint.endswith(".flag") else (
-        "vote" if endpoint.rsplit(".", 1)[-1] in ("support", "withdraw_support", "rate") else "comment"
-    )
-    # The typed text is not lost: the page shows it for copying.
-    kept = request.form.get("body", "").strip() if request.method == "POST" else ""
-    return render_template("throttled.html", text=THROTTLE_TEXTS[kind], kept=kept), 429
+# The typed text is not lost: the 429 page shows it for copying.
+register_throttle_page(bp, THROTTLE_TEXTS["comment"], {
+    f"{bp.name}.{view}": THROTTLE_TEXTS["flag" if view == "flag" else "vote"]
+    for view in ("flag", "support", "withdraw_support", "rate")
+}, kept_fields=("body",))
 
 
 # Text forms are shown again with the input and a message; buttons get the error page.
-bp.register_error_handler(CSRFError, keep_input_after_csrf_error(KEEP_INPUT_ENDPOINTS))
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(KEEP_INPUT_ENDPOINTS, refuse_redirects=True))
 
 
 @bp.after_request
@@ -110,17 +92,25 @@ def private_pages(response):
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _milestone_or_404(slug: str):
-    milestone = queries.published_milestone(slug)
-    if milestone is None:
+def _or_404(found):
+    if found is None:
         abort(404)
-    return milestone
+    return found
+
+
+def _milestone_or_404(slug: str):
+    return _or_404(queries.published_milestone(slug))
 
 
 def _comment_or_404(comment_id: int):
-    comment = queries.comment_by_id(comment_id)
-    if comment is None:
-        abort(404)
+    return _or_404(queries.comment_by_id(comment_id))
+
+
+def _own_comment(comment_id: int):
+    """The viewer's own comment; someone else's is a 403."""
+    comment = _comment_or_404(comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
     return comment
 
 
@@ -133,11 +123,11 @@ def _published_comment_or_404(comment_id: int):
     return comment
 
 
-def _status_of(error: services.ParticipationError) -> int:
+def _status_of(error: errors.ParticipationError) -> int:
     return next((code for kind, code in REFUSAL_STATUS.items() if isinstance(error, kind)), 400)
 
 
-def _refused(error: services.ParticipationError, milestone):
+def _refused(error: errors.ParticipationError, milestone):
     """A refusal of a button (support, rating): the reason and a way back."""
     return render_template("participation/refused.html", message=str(error), milestone=milestone), _status_of(error)
 
@@ -149,10 +139,7 @@ def _back_to_comment(comment, *, flash_text: str | None = None, page: int | None
     if page is None:
         page = queries.comment_page(comment, current_user)
     args = {queries.PAGE_ARG: page} if page > 1 else {}
-    return redirect(
-        url_for("public.milestone", slug=comment.milestone.slug, _anchor=f"kommentar-{comment.id}", **args),
-        303,
-    )
+    return redirect(url_for("public.milestone", slug=comment.milestone.slug, _anchor=f"kommentar-{comment.id}", **args), 303)
 
 
 def _published_text(comment) -> str:
@@ -164,14 +151,38 @@ def _published_text(comment) -> str:
 def _form_page(template: str, form, status: int = 200, **context):
     """A form page; after a failed submission 422 (400 after an expired CSRF token)."""
     if request.method == "POST" and status == 200:
-        status = 400 if csrf_failed() else 422
+        status = 400 if csrf_refused() else 422
     return render_template(template, form=form, **context), status
+
+
+def _text_form(form, template: str, run, done, *, failed: dict | None = None, **context):
+    """A form with text: a valid POST runs the service, the view commits and answers done(result);
+    a refusal shows the form again with the typed text and the message (`failed`: other context)."""
+    if form.validate_on_submit():
+        try:
+            result = run()
+        except errors.ParticipationError as error:
+            form.form_errors.append(str(error))
+            return _form_page(template, form, _status_of(error), **(context if failed is None else failed))
+        db.session.commit()
+        return done(result)
+    return _form_page(template, form, **context)
+
+
+def _button(run, milestone):
+    """A button's service, committed; the refusal page when a rule refused it, else None."""
+    try:
+        run()
+    except errors.ParticipationError as error:
+        return _refused(error, milestone)
+    db.session.commit()
+    return None
 
 
 def _edit_context(comment) -> dict:
     return {
         "comment": comment,
-        "deadline": services.edit_deadline(comment),
+        "deadline": permissions.edit_deadline(comment),
         "premoderated": policy.moderation_mode(comment.milestone) == "pre",
     }
 
@@ -204,18 +215,14 @@ def permalink(comment_id: int):
 def new_comment(slug: str):
     milestone = _milestone_or_404(slug)
     form = forms.CommentForm()
-    if form.validate_on_submit():
-        try:
-            comment = services.post_comment(current_user, milestone, form.body.data,
-                                            form_id=form.submission_id)
-        except services.ParticipationError as error:
-            form.form_errors.append(str(error))
-            return _form_page("participation/comment_form.html", form, _status_of(error), milestone=milestone,
-                              to_review=queries.participant(current_user, milestone).to_review)
+    who = permissions.standing_on(current_user, milestone)
+    return _text_form(
+        form, "participation/comment_form.html",
+        lambda: comments.post_comment(current_user, milestone, form.body.data, form_id=form.submission_id),
         # A new comment is the newest: it is on the first page.
-        return _back_to_comment(comment, flash_text=_published_text(comment), page=1)
-    return _form_page("participation/comment_form.html", form, milestone=milestone,
-                      who=queries.participant(current_user, milestone))
+        lambda comment: _back_to_comment(comment, flash_text=_published_text(comment), page=1),
+        failed={"milestone": milestone, "to_review": who.to_review}, milestone=milestone, who=who,
+    )
 
 
 @bp.route(f"/kommentare/{COMMENT_ID}/antworten", methods=["GET", "POST"])
@@ -228,63 +235,47 @@ def reply(comment_id: int):
         abort(404)
     milestone = parent.milestone
     form = forms.ReplyForm()
-    who = queries.participant(current_user, milestone)
-    if form.validate_on_submit():
-        try:
-            comment = services.post_comment(current_user, milestone, form.body.data, parent=parent,
-                                            form_id=form.submission_id)
-        except services.ParticipationError as error:
-            form.form_errors.append(str(error))
-            return _form_page("participation/reply_form.html", form, _status_of(error),
-                              parent=parent, milestone=milestone, who=who)
-        return _back_to_comment(comment, flash_text=_published_text(comment))
-    return _form_page("participation/reply_form.html", form, parent=parent, milestone=milestone, who=who)
+    who = permissions.standing_on(current_user, milestone)
+    return _text_form(
+        form, "participation/reply_form.html",
+        lambda: comments.post_comment(current_user, milestone, form.body.data, parent=parent,
+                                      form_id=form.submission_id),
+        lambda comment: _back_to_comment(comment, flash_text=_published_text(comment)),
+        parent=parent, milestone=milestone, who=who,
+    )
 
 
 @bp.route(f"/kommentare/{COMMENT_ID}/bearbeiten", methods=["GET", "POST"])
 @_limits("comment")
 @login_required
 def edit(comment_id: int):
-    comment = _comment_or_404(comment_id)
-    if comment.author_id != current_user.id:
-        abort(403)
+    comment = _own_comment(comment_id)
     form = forms.EditForm()
     if request.method == "GET":
         form.body.data = comment.body
-    if form.validate_on_submit():
-        try:
-            services.edit_comment(current_user, comment, form.body.data)
-        except services.ParticipationError as error:
-            form.form_errors.append(str(error))
-            return _form_page("participation/edit_form.html", form, _status_of(error), **_edit_context(comment))
-        return _back_to_comment(comment, flash_text=_published_text(comment) if comment.status == CommentStatus.PENDING
-                                else _("Ihr Kommentar wurde geändert."))
-    if request.method == "GET" and not services.can_edit(current_user, comment):
-        if services.was_redacted(comment):
-            return _refused(services.EditWindowOver(services.REDACTED_TEXT), comment.milestone)
-        return _refused(services.EditWindowOver(_(
-            "Dieser Kommentar kann nicht mehr bearbeitet werden: Kommentare lassen sich nur in den "
-            "ersten %(num)d Minuten nach dem Schreiben ändern.", num=current_app.config["COMMENT_EDIT_MINUTES"],
-        )), comment.milestone)
-    return _form_page("participation/edit_form.html", form, **_edit_context(comment))
-
+        if not permissions.may_edit(current_user, comment):
+            return _refused(errors.EditWindowOver(permissions.REDACTED_TEXT if permissions.was_redacted(comment) else _(
+                "Dieser Kommentar kann nicht mehr bearbeitet werden: Kommentare lassen sich nur in den "
+                "ersten %(num)d Minuten nach dem Schreiben ändern.", num=current_app.config["COMMENT_EDIT_MINUTES"],
+            )), comment.milestone)
+    return _text_form(
+        form, "participation/edit_form.html", lambda: comments.edit_comment(current_user, comment, form.body.data),
+        lambda edited: _back_to_comment(edited, flash_text=_published_text(edited)
+                                        if edited.status == CommentStatus.PENDING else _("Ihr Kommentar wurde geändert.")),
+        **_edit_context(comment),
+    )
 
 
 @bp.route(f"/kommentare/{COMMENT_ID}/loeschen", methods=["GET", "POST"])
 @login_required
 def delete(comment_id: int):
-    comment = _comment_or_404(comment_id)
-    if comment.author_id != current_user.id:
-        abort(403)
+    comment = _own_comment(comment_id)
     form = forms.ActionForm()
     if form.validate_on_submit():
-        try:
-            services.delete_comment(current_user, comment)
-        except services.ParticipationError as error:
-            return _refused(error, comment.milestone)
-        return _back_to_comment(comment, flash_text=_("Ihr Kommentar wurde gelöscht."))
-    if not services.can_delete(current_user, comment):
-        return _refused(services.NotPossible(_("Dieser Kommentar kann nicht mehr gelöscht werden.")), comment.milestone)
+        refused = _button(lambda: comments.delete_comment(current_user, comment), comment.milestone)
+        return refused or _back_to_comment(comment, flash_text=_("Ihr Kommentar wurde gelöscht."))
+    if not permissions.may_delete(current_user, comment):
+        return _refused(errors.NotPossible(_("Dieser Kommentar kann nicht mehr gelöscht werden.")), comment.milestone)
     status = 400 if request.method == "POST" else 200
     return render_template("participation/delete_confirm.html", form=form, comment=comment), status
 
@@ -300,18 +291,15 @@ def guest_comment(slug: str):
         return redirect(url_for(".new_comment", slug=slug), 303)
     if not get_setting("guest_comments"):
         abort(404)
-    from_settings = queries.participant(None, milestone)
+    from_settings = permissions.standing_on(None, milestone)
     form = forms.GuestCommentForm()
-    if form.validate_on_submit():
-        try:
-            services.post_guest_comment(milestone, form.name.data, form.email.data, form.body.data,
-                                        form_id=form.submission_id)
-        except services.ParticipationError as error:
-            form.form_errors.append(str(error))
-            return _form_page("participation/guest_form.html", form, _status_of(error), milestone=milestone,
-                              closed=from_settings.closed)
-        return redirect(url_for(".guest_comment_sent", slug=slug), 303)
-    return _form_page("participation/guest_form.html", form, milestone=milestone, closed=from_settings.closed)
+    return _text_form(
+        form, "participation/guest_form.html",
+        lambda: guests.post_guest_comment(milestone, form.name.data, form.email.data, form.body.data,
+                                          form_id=form.submission_id),
+        lambda _stored: redirect(url_for(".guest_comment_sent", slug=slug), 303),
+        milestone=milestone, closed=from_settings.closed,
+    )
 
 
 @bp.get("/etappenziele/<slug>/gastkommentar/gesendet")
@@ -326,15 +314,16 @@ def confirm_guest_comment(token: str):
     form = forms.ActionForm()
     if form.validate_on_submit():
         try:
-            comment = services.confirm_guest_comment(token)
-        except services.ParticipationError as error:
+            comment = guests.confirm_guest_comment(token)
+        except errors.ParticipationError as error:
             return render_template("participation/guest_confirm.html", form=form, error=str(error)), 400
+        db.session.commit()
         return render_template("participation/guest_confirmed.html", milestone=comment.milestone)
     if request.method == "POST":
         return render_template("participation/guest_confirm.html", form=form, error=None), 400
-    if not services.guest_link_usable(token):
+    if not guests.guest_link_usable(token):
         return render_template("participation/guest_confirm.html", form=form,
-                               error=str(services.InvalidLink())), 404
+                               error=str(errors.InvalidLink())), 404
     return render_template("participation/guest_confirm.html", form=form, error=None)
 
 
@@ -348,10 +337,9 @@ def no_answer_needed(comment_id: int):
     form = forms.ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        services.mark_no_answer_needed(current_user, comment)
-    except services.ParticipationError as error:
-        return _refused(error, comment.milestone)
+    refused = _button(lambda: comments.mark_no_answer_needed(current_user, comment), comment.milestone)
+    if refused:
+        return refused
     flash(_("Der Kommentar ist als „keine Antwort nötig“ markiert."), "success")
     if request.form.get("back") == "list":
         return redirect(url_for(".unanswered"), 303)
@@ -384,7 +372,8 @@ def close_comments(slug: str):
     closed = request.form.get("closed")
     if not form.validate_on_submit() or closed not in ("1", "0"):
         abort(400)
-    services.set_comments_closed(current_user, milestone, closed == "1")
+    comments.set_comments_closed(current_user, milestone, closed == "1")
+    db.session.commit()
     flash(_("Die Kommentare zu diesem Etappenziel sind jetzt geschlossen.") if closed == "1"
           else _("Die Kommentare zu diesem Etappenziel sind wieder offen."), "success")
     return redirect(url_for("public.milestone", slug=slug, _anchor="kommentare"), 303)
@@ -397,15 +386,12 @@ def close_comments(slug: str):
 @_limits("vote")
 @login_required
 def support(slug: str):
-    milestone = queries.milestone_to_support(slug)
-    if milestone is None:
-        abort(404)
+    milestone = _or_404(queries.milestone_to_support(slug))
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.support(current_user, milestone)
-    except services.ParticipationError as error:
-        return _refused(error, milestone)
+    refused = _button(lambda: votes.support(current_user, milestone), milestone)
+    if refused:
+        return refused
     flash(_("Danke! Sie unterstützen dieses Etappenziel."), "success")
     return redirect(url_for("public.milestone", slug=slug, _anchor="unterstuetzung"), 303)
 
@@ -417,7 +403,8 @@ def withdraw_support(slug: str):
     milestone = _milestone_or_404(slug)
     if not forms.ActionForm().validate_on_submit():
         abort(400)
-    services.withdraw_support(current_user, milestone)
+    votes.withdraw_support(current_user, milestone)
+    db.session.commit()
     flash(_("Sie unterstützen dieses Etappenziel nicht mehr."), "success")
     return redirect(url_for("public.milestone", slug=slug, _anchor="unterstuetzung"), 303)
 
@@ -428,13 +415,10 @@ def withdraw_support(slug: str):
 def rate(comment_id: int):
     comment = _published_comment_or_404(comment_id)
     value = request.form.get("rating", "")
-    if not forms.ActionForm().validate_on_submit() or value not in services.RATING_VALUES:
-        return _refused(services.NotPossible(_("Diese Bewertung gibt es nicht.")), comment.milestone)
-    try:
-        services.rate_comment(current_user, comment, services.RATING_VALUES[value])
-    except services.ParticipationError as error:
-        return _refused(error, comment.milestone)
-    return _back_to_comment(comment)
+    if not forms.ActionForm().validate_on_submit() or value not in votes.RATING_VALUES:
+        return _refused(errors.NotPossible(_("Diese Bewertung gibt es nicht.")), comment.milestone)
+    refused = _button(lambda: votes.rate_comment(current_user, comment, votes.RATING_VALUES[value]), comment.milestone)
+    return refused or _back_to_comment(comment)
 
 
 # --- flags ---------------------------------------------------------------------------------------
@@ -447,11 +431,9 @@ def flag(comment_id: int):
     # Before the form: the page quotes the comment, also when a POST fails.
     comment = _published_comment_or_404(comment_id)
     form = forms.FlagForm()
-    if form.validate_on_submit():
-        try:
-            services.flag_comment(current_user, comment, form.reason.data, form.text.data or "")
-        except services.ParticipationError as error:
-            form.form_errors.append(str(error))
-            return _form_page("participation/flag_form.html", form, _status_of(error), comment=comment)
-        return _back_to_comment(comment, flash_text=_("Danke für Ihre Meldung. Die Moderation prüft den Kommentar."))
-    return _form_page("participation/flag_form.html", form, comment=comment)
+    return _text_form(
+        form, "participation/flag_form.html",
+        lambda: flags.flag_comment(current_user, comment, form.reason.data, form.text.data or ""),
+        lambda _hidden: _back_to_comment(comment, flash_text=_("Danke für Ihre Meldung. Die Moderation prüft den Kommentar.")),
+        comment=comment,
+    )

@@ -14,7 +14,7 @@ from app import progress as rules
 from app.extensions import db
 from app.models import Department, Field, Milestone, MilestoneChange, ProgressUpdate, Strategy, StrategyBudgetYear
 from app.pagination import paginate
-from app.public.forms import MilestoneFilters
+from app.filters import MilestoneFilters
 
 LATEST_UPDATES = 5
 UPDATES_PER_PAGE = 10
@@ -50,7 +50,7 @@ _STATEMENTS = {
     ).order_by(*_by_target_date()),
     "history": lambda: (
         select(MilestoneChange)
-        .where(MilestoneChange.milestone_id == bindparam("milestone_id"))
+        .where(MilestoneChange.milestone_id == bindparam("milestone_id"), MilestoneChange.in_history())
         .order_by(MilestoneChange.changed_on.desc(), MilestoneChange.id.desc())
     ),
     "fields": lambda: Field.select_ordered(),

@@ -6,8 +6,10 @@ from flask_login import current_user
 
 from app import progress as rules
 from app.i18n import LocalizedBlueprint
+from app.participation.forms import CommentForm
 from app.participation.queries import milestone_thread
-from app.public import display, forms, queries
+from app.filters import SORT_OPTIONS, parse_milestone_filters, parse_page, parse_status
+from app.public import display, queries
 from app.settings import get_setting
 from app.slug_redirects import field_by_slug, published_milestone
 
@@ -40,7 +42,7 @@ def home():
 @bp.get("/handlungsfelder/<slug>")
 def field(slug: str):
     chosen_field = field_by_slug(slug) or abort(404)
-    status = forms.parse_status(request.args.get("status"))
+    status = parse_status(request.args.get("status"))
     return render_template(
         "public/field.html",
         overview=queries.field_overview(chosen_field),
@@ -52,8 +54,8 @@ def field(slug: str):
 @bp.get("/etappenziele")
 def milestones():
     fields, departments = queries.filter_choices()
-    filters = forms.parse_milestone_filters(request.args, fields, departments)
-    page = forms.parse_page(request.args.get("page"))
+    filters = parse_milestone_filters(request.args, fields, departments)
+    page = parse_page(request.args.get("page"))
     pagination = queries.milestone_list(filters.value, page.value, current_app.config["PER_PAGE"])
     return render_template(
         "public/milestones.html",
@@ -62,14 +64,14 @@ def milestones():
         notices=filters.notices + page.notices,
         fields=fields,
         departments=departments,
-        sort_options=forms.SORT_OPTIONS,
+        sort_options=SORT_OPTIONS,
     )
 
 
 @bp.get("/etappenziele/<slug>")
 def milestone(slug: str):
     found = published_milestone(slug, details=True) or abort(404)
-    page = forms.parse_page(request.args.get("updates_page"))
+    page = parse_page(request.args.get("updates_page"))
     stale_after_days = int(get_setting("stale_after_days"))
     response = make_response(render_template(
         "public/milestone.html",
@@ -80,7 +82,7 @@ def milestone(slug: str):
         stale=rules.is_stale(found, stale_after_days),
         days_since_update=rules.days_since_update(found),
         stale_after_days=stale_after_days,
-        thread=milestone_thread(found, current_user, request.args),
+        thread=milestone_thread(found, current_user, request.args, CommentForm),
     ))
     # Signed-in visitors see forms and their own votes: caches must keep the versions apart.
     response.vary.add("Cookie")

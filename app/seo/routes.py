@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app
 
-from app.mail.services import external_url
+from app.urls import external_url
 from app.seo.sitemap import pages, sitemap_xml
 
 bp = Blueprint("seo", __name__)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.i18n import LANGUAGES
-from app.mail.services import external_url
+from app.urls import external_url
 from app.models import Field, Milestone
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

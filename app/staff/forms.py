@@ -6,7 +6,7 @@ from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.backend.forms import BackendForm, CheckboxesField
+from app.forms_base import BackendForm, CheckboxesField
 from app.extensions import db
 from app.forms_base import PlainForm
 from app.models import Department, Role

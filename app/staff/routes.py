@@ -1,17 +1,7 @@
 """Staff accounts for administrators, under /verwaltung/konten; invitation links for the invited."""
 from __future__ import annotations
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -19,26 +9,21 @@ from flask_wtf.csrf import CSRFError
 from app.auth import services as auth
 from app.auth.decorators import admin_required
 from app.auth.forms import ResetPasswordForm
-from app.backend.csrf import invalid_status, rerun_after_csrf_error
-from app.backend.services import ValidationFailed
+from app.csrf_rerun import invalid_status, rerun_after_csrf_error
 from app.extensions import db
+from app.http_cache import no_store
 from app.i18n import LocalizedBlueprint
 from app.models import User
-from app.public.forms import parse_page
+from app.filters import parse_page
 from app.staff import services
 from app.staff.forms import AccountForm, ActionForm, InviteForm, UserFilterForm
 
 bp = LocalizedBlueprint("staff", __name__)
-bp.register_error_handler(CSRFError, rerun_after_csrf_error)
+bp.after_request(no_store)
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
 
 # Buttons on an account's page: endpoint -> form prefix (unique ids with several forms on a page).
 ACTIONS = ("deactivate", "reactivate", "reset_second_factor", "resend_invitation")
-
-
-@bp.after_request
-def _not_cached(response: Response) -> Response:
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _account(user_id: int) -> User:
@@ -66,15 +51,10 @@ def invite():
     form = InviteForm()
     form.fill_choices()
     if form.is_submitted():
-        if form.validate():
-            try:
-                user = services.invite(current_user, form.to_data())
-            except ValidationFailed as error:
-                db.session.rollback()
-                form.add_errors(error.errors)
-            else:
-                flash(_("Die Einladung an %(email)s wurde versandt.", email=user.email), "success")
-                return redirect(url_for("staff.edit", user_id=user.id), 303)
+        saved, user = form.save(lambda: services.invite(current_user, form.to_data()))
+        if saved:
+            flash(_("Die Einladung an %(email)s wurde versandt.", email=user.email), "success")
+            return redirect(url_for("staff.edit", user_id=user.id), 303)
         return render_template("staff/invite.html", form=form), invalid_status()
     return render_template("staff/invite.html", form=form)
 
@@ -101,19 +81,14 @@ def edit(user_id: int):
         return _edit_page(user)
     form = AccountForm()
     form.fill_choices()
-    if form.validate():
-        try:
-            services.update_account(current_user, user, form.to_data())
-            db.session.commit()
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.add_errors(error.errors)
-        except services.Refused as refusal:
-            db.session.rollback()
-            return _edit_page(user, form, refused=refusal.message, status=409)
-        else:
-            flash(_("Rollen und Organisationseinheiten wurden gespeichert."), "success")
-            return redirect(url_for("staff.edit", user_id=user.id), 303)
+    try:
+        saved = form.save(lambda: services.update_account(current_user, user, form.to_data()))[0]
+    except services.Refused as refusal:
+        db.session.rollback()
+        return _edit_page(user, form, refused=refusal.message, status=409)
+    if saved:
+        flash(_("Rollen und Organisationseinheiten wurden gespeichert."), "success")
+        return redirect(url_for("staff.edit", user_id=user.id), 303)
     return _edit_page(user, form, status=invalid_status())
 
 

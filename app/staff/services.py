@@ -1,8 +1,7 @@
 """Staff accounts: invitations, roles and departments, deactivation, second factor resets.
 
 Only admins act here; every function checks that itself. Changes are recorded in the audit
-log. Functions flush and leave the commit to the caller, except those that send mail:
-send_mail() commits the change together with the outbox row before delivering.
+log. Functions flush and leave the commit to the caller; the mails they queue go out after it.
 """
 from __future__ import annotations
 
@@ -20,9 +19,9 @@ from app.auth import services as auth
 from app.auth.passwords import password_problems
 from app.auth.permissions import is_admin, require
 from app.auth.tokens import consume_token, find_usable_token, issue_token, revoke_tokens
-from app.backend.services import ValidationFailed
 from app.extensions import db
-from app.mail.services import send_mail
+from app.forms_base import ValidationFailed
+from app.mail.services import queue_mail
 from app.models import STAFF_ROLES, Department, Role, TokenPurpose, User, UserRole, utcnow
 from app.public.queries import like_any_position
 
@@ -180,7 +179,7 @@ def resend_invitation(actor: User, user: User) -> None:
 def _send_invitation(user: User) -> None:
     days = current_app.config["INVITATION_DAYS"]
     raw = issue_token(INVITATION, timedelta(days=days), user=user)
-    send_mail(user, _l("Einladung in die Verwaltung des Portals"), "staff_invitation", token=raw, days=days)
+    queue_mail(user, _l("Einladung in die Verwaltung des Portals"), "staff_invitation", token=raw, days=days)
 
 
 def update_account(actor: User, user: User, data: AccountData) -> None:
@@ -195,9 +194,7 @@ def update_account(actor: User, user: User, data: AccountData) -> None:
     before = _snapshot(user)
     user.set_roles(roles)
     user.departments = departments
-    db.session.flush()
-    audit.record(actor, audit.AuditAction.UPDATE, "user", user.id, _label(user),
-                 before=before, after=_snapshot(user))
+    _record_update(actor, user, before)
 
 
 def deactivate(actor: User, user: User) -> None:
@@ -214,9 +211,7 @@ def deactivate(actor: User, user: User) -> None:
     user.session_version += 1
     for purpose in (INVITATION, TokenPurpose.PASSWORD_RESET.value):
         revoke_tokens(user, purpose)
-    db.session.flush()
-    audit.record(actor, audit.AuditAction.UPDATE, "user", user.id, _label(user),
-                 before=before, after=_snapshot(user))
+    _record_update(actor, user, before)
 
 
 def reactivate(actor: User, user: User) -> None:
@@ -225,13 +220,11 @@ def reactivate(actor: User, user: User) -> None:
         raise Refused(_l("Dieses Konto ist schon aktiv."))
     before = _snapshot(user)
     user.active = True
-    db.session.flush()
-    audit.record(actor, audit.AuditAction.UPDATE, "user", user.id, _label(user),
-                 before=before, after=_snapshot(user))
+    _record_update(actor, user, before)
 
 
 def reset_second_factor(actor: User, user: User) -> None:
-    """Remove a lost second factor through the sign-in service (it commits and mails the user)."""
+    """Remove a lost second factor through the sign-in service (it mails the user)."""
     require(is_admin(actor))
     if not user.has_second_factor:
         raise Refused(_l("Dieses Konto hat keine Zwei-Faktor-Anmeldung eingerichtet."))
@@ -239,6 +232,12 @@ def reset_second_factor(actor: User, user: User) -> None:
     audit.record(actor, audit.AuditAction.UPDATE, "user", user.id, _label(user),
                  before=before, after={**before, "second_factor": False})
     auth.reset_second_factor(actor, user)
+
+
+def _record_update(actor: User, user: User, before: dict) -> None:
+    db.session.flush()
+    audit.record(actor, audit.AuditAction.UPDATE, "user", user.id, _label(user),
+                 before=before, after=_snapshot(user))
 
 
 # ----------------------------------------------------------------------------- accepting

@@ -22,13 +22,13 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.citizens.names import InputRejected
-from app.extensions import csrf, limiter
+from app.extensions import csrf, db, limiter
 from app.i18n import LocalizedBlueprint, current_language
-from app.participation.csrf import csrf_failed, keep_input_after_csrf_error
+from app.csrf_rerun import csrf_refused, rerun_after_csrf_error
 from app.participation.forms import ActionForm
 from app.subscriptions import services
 from app.subscriptions.forms import SubscribeForm
-from app.rate_limits import config_value, ip_key, person_key
+from app.rate_limits import config_value, ip_key, person_key, register_throttle_page
 
 bp = LocalizedBlueprint("subscriptions", __name__)
 
@@ -41,13 +41,11 @@ THROTTLE_TEXT = _l(
 )
 
 
-@bp.errorhandler(429)
-def too_many_requests(error):
-    return render_template("throttled.html", text=THROTTLE_TEXT), 429
+register_throttle_page(bp, THROTTLE_TEXT)
 
 
 # The form is shown again with the address and a message; the confirm button gets the error page.
-bp.register_error_handler(CSRFError, keep_input_after_csrf_error({"subscriptions.subscribe"}))
+bp.register_error_handler(CSRFError, rerun_after_csrf_error({"subscriptions.subscribe"}, refuse_redirects=True))
 
 
 @bp.after_request
@@ -95,7 +93,7 @@ def subscribe():
             return redirect(url_for(".sent", **_target_args()), 303)
     status = 200
     if request.method == "POST":
-        status = 400 if csrf_failed() else 422
+        status = 400 if csrf_refused() else 422
     return render_template("subscriptions/form.html", form=form, target=target, target_args=_target_args()), status
 
 
@@ -113,6 +111,7 @@ def confirm(token: str):
             subscription = services.confirm(token)
         except InputRejected:
             return render_template("subscriptions/link_invalid.html"), 404
+        db.session.commit()
         return render_template(
             "subscriptions/confirmed.html",
             target=services.Target.of(subscription),
@@ -138,6 +137,7 @@ def unsubscribe(token: str):
     if request.method == "POST":
         targets = [services.Target.of(s) for s in subscriptions]
         services.unsubscribe(token)
+        db.session.commit()
         return render_template("subscriptions/unsubscribed.html", targets=targets)
     if not subscriptions:
         return render_template("subscriptions/unsubscribed.html", targets=[])

@@ -22,7 +22,8 @@ from app.citizens.names import InputRejected, normalize_address
 from app.deferred import after_response
 from app.extensions import db
 from app.i18n import LANGUAGES
-from app.mail.services import external_url, send_mail
+from app.mail.services import send_mail
+from app.urls import external_url
 from app.models import Field, Milestone, Subscription, TokenPurpose, utcnow
 
 UNSUBSCRIBE_SALT = "subscription-unsubscribe"
@@ -161,7 +162,7 @@ def confirm(raw_token: str) -> Subscription:
         now = utcnow()
         subscription.confirmed_at = now
         subscription.notified_until = now
-    db.session.commit()
+    db.session.flush()
     return subscription
 
 
@@ -228,7 +229,7 @@ def unsubscribe(token: str) -> int:
     subscriptions = subscriptions_for_token(token)
     for subscription in subscriptions:
         db.session.delete(subscription)
-    db.session.commit()
+    db.session.flush()
     return len(subscriptions)
 
 

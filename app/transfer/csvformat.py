@@ -1,6 +1,7 @@
-"""The CSV format of milestones: columns, cell formats, encodings and formula neutralisation.
+"""The CSV format of milestones: columns, cell values, reading the table of an uploaded file.
 
-Pure functions without database access. Export and import share this module, so a file
+Pure functions without database access; the CSV primitives (BOM, neutralisation, cell
+formats, decoding) are app/csvformat.py's. Export and import share this module, so a file
 written here reads back to the same values (the round trip changes nothing).
 """
 from __future__ import annotations
@@ -8,47 +9,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
-from functools import cache
 from dataclasses import dataclass
+from functools import cache
 from datetime import date
 from decimal import Decimal
 
 from flask_babel import force_locale, lazy_gettext as _l
 
+from app import csvformat
 from app.backend.numbers import MoneyFormatError, parse_money as parse_money_text
+from app.csvformat import BOM, CsvFileError, decode, restore
 from app.formatting import STATUS_LABELS
 from app.progress import MilestoneStatus
 
-BOM = "\ufeff"
-DELIMITER = ";"
 CANDIDATE_DELIMITERS = (";", ",", "\t")
 MAX_CELL_LENGTH = 100_000
-
-# A cell that a spreadsheet would run as a formula starts with one of these characters
-# (OWASP "CSV injection"), also after leading white space or a line break that the spreadsheet
-# skips, and also in a compatibility form that it folds to one of them (the fullwidth
-# "＝＋－＠" typed with an East Asian input method, a no-break or ideographic space): the first
-# character counts in its NFKC form. Export prefixes such cells with an apostrophe. Cells that
-# already start with apostrophes before such a character get one more, so that the import can
-# remove exactly one and every value survives the round trip unchanged.
-_GUARDED_STARTS = frozenset("=+-@ \t\r\n")
-
-
-def _guarded(cell: str) -> bool:
-    """After any apostrophes, the cell starts with a character a spreadsheet may run or skip."""
-    rest = cell.lstrip("'")
-    return bool(rest) and unicodedata.normalize("NFKC", rest[0])[:1] in _GUARDED_STARTS
-
-
-def neutralise(cell: str) -> str:
-    """The cell as written to the file: formula-like text is prefixed with an apostrophe."""
-    return "'" + cell if _guarded(cell) else cell
-
-
-def restore(cell: str) -> str:
-    """The inverse of neutralise(): drop the apostrophe the export added."""
-    return cell[1:] if cell.startswith("'") and _guarded(cell) else cell
 
 
 @dataclass(frozen=True)
@@ -116,14 +91,6 @@ _TRUE = {"ja", "j", "yes", "y", "true", "wahr", "1", "x"}
 _FALSE = {"nein", "n", "no", "false", "falsch", "0"}
 
 
-class CsvFileError(ValueError):
-    """The file as a whole cannot be read; `message` says why in the user's language."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
-
 class CellError(ValueError):
     """One cell cannot be read; `message` names the column and the value."""
 
@@ -135,30 +102,8 @@ class CellError(ValueError):
 # ----------------------------------------------------------------------------- writing
 
 
-class CellFormat:
-    """How values look in a file for one interface language (German: 1234,50 and 31.12.2025)."""
-
-    def __init__(self, language: str = "de"):
-        self.language = language
-
-    def date(self, value: date | None) -> str:
-        if value is None:
-            return ""
-        return value.strftime("%d.%m.%Y") if self.language == "de" else value.isoformat()
-
-    def money(self, value: Decimal | None) -> str:
-        if value is None:
-            return ""
-        text = f"{Decimal(value):.2f}"
-        return text.replace(".", ",") if self.language == "de" else text
-
-    def boolean(self, value: bool) -> str:
-        if self.language == "de":
-            return "ja" if value else "nein"
-        return "yes" if value else "no"
-
-    def integer(self, value: int | None) -> str:
-        return "" if value is None else str(value)
+class CellFormat(csvformat.CellFormat):
+    """The plumbing's cell formats, and the funding list of the milestone file."""
 
     def fundings(self, rows: list[tuple[int, Decimal]]) -> str:
         return FUNDING_SEPARATOR.join(f"{source_id}: {self.money(amount)}" for source_id, amount in rows)
@@ -166,12 +111,7 @@ class CellFormat:
 
 def write_csv(rows: list[list[str]]) -> bytes:
     """The header and rows as UTF-8 with BOM, `;`-separated, every cell neutralised."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADER)
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return (BOM + buffer.getvalue()).encode("utf-8")
+    return csvformat.csv_bytes(HEADER, rows)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -190,22 +130,6 @@ class Table:
     def number_language(self) -> str:
         # Spreadsheets in locales with a decimal comma separate cells with ";".
         return "de" if self.delimiter == ";" else "en"
-
-
-def decode(data: bytes) -> str:
-    """Text of the file: UTF-8 (with or without BOM), else Windows-1252."""
-    if b"\x00" in data:
-        raise CsvFileError(_l("Die Datei ist keine Textdatei. Bitte speichern Sie sie als CSV."))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise CsvFileError(
-            _l("Die Zeichenkodierung der Datei ist unbekannt. Bitte speichern Sie sie als CSV (UTF-8).")
-        ) from exc
 
 
 def header_key(cell: str) -> str:

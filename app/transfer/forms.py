@@ -7,7 +7,7 @@ from wtforms import HiddenField, IntegerField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange
 from wtforms.widgets import HiddenInput
 
-from app.backend.forms import BackendForm
+from app.forms_base import BackendForm
 from app.routing import MAX_ID
 
 

@@ -6,7 +6,7 @@ backend's services. Every message names the row's problem in plain language.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -33,6 +33,7 @@ from app.models import (
 from app.progress import MilestoneStatus, today
 from app.transfer import csvformat
 from app.transfer.csvformat import COLUMNS_BY_KEY, CellError, CellFormat
+from app.transfer.report import Change, RowResult
 
 MAX_TEXT = 200  # title, contact role and update title, as in the backend forms
 
@@ -63,59 +64,6 @@ UPDATE_KEYS = ("update_title", "update_date", "update_body", "update_author_role
                "new_progress", "new_target_date", "update_title_en", "update_body_en")
 
 
-# ----------------------------------------------------------------------------- report
-
-
-@dataclass
-class Change:
-    column: object  # lazy label
-    old: str
-    new: str
-
-
-@dataclass
-class RowResult:
-    line: int
-    slug: str
-    title: str
-    action: str = "unchanged"  # "create", "update", "unchanged"
-    changes: list[Change] = field(default_factory=list)
-    update_title: str = ""
-    errors: list = field(default_factory=list)
-
-
-@dataclass
-class ImportReport:
-    file_errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    rows: list[RowResult] = field(default_factory=list)
-    applied: bool = False
-
-    @property
-    def row_errors(self) -> list[tuple[int, object]]:
-        return [(row.line, message) for row in self.rows for message in row.errors]
-
-    @property
-    def notable_rows(self) -> list[RowResult]:
-        """Rows with a problem, a change or a progress update, in file order."""
-        return [row for row in self.rows if row.errors or row.action != "unchanged" or row.update_title]
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not self.row_errors
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action and not row.errors)
-
-    @property
-    def update_count(self) -> int:
-        return sum(1 for row in self.rows if row.update_title and not row.errors)
-
-    @property
-    def changes_anything(self) -> bool:
-        return bool(self.count("create") or self.count("update") or self.update_count)
-
-
 # ----------------------------------------------------------------------------- planning
 
 
@@ -128,6 +76,24 @@ def _with_former_slugs(rows: list, former_model, owner_column: str) -> dict:
              if getattr(old, owner_column) in by_id}
     found.update({row.slug: row for row in rows})
     return found
+
+
+def _unknown_field(slug: str):
+    return _l("Das Handlungsfeld „%(value)s“ gibt es nicht.", value=slug)
+
+
+def _unknown_department(slug: str):
+    return _l("Die Organisationseinheit „%(value)s“ gibt es nicht.", value=slug)
+
+
+def _id_by_slug(text: str, rows: dict, unknown) -> int | None:
+    """The id of the row a cell names by slug; empty is None, an unknown slug a CellError."""
+    slug = text.strip()
+    if not slug:
+        return None
+    if slug not in rows:
+        raise CellError(unknown(slug))
+    return rows[slug].id
 
 
 @dataclass
@@ -330,24 +296,14 @@ class Planner:
         if kind == "status":
             return csvformat.parse_status(column, text)
         if kind == "field":
-            slug = text.strip()
-            if not slug:
-                return None
-            if slug not in lookups.fields:
-                raise CellError(_l("Das Handlungsfeld „%(value)s“ gibt es nicht.", value=slug))
-            return lookups.fields[slug].id
+            return _id_by_slug(text, lookups.fields, _unknown_field)
         if kind == "department":
-            slug = text.strip()
-            if not slug:
-                return None
-            if slug not in lookups.departments:
-                raise CellError(_l("Die Organisationseinheit „%(value)s“ gibt es nicht.", value=slug))
-            return lookups.departments[slug].id
+            return _id_by_slug(text, lookups.departments, _unknown_department)
         if kind == "departments":
             slugs = csvformat.parse_list(text)
             unknown = [s for s in slugs if s not in lookups.departments]
             if unknown:
-                raise CellError(_l("Die Organisationseinheit „%(value)s“ gibt es nicht.", value=unknown[0]))
+                raise CellError(_unknown_department(unknown[0]))
             return sorted({lookups.departments[s].id for s in slugs})
         if kind == "champions":
             ids = csvformat.parse_ids(column, text)

@@ -8,7 +8,9 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.auth.decorators import roles_required
-from app.backend.csrf import invalid_status, rerun_after_csrf_error
+from app.extensions import db
+from app.csrf_rerun import invalid_status, rerun_after_csrf_error
+from app.http_cache import no_store
 from app.i18n import LocalizedBlueprint, current_language
 from app.models import Role
 from app.transfer import services
@@ -16,16 +18,10 @@ from app.transfer.csvformat import COLUMNS, MILESTONE_COLUMNS, UPDATE_COLUMNS, C
 from app.transfer.forms import ApplyForm, UploadForm
 
 bp = LocalizedBlueprint("transfer", __name__)
-bp.register_error_handler(CSRFError, rerun_after_csrf_error)
+bp.after_request(no_store)  # exports and previews hold unpublished data
+bp.register_error_handler(CSRFError, rerun_after_csrf_error(signed_in_only=True))
 
 editor_required = roles_required(Role.ADMIN, Role.EDITOR)
-
-
-@bp.after_request
-def _not_cached(response: Response) -> Response:
-    # Exports and previews hold unpublished data of one signed-in person.
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _index(form: UploadForm, status: int = 200):
@@ -64,6 +60,8 @@ def preview():
     except CsvFileError as error:
         form.file.errors.append(error.message)
         return _index(form, 422)
+    # Saved before the dry run, which rolls back what it tried.
+    db.session.commit()
     report = services.preview_batch(current_user, batch, current_language())
     apply_form = ApplyForm(batch=batch.id, digest=batch.digest, formdata=None)
     return _preview(report, apply_form, batch.filename)
@@ -91,6 +89,7 @@ def apply():
         return redirect(url_for("transfer.index"), 303)
     filename = batch.filename
     report = services.apply_batch(current_user, batch, current_language())
+    db.session.commit()
     if not report.applied:
         # The data changed since the preview; nothing was saved.
         return _preview(report, None, filename)

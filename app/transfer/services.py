@@ -2,8 +2,8 @@
 
 The import runs the backend's own services (create_milestone, update_milestone,
 report_progress) inside one transaction: the preview runs them and rolls back, the apply
-step runs them again and commits only when every row succeeded. So the preview shows
-what applying will do, and history entries (MilestoneChange) and the audit log are
+step runs them again and keeps them only when every row succeeded (the view commits). So the
+preview shows what applying will do, and history entries (MilestoneChange) and the audit log are
 written exactly as when the forms are used.
 
 The uploaded file waits in the database (ImportBatch) between preview and apply, so the
@@ -22,7 +22,8 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.permissions import PermissionDenied, require, require_role
 from app.backend.queries import scoped
-from app.backend.services import ValidationFailed, create_milestone, report_progress, update_milestone
+from app.backend.services import create_milestone, report_progress, update_milestone
+from app.forms_base import ValidationFailed
 from app.extensions import db
 from app.formatting import status_label
 from app.models import Champion, Department, Field, FundingSource, Milestone, Role, User, utcnow
@@ -30,7 +31,8 @@ from app.models.transfer import ImportBatch
 from app.progress import MilestoneStatus, today
 from app.transfer import csvformat
 from app.transfer.csvformat import COLUMNS_BY_KEY, CellFormat, CsvFileError
-from app.transfer.planning import ERROR_COLUMNS, ImportReport, Lookups, PlannedRow, Planner
+from app.transfer.planning import ERROR_COLUMNS, Lookups, PlannedRow, Planner
+from app.transfer.report import ImportReport
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -109,8 +111,8 @@ def run_import(actor: User, data: bytes, language: str, apply: bool,
                batch: ImportBatch | None = None) -> ImportReport:
     """Check (apply=False) or apply a CSV file; all rows or none.
 
-    Manages its own transaction: the preview always rolls back, applying commits only
-    when no row has a problem (and then deletes the batch in the same commit).
+    The preview is a dry run that rolls back; applying keeps the changes (and deletes the
+    batch with them) only when no row has a problem, and the caller commits them.
     """
     require_role(actor, Role.ADMIN, Role.EDITOR)
     report = ImportReport()
@@ -138,7 +140,7 @@ def run_import(actor: User, data: bytes, language: str, apply: bool,
     if apply and report.ok:
         if batch is not None:
             db.session.delete(batch)
-        db.session.commit()
+        db.session.flush()
         report.applied = True
     else:
         db.session.rollback()
@@ -224,7 +226,7 @@ def store_upload(actor: User, filename: str, data: bytes) -> ImportBatch:
         digest=hashlib.sha256(data).hexdigest(),
     )
     db.session.add(batch)
-    db.session.commit()
+    db.session.flush()
     return batch
 
 

@@ -1,7 +1,7 @@
 """Traffic light: each milestone's internal light (im Plan, gefährdet, kritisch) and its history
 
-Revision ID: 0019_traffic_light
-Revises: 0015
+Revision ID: 0019
+Revises: 0018
 
 Written by hand: TrafficLight and TrafficLightChange of app/models/internal.py. Staff only:
 no public page, feed, API answer or cache entry reads these tables.
@@ -10,8 +10,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0019_traffic_light"
-down_revision = "0016"
+revision = "0019"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

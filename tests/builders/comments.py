@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from app.extensions import db
 from app.models import Comment, CommentStatus, Department, Flag, Milestone, ReasonTemplate, User, utcnow
-from app.participation.counters import recount_comments
+from app.comments.counters import recount_comments
 from app.sanitize import plain_text_to_html
 from tests.builders import add_flushed, make_citizen, make_milestone
 

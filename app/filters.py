@@ -1,7 +1,9 @@
-"""Reading the GET parameters of the public pages: unknown values become notices, never errors.
+"""Reading page numbers and list filters from the query string: unknown values become notices,
+never errors.
 
-The filter forms are plain GET forms (bookmarkable, no CSRF token, no cookie), so their
-values are read here instead of through Flask-WTF.
+The filter forms of the public pages, the API, the widgets and the backend lists are plain GET
+forms (bookmarkable, no CSRF token, no cookie), so their values are read here instead of
+through Flask-WTF.
 """
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ Every function here runs one or two SQL statements inside the caller's transacti
 never commits: call it in the same transaction as the change it counts, then commit.
 
 Support votes, ratings and flags change by exactly one row per request, guarded by a unique
-constraint or a conditional UPDATE/DELETE, so their counters move with atomic increments
-(`SET n = n + 1`): two parallel requests never read and write the same old value.
+constraint (`insert_once`) or a conditional UPDATE/DELETE, so their counters move with atomic
+increments (`SET n = n + 1`): two parallel requests never read and write the same old value.
 
 Comments change status in many places (participation, moderation, account deletion), so
 their counter is recounted instead: call `recount_comments(milestone_id)` after ANY change
@@ -17,6 +17,7 @@ from __future__ import annotations
 from functools import cache
 
 from sqlalchemy import Integer, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models import Comment, Milestone
@@ -26,6 +27,14 @@ from app.models.participation import VISIBLE_STATUSES
 def _execute(statement) -> int:
     result = db.session.execute(statement.execution_options(synchronize_session=False))
     return result.rowcount or 0
+
+
+def expire_loaded(model, ident: int, *attributes: str) -> None:
+    """A row changed in SQL, past the ORM: a loaded object of it reads these attributes again
+    (the transaction goes on, so no commit expires them)."""
+    loaded = db.session.identity_map.get(db.session.identity_key(model, ident))
+    if loaded is not None:
+        db.session.expire(loaded, attributes)
 
 
 def recount_comments(milestone_id: int) -> None:
@@ -49,11 +58,22 @@ def recount_comments(milestone_id: int) -> None:
         .scalar_subquery()
     )
     _execute(update(Milestone).where(Milestone.id == milestone_id).values(comment_count=published))
+    expire_loaded(Milestone, milestone_id, "comment_count")
+
+
+def insert_once(model, **values) -> bool:
+    """Insert a row unless a unique constraint already holds one like it (another request's, or
+    this account's earlier one); True when this call inserted it. No error and no rollback: the
+    caller's transaction goes on either way."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return _execute(insert(model).values(**values).on_conflict_do_nothing()) == 1
 
 
 def add_support(milestone_id: int, delta: int) -> None:
     """Move Milestone.support_count by +1 or -1, atomically."""
     db.session.execute(_add_support_statement(), {"target_id": milestone_id, "delta": delta})
+    expire_loaded(Milestone, milestone_id, "support_count")
 
 
 @cache
@@ -82,8 +102,10 @@ def add_ratings(comment_id: int, helpful: int = 0, unhelpful: int = 0) -> None:
             score=Comment.score + helpful - unhelpful,
         )
     )
+    expire_loaded(Comment, comment_id, "helpful_count", "unhelpful_count", "score")
 
 
 def add_flag(comment_id: int) -> None:
     """Count one more flag on the comment, atomically."""
     _execute(update(Comment).where(Comment.id == comment_id).values(flag_count=Comment.flag_count + 1))
+    expire_loaded(Comment, comment_id, "flag_count")

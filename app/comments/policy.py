@@ -1,4 +1,4 @@
-"""Moderation policy: which status a new or edited comment gets, and who may take part.
+"""Moderation policy: which status a new or edited comment gets, blocks, the hold list.
 
 Participation services ask these questions; the moderation backend makes the decisions.
 """
@@ -15,20 +15,8 @@ from app.models.base import utcnow
 from app.models.milestones import Milestone
 from app.models.moderation import HoldPattern, UserBlock
 from app.models.participation import CommentStatus
-from app.models.users import Role, User
+from app.models.users import User
 from app.settings import get_setting
-
-# Who decides on comments. Editors moderate only when they also hold the moderator role.
-MODERATION_ROLES = (Role.ADMIN, Role.MODERATOR)
-
-
-def can_moderate(user: User | None) -> bool:
-    """Moderators and admins with an active, signed-in account."""
-    return (
-        user is not None and getattr(user, "is_authenticated", False) and user.active
-        and user.has_role(*MODERATION_ROLES)
-    )
-
 
 def moderation_mode(milestone: Milestone) -> str:
     """'pre' or 'post': the milestone's override, else the site setting."""

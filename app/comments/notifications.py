@@ -14,7 +14,8 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 
-from app.mail.services import external_url, send_mail
+from app.mail.services import send_mail
+from app.urls import external_url
 from app.models import Comment, CommentStatus, OutboxMail, User
 
 

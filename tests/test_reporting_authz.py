@@ -1,0 +1,58 @@
+"""Who may use the report administration: every route of it against every role, in German and
+English. The internal version answers 404 to everyone who may not read it."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.models import Report
+from app.progress import today
+from app.reporting import reports
+from tests.builders import make_admin, make_department, make_editor, make_moderator, make_user
+from tests.helpers.authz import LOGIN, table_gaps, walk
+
+ROLES = ("anonymous", "citizen", "editor", "moderator", "admin")
+PREFIX = "reporting_admin."
+# Invalid on purpose: an allowed POST answers 422 and changes nothing.
+INVALID_FORM = {"reporting_date": "kein Datum", "published": "vielleicht"}
+
+#                                                   anon   citizen editor mod  admin
+TABLE = {
+    ("GET", "reporting_admin.reports_page"):        (LOGIN, 403, 200, 403, 200),
+    ("POST", "reporting_admin.reports_page"):       (LOGIN, 403, 403, 403, 422),
+    ("GET", "reporting_admin.report"):              (404, 404, 200, 404, 200),
+    ("GET", "reporting_admin.report_pdf"):          (404, 404, 200, 404, 200),
+    ("POST", "reporting_admin.publish"):            (LOGIN, 403, 403, 403, 422),
+}
+
+
+@pytest.fixture
+def report_id(app, db, monkeypatch):
+    monkeypatch.setattr("app.reporting.rendering.render_pdf", lambda report, lang, variant: b"%PDF-1.7 stub")
+    report = reports.issue_report(make_admin(), today() - timedelta(days=1), None)
+    db.session.commit()
+    return report.id
+
+
+def test_table_covers_every_route(app):
+    missing, gone = table_gaps(app, TABLE, PREFIX)
+    assert not missing and not gone, (missing, gone)
+
+
+@pytest.mark.parametrize("column, role", list(enumerate(ROLES)))
+def test_each_role_gets_what_the_table_says(auth, app, db, client, report_id, column, role):
+    users = {
+        "citizen": lambda: make_user(),
+        "editor": lambda: make_editor(make_department()),
+        "moderator": make_moderator,
+        "admin": make_admin,
+    }
+    if role != "anonymous":
+        user = users[role]()
+        db.session.commit()
+        auth.sign_in(user)
+    values = {"report_id": report_id, "variant": "internal", "language": "de"}
+    failures = walk(app, client, TABLE, column, PREFIX, values, INVALID_FORM)
+    assert not failures, "\n".join(failures)
+    assert db.session.query(Report).filter_by(published=True).count() == 0

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.i18n import LANGUAGES
 from app.urls import external_url
-from app.models import Field, Milestone
+from app.models import Field, Milestone, Report
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -34,6 +34,8 @@ MAIN_PAGES = (
     "pages.accessibility",
     "pages.imprint",
     "pages.privacy",
+    "reporting.state_form",
+    "reporting.archive",
 )
 
 
@@ -45,7 +47,7 @@ class Page:
 
 
 def pages() -> list[Page]:
-    """Main pages, fields of action and published milestones (two queries)."""
+    """Main pages, fields of action, published milestones and published reports (three queries)."""
     listed = [Page(endpoint, {}) for endpoint in MAIN_PAGES]
     listed += [Page("public.field", {"slug": slug}) for slug in db.session.scalars(
         select(Field.slug).order_by(Field.position, Field.name)
@@ -56,6 +58,12 @@ def pages() -> list[Page]:
             select(Milestone.slug, Milestone.updated_at)
             .where(Milestone.published.is_(True))
             .order_by(Milestone.id)
+        )
+    ]
+    listed += [
+        Page("reporting.report", {"report_id": report_id}, published_at.date() if published_at else None)
+        for report_id, published_at in db.session.execute(
+            select(Report.id, Report.published_at).where(Report.published.is_(True)).order_by(Report.id)
         )
     ]
     return listed

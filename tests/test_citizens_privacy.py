@@ -16,31 +16,10 @@ from app import audit
 from app.extensions import db
 from app.auth.tokens import issue_token
 from app.citizens import services as citizens
-from app.models import (
-    ActionToken,
-    AuditEntry,
-    BlockedAddress,
-    Comment,
-    CommentRating,
-    CommentStatus,
-    Flag,
-    Milestone,
-    ModerationAction,
-    ModerationDecision,
-    Role,
-    Subscription,
-    SupportVote,
-    TokenPurpose,
-    User,
-    utcnow,
-)
-from app.moderation import appeals
-from app.moderation import blocks
-from app.moderation import decisions
-from app.moderation import redaction
-from app.participation.services import comments
-from app.participation.services import flags
-from app.participation.services import votes
+from app.models import ActionToken, AuditEntry, BlockedAddress, Comment, CommentRating, CommentStatus, Flag, Milestone
+from app.models import ModerationAction, ModerationDecision, Role, Subscription, SupportVote, TokenPurpose, User, utcnow
+from app.moderation import appeals, blocks, decisions, redaction
+from app.participation.services import comments, flags, votes
 from config import Config
 from tests.builders import make_department, make_editor, make_milestone, make_moderator
 from tests.builders.auth import PASSWORD, make_account

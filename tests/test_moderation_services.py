@@ -6,24 +6,10 @@ from sqlalchemy import func, select
 
 from app.auth.permissions import PermissionDenied
 from app.moderation import administration, digest, queries
-from app.comments import policy
-from app.models import (
-    AuditEntry,
-    Comment,
-    CommentStatus,
-    Flag,
-    HoldPattern,
-    Milestone,
-    ModerationDecision,
-    OutboxMail,
-    ReasonTemplate,
-    Role,
-    UserBlock,
-    utcnow,
-)
+from app.comments import errors, permissions, policy
+from app.models import AuditEntry, Comment, CommentStatus, Flag, HoldPattern, Milestone, ModerationDecision, OutboxMail
+from app.models import ReasonTemplate, Role, UserBlock, utcnow
 from app.settings import set_setting
-from app.comments import errors
-from app.comments import permissions
 from app.moderation import answers
 from app.moderation import appeals as moderation_appeals
 from app.moderation import blocks as moderation_blocks

@@ -8,18 +8,8 @@ from sqlalchemy import func, select
 
 from app.auth.permissions import PermissionDenied
 from app.extensions import db
-from app.models import (
-    AuditEntry,
-    Comment,
-    CommentStatus,
-    Flag,
-    HoldPattern,
-    Milestone,
-    ModerationDecision,
-    OutboxMail,
-    UserBlock,
-    utcnow,
-)
+from app.models import AuditEntry, Comment, CommentStatus, Flag, HoldPattern, Milestone, ModerationDecision, OutboxMail
+from app.models import UserBlock, utcnow
 from app.comments.counters import recount_comments
 from app.settings import set_setting
 from app.comments import errors

@@ -60,6 +60,7 @@ def test_recovery_code_works_once(auth, client, db):
     user = make_account("redaktion@example.org", roles=(Role.EDITOR,))
     secret = enable_totp(user)
     codes = services.regenerate_recovery_codes(user, PASSWORD)
+    db.session.commit()
     assert len(codes) == 10 and len(set(codes)) == 10
     stored = db.session.scalars(select(RecoveryCode.code_hash)).all()
     assert not set(codes) & set(stored)  # only hashes are stored
@@ -173,6 +174,7 @@ def test_admin_resets_second_factor_of_another_user(auth, app, db):
     editor = make_account("redaktion@example.org", roles=(Role.EDITOR,))
     enable_totp(editor)
     services.regenerate_recovery_codes(editor, PASSWORD)
+    db.session.commit()
     signed_in = auth.sign_in(editor, client=app.test_client(), fresh=False)
 
     with pytest.raises(PermissionDenied):

@@ -381,6 +381,7 @@ def new_recovery_codes():
         except services.InvalidCode:
             return redirect(url_for("auth.two_factor"), 303)
         else:
+            db.session.commit()
             return render_template("auth/recovery_codes.html", codes=codes, just_enabled=False)
     return _invalid("auth/two_factor_manage.html", form=form, recovery_left=services.unused_recovery_codes(user))
 

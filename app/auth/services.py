@@ -327,14 +327,13 @@ def unused_recovery_codes(user: User) -> int:
 
 
 def regenerate_recovery_codes(user: User, password: str) -> list[str]:
-    """New recovery codes (the old ones stop working); asks for the password again. Commits: tests
-    call it directly and sign in with the codes (to convert with them)."""
+    """New recovery codes (the old ones stop working); asks for the password again."""
     if not verify_password(user.password_hash, password or ""):
         raise WrongPassword()
     if not user.has_second_factor:
         raise InvalidCode()
     codes = _replace_recovery_codes(user)
-    db.session.commit()
+    db.session.flush()
     return codes
 
 

@@ -12,7 +12,7 @@ from app.csrf_rerun import csrf_refused, rerun_after_csrf_error
 from app.extensions import db, limiter
 from app.i18n import LocalizedBlueprint, current_language
 from app.rate_limits import config_value, ip_key, person_key, register_throttle_page
-from app.slug_redirects import published_milestone
+from app.slug_redirects import department_by_slug, published_milestone
 
 bp = LocalizedBlueprint("contact", __name__)
 
@@ -76,7 +76,7 @@ def milestone(slug: str):
 @bp.route("/organisationseinheiten/<slug>/kontakt", methods=["GET", "POST"])
 @_limits
 def department(slug: str):
-    return _contact_page(services.recipient_for_department(_or_404(services.department_by_slug(slug))))
+    return _contact_page(services.recipient_for_department(_or_404(department_by_slug(slug))))
 
 
 def _or_404(found):

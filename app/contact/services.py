@@ -10,9 +10,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from app.extensions import db
 from app.mail.services import queue_mail
 from app.models import Department, Milestone
 from app.settings import get_setting
@@ -47,10 +45,6 @@ class Recipient:
 
 def general_contact() -> str:
     return str(get_setting("contact_email") or "")
-
-
-def department_by_slug(slug: str) -> Department | None:
-    return db.session.scalar(select(Department).where(Department.slug == slug))
 
 
 def recipient_for_milestone(milestone: Milestone) -> Recipient | None:

@@ -303,10 +303,6 @@ def comment_by_id(comment_id: int) -> Comment | None:
     )
 
 
-def published_milestone(slug: str) -> Milestone | None:
-    return db.session.scalar(Milestone.select_published().where(Milestone.slug == slug))
-
-
 def milestone_to_support(slug: str) -> Milestone | None:
     """A published milestone with the columns a support vote reads: id, slug, published.
 

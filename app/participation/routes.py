@@ -22,6 +22,7 @@ from app.participation import forms, queries
 from app.participation.services import comments, flags, guests, votes
 from app.csrf_rerun import csrf_refused, rerun_after_csrf_error
 from app.settings import get_setting
+from app.slug_redirects import published_milestone
 from app.rate_limits import config_value, ip_key, person_key, register_throttle_page
 
 bp = LocalizedBlueprint("participation", __name__)
@@ -99,7 +100,7 @@ def _or_404(found):
 
 
 def _milestone_or_404(slug: str):
-    return _or_404(queries.published_milestone(slug))
+    return _or_404(published_milestone(slug))
 
 
 def _comment_or_404(comment_id: int):

@@ -160,7 +160,9 @@ def progress_update_new(milestone_id: int):
     form.current_target_date = milestone.target_date
     if not form.is_submitted():
         form.author_role.data = services.default_author_role(milestone)
-    return _progress_form_page(form, milestone, None, lambda: services.report_progress(current_user, milestone, form.to_data()))
+    return _progress_form_page(
+        form, milestone, None, lambda: services.report_progress(current_user, milestone, form.to_data())
+    )
 
 
 @bp.route("/etappenziele/<id:milestone_id>/fortschritt/<id:update_id>", methods=["GET", "POST"])
@@ -287,7 +289,9 @@ def _champion_page(obj: Champion | None):
 
 _catalog_pages("handlungsfelder", "fields", "field", Field, _field_page)
 _catalog_pages("organisationseinheiten", "departments", "department", Department, _department_page)
-_catalog_pages("finanzierungsquellen", "funding_sources", "funding_source", FundingSource, _funding_source_page, "source_id")
+_catalog_pages(
+    "finanzierungsquellen", "funding_sources", "funding_source", FundingSource, _funding_source_page, "source_id"
+)
 _catalog_pages(
     "helden", "champions", "champion", Champion, _champion_page,
     select=lambda: Champion.select_ordered().options(selectinload(Champion.department)),

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.auth.tokens import find_usable_token, issue_token, redeem_token
-from app.citizens.names import InputRejected, normalize_address
+from app.citizens.names import InvalidLink, normalize_address
 from app.deferred import after_response
 from app.extensions import db
 from app.i18n import LANGUAGES
@@ -27,10 +27,6 @@ from app.urls import external_url
 from app.models import Field, Milestone, Subscription, TokenPurpose, utcnow
 
 UNSUBSCRIBE_SALT = "subscription-unsubscribe"
-
-
-class InvalidLink(InputRejected):
-    message = _l("Dieser Link ist ungültig, abgelaufen oder wurde bereits benutzt.")
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,13 @@ class FieldForm(BackendForm):
     position = _int(_l("Position in Listen"), Optional(), NumberRange(0, 1000), default=0)
     submit = SubmitField(_l("Speichern"))
 
+    def save_args(self) -> tuple:
+        """catalog.save_field's arguments after the actor and the field."""
+        return (
+            self.name.data, (self.slug.data or "").strip(), self.description.data or "", self.position.data or 0,
+            self.name_en.data or "", self.description_en.data or "",
+        )
+
 
 class DepartmentForm(BackendForm):
     name = StringField(_l("Name"), [DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)])
@@ -90,12 +97,21 @@ class DepartmentForm(BackendForm):
     )
     submit = SubmitField(_l("Speichern"))
 
+    def save_args(self) -> tuple:
+        """catalog.save_department's arguments after the actor and the department."""
+        slug = (self.slug.data or "").strip()
+        return self.name.data, slug, self.description.data or "", self.contact_email.data or ""
+
 
 class FundingSourceForm(BackendForm):
     name = StringField(_l("Name"), [DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)])
     is_grant = BooleanField(_l("Fördermittel (sonst eigener Haushalt)"))
     description = TextAreaField(_l("Beschreibung"))
     submit = SubmitField(_l("Speichern"))
+
+    def save_args(self) -> tuple:
+        """catalog.save_funding_source's arguments after the actor and the source."""
+        return self.name.data, bool(self.is_grant.data), self.description.data or ""
 
 
 class ChampionForm(BackendForm):

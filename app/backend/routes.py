@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
@@ -229,51 +229,20 @@ def _catalog_pages(path, plural, singular, model, form_page, id_name=None, selec
     bp.add_url_rule(f"/{path}/<id:{id_name}>", f"{singular}_edit", admin_required(edit), methods=["GET", "POST"])
 
 
-def _simple_form_page(obj, form_class: type[BackendForm], save, list_endpoint: str, message: str, heading: str):
-    """The form of a field, department or funding source: save(form) saves it, then back to the list."""
-    form = form_class(obj=obj)
-    return _form_page(
-        form, "backend/simple_form.html",
-        save=lambda: save(form),
-        done=lambda o: url_for(list_endpoint),
-        message=message, list_endpoint=list_endpoint, heading=heading,
-    )
+def _simple_form_page(form_class: type[BackendForm], save, plural: str, message, edit_heading, new_heading):
+    """The form page of a field, department or funding source: save(actor, obj, *form.save_args())
+    saves it, then back to the list `plural`."""
 
+    def form_page(obj):
+        form = form_class(obj=obj)
+        return _form_page(
+            form, "backend/simple_form.html",
+            save=lambda: save(current_user, obj, *form.save_args()),
+            done=lambda o: url_for(f".{plural}"),
+            message=str(message), list_endpoint=f".{plural}", heading=str(edit_heading if obj else new_heading),
+        )
 
-def _field_page(obj: Field | None):
-    return _simple_form_page(
-        obj, FieldForm,
-        lambda form: catalog.save_field(
-            current_user, obj, form.name.data, (form.slug.data or "").strip(),
-            form.description.data or "", form.position.data or 0,
-            form.name_en.data or "", form.description_en.data or "",
-        ),
-        ".fields", _("Das Handlungsfeld wurde gespeichert."),
-        _("Handlungsfeld bearbeiten") if obj else _("Neues Handlungsfeld"),
-    )
-
-
-def _department_page(obj: Department | None):
-    return _simple_form_page(
-        obj, DepartmentForm,
-        lambda form: catalog.save_department(
-            current_user, obj, form.name.data, (form.slug.data or "").strip(), form.description.data or "",
-            form.contact_email.data or "",
-        ),
-        ".departments", _("Die Organisationseinheit wurde gespeichert."),
-        _("Organisationseinheit bearbeiten") if obj else _("Neue Organisationseinheit"),
-    )
-
-
-def _funding_source_page(obj: FundingSource | None):
-    return _simple_form_page(
-        obj, FundingSourceForm,
-        lambda form: catalog.save_funding_source(
-            current_user, obj, form.name.data, bool(form.is_grant.data), form.description.data or "",
-        ),
-        ".funding_sources", _("Die Finanzierungsquelle wurde gespeichert."),
-        _("Finanzierungsquelle bearbeiten") if obj else _("Neue Finanzierungsquelle"),
-    )
+    return form_page
 
 
 def _champion_page(obj: Champion | None):
@@ -287,11 +256,18 @@ def _champion_page(obj: Champion | None):
     )
 
 
-_catalog_pages("handlungsfelder", "fields", "field", Field, _field_page)
-_catalog_pages("organisationseinheiten", "departments", "department", Department, _department_page)
-_catalog_pages(
-    "finanzierungsquellen", "funding_sources", "funding_source", FundingSource, _funding_source_page, "source_id"
-)
+_catalog_pages("handlungsfelder", "fields", "field", Field, _simple_form_page(
+    FieldForm, catalog.save_field, "fields", _l("Das Handlungsfeld wurde gespeichert."),
+    _l("Handlungsfeld bearbeiten"), _l("Neues Handlungsfeld"),
+))
+_catalog_pages("organisationseinheiten", "departments", "department", Department, _simple_form_page(
+    DepartmentForm, catalog.save_department, "departments", _l("Die Organisationseinheit wurde gespeichert."),
+    _l("Organisationseinheit bearbeiten"), _l("Neue Organisationseinheit"),
+))
+_catalog_pages("finanzierungsquellen", "funding_sources", "funding_source", FundingSource, _simple_form_page(
+    FundingSourceForm, catalog.save_funding_source, "funding_sources", _l("Die Finanzierungsquelle wurde gespeichert."),
+    _l("Finanzierungsquelle bearbeiten"), _l("Neue Finanzierungsquelle"),
+), "source_id")
 _catalog_pages(
     "helden", "champions", "champion", Champion, _champion_page,
     select=lambda: Champion.select_ordered().options(selectinload(Champion.department)),

@@ -13,6 +13,7 @@ from app.auth.services import is_safe_next
 from app.csrf_rerun import form_status, invalid_status, rerun_after_csrf_error
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
+from app.routing import or_404
 from app.moderation import administration, answers, decisions, errors, export, forms, labels, queries, redaction
 from app.moderation import blocks as blocking
 from app.comments.policy import active_block, moderation_mode
@@ -148,10 +149,7 @@ def bulk():
 # One comment ----------------------------------------------------------------------------
 
 def _comment_or_404(comment_id: int) -> Comment:
-    comment = queries.comment_for_item(comment_id)
-    if comment is None:
-        abort(404)
-    return comment
+    return or_404(queries.comment_for_item(comment_id))
 
 
 def _item_page(comment: Comment, status: int = 200, conflict: str | None = None, **given):

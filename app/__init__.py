@@ -107,30 +107,34 @@ def load_user(user_id: str):
 
 
 def register_blueprints(app: Flask) -> None:
-    app.register_blueprint(public_bp)
-    app.register_blueprint(strategy_bp)
-    app.register_blueprint(pages_bp)
-    app.register_blueprint(backend_bp, url_prefix="/verwaltung")
-    app.register_blueprint(auth_bp, url_prefix="/konto")
-    app.register_blueprint(transfer_bp, url_prefix="/verwaltung/csv")
-    app.register_blueprint(admin_settings_bp, url_prefix="/verwaltung/einstellungen")
-    app.register_blueprint(staff_bp, url_prefix="/verwaltung/konten")
-    app.register_blueprint(theme_bp)
-    app.register_blueprint(feeds_bp)
-    app.register_blueprint(calendar_bp)
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    app.register_blueprint(embed_bp)
-    app.register_blueprint(seo_bp)
-    app.register_blueprint(participation_bp)
-    app.register_blueprint(moderation_bp, url_prefix="/verwaltung/moderation")
-    app.register_blueprint(moderation_public_bp)
-    app.register_blueprint(reporting_bp)
-    app.register_blueprint(reporting_admin_bp, url_prefix="/verwaltung/berichte")
-    app.register_blueprint(citizens_bp, url_prefix="/konto")
-    app.register_blueprint(subscriptions_bp)
-    app.register_blueprint(contact_bp)
-    app.register_blueprint(ops_bp)
-    app.register_blueprint(internal_bp, url_prefix="/verwaltung")
+    """Register every blueprint in this order; a prefix of None keeps the blueprint's own."""
+    for blueprint, url_prefix in (
+        (public_bp, None),
+        (strategy_bp, None),
+        (pages_bp, None),
+        (backend_bp, "/verwaltung"),
+        (auth_bp, "/konto"),
+        (transfer_bp, "/verwaltung/csv"),
+        (admin_settings_bp, "/verwaltung/einstellungen"),
+        (staff_bp, "/verwaltung/konten"),
+        (theme_bp, None),
+        (feeds_bp, None),
+        (calendar_bp, None),
+        (api_bp, "/api/v1"),
+        (embed_bp, None),
+        (seo_bp, None),
+        (participation_bp, None),
+        (moderation_bp, "/verwaltung/moderation"),
+        (moderation_public_bp, None),
+        (reporting_bp, None),
+        (reporting_admin_bp, "/verwaltung/berichte"),
+        (citizens_bp, "/konto"),
+        (subscriptions_bp, None),
+        (contact_bp, None),
+        (ops_bp, None),
+        (internal_bp, "/verwaltung"),
+    ):
+        app.register_blueprint(blueprint, url_prefix=url_prefix)
 
 
 def _postgres_session_options(app: Flask) -> None:

@@ -26,6 +26,7 @@ from app.i18n import (
     language_name,
     lazy_gettext as _l,
 )
+from app.models.milestones import ChangeKind
 from app.progress import MilestoneStatus
 
 # Enough for every amount, percentage and date of a large site; a miss only costs a Babel call.
@@ -131,6 +132,19 @@ def date_format(value: date | datetime | None, fmt: str = "medium") -> str:
         # Flask-Babel's rebase: a naive datetime is UTC, shown in the configured timezone.
         return _datetime(locale, get_timezone(), value, fmt)
     return _date(locale, value, fmt)
+
+
+def change_value(kind: str, value: str, percent_of=Decimal) -> str:
+    """A stored history value (status key, percent, ISO date, amount) of a change kind in the page's
+    format; percent_of parses a percent. Raises ValueError (or KeyError) for what does not parse."""
+    kind = ChangeKind(kind)
+    if kind == ChangeKind.STATUS:
+        return status_label(value)
+    if kind == ChangeKind.PROGRESS:
+        return percent(percent_of(value))
+    if kind == ChangeKind.TARGET_DATE:
+        return date_format(date.fromisoformat(value))
+    return money(Decimal(value))
 
 
 LANG_DE = Markup(' lang="de"')

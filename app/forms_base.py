@@ -82,6 +82,12 @@ class PlainForm(Form):
     class Meta(_SingleLineMeta):
         pass
 
+    def valid_data(self, **names: str) -> dict[str, object]:
+        """For each key, the data of the field it names, or None when that field did not validate
+        (an invalid filter value is dropped; the template says so)."""
+        ok = {f.name for f in self if not f.errors}
+        return {key: self[name].data if name in ok else None for key, name in names.items()}
+
 
 class ValidationFailed(Exception):
     """Input that breaks a rule; `errors` maps form field names to messages."""
@@ -100,6 +106,10 @@ class BackendForm(InputForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         return valid and not csrf_refused()
+
+    def texts(self, *names: str) -> dict[str, str]:
+        """The named fields' text, "" for an empty one (the services' data take text, never None)."""
+        return {name: self[name].data or "" for name in names}
 
     def error_items(self) -> list[tuple[str, str]]:
         """(field id, message) for every error, in the order of the fields."""

@@ -102,6 +102,19 @@ def weighted_mean(milestones: Iterable[_Rated]) -> float:
     return total / total_weight
 
 
+class RatedByRules:
+    """The rules' derived values as properties: for the Milestone model and the stand-ins that
+    quack like it (a milestone's state on a past day, the worked example of the rules page)."""
+
+    @property
+    def effective_progress(self) -> float:
+        return effective_progress(self)
+
+    @property
+    def counted_children(self) -> list[_Rated]:
+        return counted_children(self)
+
+
 class Rollup:
     """Progress of a group of top-level milestones (a field, a department, the strategy)."""
 

@@ -1,4 +1,4 @@
-"""URL converters of the application.
+"""URL converters of the application, and the 404 for a URL that names nothing.
 
 `<id:name>` is a database id in a URL: digits only (like `<int:name>`), at most the largest
 32-bit integer. A larger number cannot be a stored id, so the URL does not match (404)
@@ -6,12 +6,16 @@ instead of reaching the database driver, which cannot hold it (OverflowError, 50
 """
 from __future__ import annotations
 
-from flask import Flask
+from typing import TypeVar
+
+from flask import Flask, abort
 from werkzeug.routing import IntegerConverter
 
 # The largest value of an INTEGER column on PostgreSQL (SQLite allows more, but the ids
 # the application hands out never reach it).
 MAX_ID = 2**31 - 1
+
+T = TypeVar("T")
 
 
 class IdConverter(IntegerConverter):
@@ -23,6 +27,13 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,
                  signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def or_404(found: T | None) -> T:
+    """What a URL names, or a 404 when there is no such thing (None)."""
+    if found is None:
+        abort(404)
+    return found
 
 
 def init_app(app: Flask) -> None:

@@ -24,7 +24,7 @@ ORDER = {PLUMBING: 0, DOMAIN: 1, BLUEPRINT: 2, TOP: 3}
 
 # The app-level modules that every feature may use (app/<name>.py or app/<name>/).
 PLUMBING_MODULES = (
-    "audit", "csrf_rerun", "csvformat", "deferred", "extensions", "filters", "formatting", "forms_base",
+    "audit", "csrf_rerun", "csvformat", "deferred", "errors", "extensions", "filters", "formatting", "forms_base",
     "http_cache", "i18n", "layout", "logging", "models", "page_cache", "pagination", "progress",
     "rate_limits", "routing", "sanitize", "settings", "slug_redirects", "theme", "urls",
 )

@@ -24,6 +24,14 @@ class LinesField(TextAreaField):
         self.data = [part.strip() for part in text.replace(",", "\n").splitlines() if part.strip()]
 
 
+def _count_field(label, missing) -> IntegerField:
+    """A required whole number (days, flags); `missing` says what to enter."""
+    return IntegerField(
+        label, [InputRequired(missing)],
+        invalid_value_message=_l("Bitte geben Sie eine ganze Zahl ein."), render_kw={"inputmode": "numeric"},
+    )
+
+
 class SettingsForm(BackendForm):
     municipality_name = StringField(_l("Name der Kommune"))
     primary_color = StringField(_l("Hauptfarbe"), render_kw={"autocomplete": "off", "spellcheck": "false"})
@@ -31,11 +39,8 @@ class SettingsForm(BackendForm):
     contact_address = TextAreaField(_l("Anschrift"), render_kw={"rows": 4})
     contact_email = StringField(_l("E-Mail-Adresse"), render_kw={"type": "email", "autocomplete": "off"})
     contact_phone = StringField(_l("Telefon"), render_kw={"type": "tel", "autocomplete": "off"})
-    stale_after_days = IntegerField(
-        _l("Hinweis auf fehlende Meldungen nach … Tagen"),
-        [InputRequired(_l("Bitte geben Sie eine Zahl von Tagen ein."))],
-        invalid_value_message=_l("Bitte geben Sie eine ganze Zahl ein."),
-        render_kw={"inputmode": "numeric"},
+    stale_after_days = _count_field(
+        _l("Hinweis auf fehlende Meldungen nach … Tagen"), _l("Bitte geben Sie eine Zahl von Tagen ein.")
     )
     moderation_mode = RadioField(
         _l("Moderation von Kommentaren"),
@@ -47,11 +52,8 @@ class SettingsForm(BackendForm):
     )
     comments_open = BooleanField(_l("Kommentare auf der ganzen Website erlauben"))
     guest_comments = BooleanField(_l("Kommentare von Gästen ohne Konto erlauben"))
-    auto_hide_flags = IntegerField(
-        _l("Kommentar nach … Meldungen vorläufig ausblenden"),
-        [InputRequired(_l("Bitte geben Sie eine Zahl von Meldungen ein."))],
-        invalid_value_message=_l("Bitte geben Sie eine ganze Zahl ein."),
-        render_kw={"inputmode": "numeric"},
+    auto_hide_flags = _count_field(
+        _l("Kommentar nach … Meldungen vorläufig ausblenden"), _l("Bitte geben Sie eine Zahl von Meldungen ein.")
     )
     embed_allowed_origins = LinesField(
         _l("Websites, die die Widgets einbetten dürfen"),
@@ -61,14 +63,11 @@ class SettingsForm(BackendForm):
 
     def to_data(self) -> SiteSettings:
         return SiteSettings(
-            municipality_name=self.municipality_name.data or "",
-            primary_color=self.primary_color.data or "",
-            accent_color=self.accent_color.data or "",
-            contact_address=self.contact_address.data or "",
-            contact_email=self.contact_email.data or "",
-            contact_phone=self.contact_phone.data or "",
+            **self.texts(
+                "municipality_name", "primary_color", "accent_color", "contact_address", "contact_email",
+                "contact_phone", "moderation_mode",
+            ),
             stale_after_days=self.stale_after_days.data,
-            moderation_mode=self.moderation_mode.data or "",
             comments_open=bool(self.comments_open.data),
             guest_comments=bool(self.guest_comments.data),
             auto_hide_flags=self.auto_hide_flags.data,
@@ -97,7 +96,5 @@ class PageForm(BackendForm):
 
     def to_data(self) -> PageText:
         return PageText(
-            title_de=self.title_de.data or "", body_de=self.body_de.data or "",
-            title_en=self.title_en.data or "", body_en=self.body_en.data or "",
-            video_url=(self.video_url.data or "").strip(),
+            **self.texts("title_de", "body_de", "title_en", "body_en"), video_url=(self.video_url.data or "").strip()
         )

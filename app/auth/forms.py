@@ -41,18 +41,25 @@ NEW_PASSWORD_HINT = _l(
 )
 
 
-def _new_password_fields():
+def new_password_fields(
+    label=_l("Neues Passwort"),
+    repeat_label=_l("Neues Passwort wiederholen"),
+    missing=_l("Bitte geben Sie ein neues Passwort ein."),
+    repeat_missing=_l("Bitte wiederholen Sie das neue Passwort."),
+    field_name="new_password",
+):
+    """A new password under the policy and its repetition (which must equal the field field_name)."""
     password = PasswordField(
-        _l("Neues Passwort"),
-        validators=[DataRequired(_l("Bitte geben Sie ein neues Passwort ein.")), PasswordPolicy()],
+        label,
+        validators=[DataRequired(missing), PasswordPolicy()],
         description=NEW_PASSWORD_HINT,
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        _l("Neues Passwort wiederholen"),
+        repeat_label,
         validators=[
-            DataRequired(_l("Bitte wiederholen Sie das neue Passwort.")),
-            EqualTo("new_password", _l("Die beiden Passwörter stimmen nicht überein.")),
+            DataRequired(repeat_missing),
+            EqualTo(field_name, _l("Die beiden Passwörter stimmen nicht überein.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -99,7 +106,7 @@ class ForgotPasswordForm(AuthForm):
 
 
 class ResetPasswordForm(AuthForm):
-    new_password, confirm = _new_password_fields()
+    new_password, confirm = new_password_fields()
 
 
 class ChangePasswordForm(AuthForm):
@@ -108,7 +115,7 @@ class ChangePasswordForm(AuthForm):
         validators=[DataRequired(_l("Bitte geben Sie Ihr aktuelles Passwort ein."))],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password, confirm = _new_password_fields()
+    new_password, confirm = new_password_fields()
 
 
 class TwoFactorSetupForm(AuthForm):

@@ -22,6 +22,7 @@ from app.auth.passwords import hash_password, needs_rehash, password_problems, v
 from app.auth.permissions import is_admin, require
 from app.auth.tokens import consume_token, issue_token, revoke_tokens
 from app.deferred import after_response
+from app.errors import Refusal
 from app.extensions import db
 from app.mail.services import queue_mail
 from app.models import RecoveryCode, RevokedSession, Role, TokenPurpose, User, utcnow
@@ -32,13 +33,10 @@ RECOVERY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RECOVERY_CODE_LENGTH = 16
 
 
-class AuthError(Exception):
+class AuthError(Refusal):
     """A sign-in rule refused the request; str() is the message for the user."""
 
     message = _l("Die Anfrage konnte nicht verarbeitet werden.")
-
-    def __init__(self, message=None) -> None:
-        super().__init__(str(message or self.message))
 
 
 class InvalidCredentials(AuthError):

@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import delete, or_, update
 
 from app.extensions import db
 from app.models import ActionToken, User, utcnow
+
+T = TypeVar("T")
 
 
 def hash_token(raw: str) -> str:
@@ -73,6 +77,18 @@ def consume_token(raw: str, purpose: str) -> ActionToken | None:
     token = db.session.scalar(ActionToken.select_by_hash(purpose, token_hash))
     db.session.refresh(token)
     return token
+
+
+def redeem_token(
+    raw: str, purpose: str, target_of: Callable[[ActionToken | None], T | None], refusal: type[Exception]
+) -> T:
+    """Use a link once and return what it is for: target_of(token), which gets None for an unknown,
+    used or expired token. Without a target, roll back (the link stays unused) and raise refusal()."""
+    target = target_of(consume_token(raw, purpose))
+    if target is None:
+        db.session.rollback()
+        raise refusal()
+    return target
 
 
 def revoke_tokens(user: User, purpose: str) -> None:

@@ -8,20 +8,18 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.backend import queries
 from app.backend.catalog import ChampionData, StrategyData
-from app.backend.forms import BLANK_ROWS, MoneyField, _date, _int, _select, http_url
-from app.forms_base import INVALID_NUMBER, BackendForm, PlainForm
+from app.backend.forms import BLANK_ROWS, AmountRowForm, MoneyField, _date, _int, _select, http_url
+from app.forms_base import INVALID_NUMBER, BackendForm
 from app.models import Champion, Department
 
 
-class BudgetYearForm(PlainForm):
+class BudgetYearForm(AmountRowForm):
     year = _int(_l("Jahr"), Optional(), NumberRange(2000, 2100))
     amount = MoneyField(_l("Betrag in Euro"))
 
-    def validate_amount(self, field):
-        if self.year.data is not None and field.data is None and not field.errors:
-            raise ValidationError(_l("Bitte geben Sie den Betrag für dieses Jahr an."))
-        if self.year.data is None and field.data is not None:
-            raise ValidationError(_l("Bitte geben Sie das Jahr zu diesem Betrag an."))
+    key_field = "year"
+    amount_missing = _l("Bitte geben Sie den Betrag für dieses Jahr an.")
+    key_missing = _l("Bitte geben Sie das Jahr zu diesem Betrag an.")
 
 
 class StrategyForm(BackendForm):
@@ -57,18 +55,14 @@ class StrategyForm(BackendForm):
 
     def to_data(self) -> StrategyData:
         return StrategyData(
-            title=self.title.data or "",
-            intro=self.intro.data or "",
-            title_en=self.title_en.data or "",
-            intro_en=self.intro_en.data or "",
-            lead_role_en=self.lead_role_en.data or "",
+            **self.texts(
+                "title", "intro", "title_en", "intro_en", "lead_role_en", "council_decision_reference", "lead_role",
+            ),
             period_from=self.period_from.data,
             period_to=self.period_to.data,
             council_decision_on=self.council_decision_on.data,
-            council_decision_reference=self.council_decision_reference.data or "",
             council_decision_url=(self.council_decision_url.data or "").strip(),
             document_url=(self.document_url.data or "").strip(),
-            lead_role=self.lead_role.data or "",
             budget_years={e.year.data: e.amount.data for e in self.budget_years
                           if e.year.data is not None and e.amount.data is not None},
         )
@@ -83,6 +77,13 @@ class FieldForm(BackendForm):
     position = _int(_l("Position in Listen"), Optional(), NumberRange(0, 1000), default=0)
     submit = SubmitField(_l("Speichern"))
 
+    def save_args(self) -> tuple:
+        """catalog.save_field's arguments after the actor and the field."""
+        return (
+            self.name.data, (self.slug.data or "").strip(), self.description.data or "", self.position.data or 0,
+            self.name_en.data or "", self.description_en.data or "",
+        )
+
 
 class DepartmentForm(BackendForm):
     name = StringField(_l("Name"), [DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)])
@@ -96,12 +97,21 @@ class DepartmentForm(BackendForm):
     )
     submit = SubmitField(_l("Speichern"))
 
+    def save_args(self) -> tuple:
+        """catalog.save_department's arguments after the actor and the department."""
+        slug = (self.slug.data or "").strip()
+        return self.name.data, slug, self.description.data or "", self.contact_email.data or ""
+
 
 class FundingSourceForm(BackendForm):
     name = StringField(_l("Name"), [DataRequired(_l("Bitte geben Sie einen Namen ein.")), Length(max=200)])
     is_grant = BooleanField(_l("Fördermittel (sonst eigener Haushalt)"))
     description = TextAreaField(_l("Beschreibung"))
     submit = SubmitField(_l("Speichern"))
+
+    def save_args(self) -> tuple:
+        """catalog.save_funding_source's arguments after the actor and the source."""
+        return self.name.data, bool(self.is_grant.data), self.description.data or ""
 
 
 class ChampionForm(BackendForm):
@@ -126,12 +136,8 @@ class ChampionForm(BackendForm):
         upload = self.photo.data
         content = upload.read() if upload is not None and getattr(upload, "filename", "") else None
         return ChampionData(
-            name=self.name.data or "",
-            role=self.role.data or "",
+            **self.texts("name", "role", "quote", "role_en", "quote_en"),
             department_id=self.department_id.data,
-            quote=self.quote.data or "",
-            role_en=self.role_en.data or "",
-            quote_en=self.quote_en.data or "",
             photo_consent_on=self.photo_consent_on.data,
             photo_upload=content or None,
             remove_photo=bool(self.remove_photo.data),

@@ -1,12 +1,9 @@
 """Texts for history entries and audit values as staff read them."""
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 
-from app.formatting import date_format, money, percent, status_label
+from app import formatting
 from app.models import ChangeKind, MilestoneChange
 
 CHANGE_LABELS = {
@@ -23,14 +20,7 @@ def change_value(kind: str, value: str | None) -> str:
     """A canonical history value (status key, percent, ISO date, amount) in the page's format."""
     if value is None:
         return "–"
-    kind = ChangeKind(kind)
-    if kind == ChangeKind.STATUS:
-        return status_label(value)
-    if kind == ChangeKind.PROGRESS:
-        return percent(int(value))
-    if kind == ChangeKind.TARGET_DATE:
-        return date_format(date.fromisoformat(value))
-    return money(Decimal(value))
+    return formatting.change_value(kind, value, percent_of=int)
 
 
 def change_label(change: MilestoneChange) -> str:

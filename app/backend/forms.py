@@ -92,15 +92,27 @@ class MoneyField(StringField):
         return format_decimal(self.data, format="#,##0.00")
 
 
-class FundingRowForm(PlainForm):
+class AmountRowForm(PlainForm):
+    """A row of a key field (`key_field`: a funding source, a year) and `amount`: both or neither."""
+
+    key_field = ""
+    amount_missing = key_missing = ""
+
+    def validate_amount(self, field):
+        key = self[self.key_field].data
+        if key is not None and field.data is None and not field.errors:
+            raise ValidationError(self.amount_missing)
+        if key is None and field.data is not None:
+            raise ValidationError(self.key_missing)
+
+
+class FundingRowForm(AmountRowForm):
     source_id = _select(_l("Finanzierungsquelle"))
     amount = MoneyField(_l("Betrag in Euro"))
 
-    def validate_amount(self, field):
-        if self.source_id.data is not None and field.data is None and not field.errors:
-            raise ValidationError(_l("Bitte geben Sie den Betrag dieser Quelle an."))
-        if self.source_id.data is None and field.data is not None:
-            raise ValidationError(_l("Bitte wählen Sie die Quelle zu diesem Betrag."))
+    key_field = "source_id"
+    amount_missing = _l("Bitte geben Sie den Betrag dieser Quelle an.")
+    key_missing = _l("Bitte wählen Sie die Quelle zu diesem Betrag.")
 
 
 STATUS_CHOICES = [SelectChoice(s.value, STATUS_LABELS[s]) for s in MilestoneStatus]
@@ -180,29 +192,22 @@ class MilestoneForm(BackendForm):
 
     def to_data(self) -> MilestoneData:
         return MilestoneData(
-            title=self.title.data or "",
+            **self.texts(
+                "title", "summary", "description", "easy_summary", "title_en", "summary_en", "description_en",
+                "contact_role_en", "progress_method", "replanning_reason", "contact_role",
+            ),
             slug=(self.slug.data or "").strip(),
-            summary=self.summary.data or "",
-            description=self.description.data or "",
-            easy_summary=self.easy_summary.data or "",
-            title_en=self.title_en.data or "",
-            summary_en=self.summary_en.data or "",
-            description_en=self.description_en.data or "",
-            contact_role_en=self.contact_role_en.data or "",
             field_id=self.field_id.data,
             parent_id=self.parent_id.data,
             weight=self.weight.data or 1,
             status=self.status.data,
             progress=self.progress.data or 0,
-            progress_method=self.progress_method.data or "",
             start_date=self.start_date.data,
             original_target_date=self.original_target_date.data,
             target_date=self.target_date.data,
             completed_on=self.completed_on.data,
-            replanning_reason=self.replanning_reason.data or "",
             department_id=self.department_id.data,
             participating_department_ids=list(self.participating_department_ids.data or []),
-            contact_role=self.contact_role.data or "",
             champion_ids=list(self.champion_ids.data or []),
             planned=self.planned.data or Decimal("0"),
             committed=self.committed.data or Decimal("0"),
@@ -235,12 +240,8 @@ class ProgressUpdateTextForm(BackendForm):
 
     def to_data(self) -> ProgressData:
         return ProgressData(
-            title=self.title.data or "",
-            body=self.body.data or "",
-            title_en=self.title_en.data or "",
-            body_en=self.body_en.data or "",
+            **self.texts("title", "body", "title_en", "body_en", "author_role"),
             reported_on=self.reported_on.data,
-            author_role=self.author_role.data or "",
             published=bool(self.published.data),
         )
 
@@ -313,10 +314,6 @@ class AuditFilterForm(PlainForm):
         ]
 
     def filters(self) -> queries.AuditFilter:
-        ok = {f.name for f in self if not f.errors}
         return queries.AuditFilter(
-            actor_id=self.actor.data if "actor" in ok else None,
-            object_type=self.object_type.data if "object_type" in ok else None,
-            date_from=self.date_from.data if "date_from" in ok else None,
-            date_to=self.date_to.data if "date_to" in ok else None,
+            **self.valid_data(actor_id="actor", object_type="object_type", date_from="date_from", date_to="date_to")
         )

@@ -6,20 +6,13 @@ from decimal import Decimal
 
 from app.extensions import db
 from app.models import ChangeKind, Milestone, MilestoneChange, ProgressUpdate
-
-# Changes that enter the public history, in the order they are listed there.
-TRACKED = (
-    (ChangeKind.STATUS, "status"),
-    (ChangeKind.PROGRESS, "progress"),
-    (ChangeKind.TARGET_DATE, "target_date"),
-    (ChangeKind.PLANNED, "planned"),
-    (ChangeKind.COMMITTED, "committed"),
-    (ChangeKind.SPENT, "spent"),
-)
+from app.models.milestones import HISTORY_KINDS
 
 
 def tracked_values(milestone: Milestone) -> dict[ChangeKind, str | None]:
-    return {kind: canonical(getattr(milestone, attr)) for kind, attr in TRACKED}
+    """The values of the public history's kinds, in its order; each kind is named after the
+    Milestone attribute it tracks."""
+    return {kind: canonical(getattr(milestone, kind.value)) for kind in HISTORY_KINDS}
 
 
 def canonical(value) -> str | None:
@@ -44,7 +37,7 @@ def write_history(
     """One public history entry per tracked value that changed."""
     entries = []
     after = tracked_values(milestone)
-    for kind, _attr in TRACKED:
+    for kind in HISTORY_KINDS:
         if before[kind] == after[kind]:
             continue
         entry = MilestoneChange(

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
@@ -160,12 +160,8 @@ def progress_update_new(milestone_id: int):
     form.current_target_date = milestone.target_date
     if not form.is_submitted():
         form.author_role.data = services.default_author_role(milestone)
-    return _form_page(
-        form, "backend/progress_form.html",
-        save=lambda: services.report_progress(current_user, milestone, form.to_data()),
-        done=lambda u: url_for(".progress_updates", milestone_id=milestone.id),
-        message=_("Die Fortschrittsmeldung wurde gespeichert."),
-        preview_of="body", milestone=milestone, update=None,
+    return _progress_form_page(
+        form, milestone, None, lambda: services.report_progress(current_user, milestone, form.to_data())
     )
 
 
@@ -181,9 +177,15 @@ def progress_update_edit(milestone_id: int, update_id: int):
     if update is None:
         abort(404)
     form = ProgressUpdateTextForm(obj=update)
+    return _progress_form_page(
+        form, milestone, update, lambda: services.edit_progress_update(current_user, update, form.to_data())
+    )
+
+
+def _progress_form_page(form: BackendForm, milestone, update, save: Callable[[], object]):
+    """The form of a new (update None) or an existing progress update; back to the milestone's updates."""
     return _form_page(
-        form, "backend/progress_form.html",
-        save=lambda: services.edit_progress_update(current_user, update, form.to_data()),
+        form, "backend/progress_form.html", save=save,
         done=lambda u: url_for(".progress_updates", milestone_id=milestone.id),
         message=_("Die Fortschrittsmeldung wurde gespeichert."),
         preview_of="body", milestone=milestone, update=update,
@@ -206,125 +208,41 @@ def strategy():
     )
 
 
-@bp.get("/handlungsfelder")
-@admin_required
-def fields():
-    pagination = _paginate(Field.select_ordered())
-    return render_template("backend/fields.html", pagination=pagination)
+def _catalog_pages(path, plural, singular, model, form_page, id_name=None, select=None) -> None:
+    """The admins' pages of one catalog kind: the list `plural` (backend/<plural>.html, by
+    select(), model.select_ordered() by default), `<singular>_new` and `<singular>_edit` (the URL
+    names the id `id_name`, `<singular>_id` by default); form_page(obj or None) shows the form."""
+    id_name = id_name or f"{singular}_id"
+    select = select or model.select_ordered
+
+    def listing():
+        return render_template(f"backend/{plural}.html", pagination=_paginate(select()))
+
+    def new():
+        return form_page(None)
+
+    def edit(**url_values):
+        return form_page(db.get_or_404(model, url_values[id_name]))
+
+    bp.add_url_rule(f"/{path}", plural, admin_required(listing), methods=["GET"])
+    bp.add_url_rule(f"/{path}/neu", f"{singular}_new", admin_required(new), methods=["GET", "POST"])
+    bp.add_url_rule(f"/{path}/<id:{id_name}>", f"{singular}_edit", admin_required(edit), methods=["GET", "POST"])
 
 
-@bp.route("/handlungsfelder/neu", methods=["GET", "POST"])
-@admin_required
-def field_new():
-    return _field_page(None)
+def _simple_form_page(form_class: type[BackendForm], save, plural: str, message, edit_heading, new_heading):
+    """The form page of a field, department or funding source: save(actor, obj, *form.save_args())
+    saves it, then back to the list `plural`."""
 
+    def form_page(obj):
+        form = form_class(obj=obj)
+        return _form_page(
+            form, "backend/simple_form.html",
+            save=lambda: save(current_user, obj, *form.save_args()),
+            done=lambda o: url_for(f".{plural}"),
+            message=str(message), list_endpoint=f".{plural}", heading=str(edit_heading if obj else new_heading),
+        )
 
-@bp.route("/handlungsfelder/<id:field_id>", methods=["GET", "POST"])
-@admin_required
-def field_edit(field_id: int):
-    return _field_page(db.get_or_404(Field, field_id))
-
-
-def _field_page(obj: Field | None):
-    form = FieldForm(obj=obj)
-    return _form_page(
-        form, "backend/simple_form.html",
-        save=lambda: catalog.save_field(
-            current_user, obj, form.name.data, (form.slug.data or "").strip(),
-            form.description.data or "", form.position.data or 0,
-            form.name_en.data or "", form.description_en.data or "",
-        ),
-        done=lambda o: url_for(".fields"),
-        message=_("Das Handlungsfeld wurde gespeichert."),
-        list_endpoint=".fields",
-        heading=_("Handlungsfeld bearbeiten") if obj else _("Neues Handlungsfeld"),
-    )
-
-
-@bp.get("/organisationseinheiten")
-@admin_required
-def departments():
-    pagination = _paginate(Department.select_ordered())
-    return render_template("backend/departments.html", pagination=pagination)
-
-
-@bp.route("/organisationseinheiten/neu", methods=["GET", "POST"])
-@admin_required
-def department_new():
-    return _department_page(None)
-
-
-@bp.route("/organisationseinheiten/<id:department_id>", methods=["GET", "POST"])
-@admin_required
-def department_edit(department_id: int):
-    return _department_page(db.get_or_404(Department, department_id))
-
-
-def _department_page(obj: Department | None):
-    form = DepartmentForm(obj=obj)
-    return _form_page(
-        form, "backend/simple_form.html",
-        save=lambda: catalog.save_department(
-            current_user, obj, form.name.data, (form.slug.data or "").strip(), form.description.data or "",
-            form.contact_email.data or "",
-        ),
-        done=lambda o: url_for(".departments"),
-        message=_("Die Organisationseinheit wurde gespeichert."),
-        list_endpoint=".departments",
-        heading=_("Organisationseinheit bearbeiten") if obj else _("Neue Organisationseinheit"),
-    )
-
-
-@bp.get("/finanzierungsquellen")
-@admin_required
-def funding_sources():
-    pagination = _paginate(FundingSource.select_ordered())
-    return render_template("backend/funding_sources.html", pagination=pagination)
-
-
-@bp.route("/finanzierungsquellen/neu", methods=["GET", "POST"])
-@admin_required
-def funding_source_new():
-    return _funding_source_page(None)
-
-
-@bp.route("/finanzierungsquellen/<id:source_id>", methods=["GET", "POST"])
-@admin_required
-def funding_source_edit(source_id: int):
-    return _funding_source_page(db.get_or_404(FundingSource, source_id))
-
-
-def _funding_source_page(obj: FundingSource | None):
-    form = FundingSourceForm(obj=obj)
-    return _form_page(
-        form, "backend/simple_form.html",
-        save=lambda: catalog.save_funding_source(
-            current_user, obj, form.name.data, bool(form.is_grant.data), form.description.data or "",
-        ),
-        done=lambda o: url_for(".funding_sources"),
-        message=_("Die Finanzierungsquelle wurde gespeichert."),
-        list_endpoint=".funding_sources",
-        heading=_("Finanzierungsquelle bearbeiten") if obj else _("Neue Finanzierungsquelle"),
-    )
-
-
-@bp.get("/helden")
-@admin_required
-def champions():
-    pagination = _paginate(Champion.select_ordered().options(selectinload(Champion.department)))
-    return render_template("backend/champions.html", pagination=pagination)
-
-
-@bp.route("/helden/neu", methods=["GET", "POST"])
-@admin_required
-def champion_new():
-    return _champion_page(None)
-
-
-@bp.route("/helden/<id:champion_id>", methods=["GET", "POST"])
-@admin_required
-def champion_edit(champion_id: int):
-    return _champion_page(db.get_or_404(Champion, champion_id))
+    return form_page
 
 
 def _champion_page(obj: Champion | None):
@@ -336,6 +254,24 @@ def _champion_page(obj: Champion | None):
         message=_("Die Angaben wurden gespeichert."),
         champion=obj,
     )
+
+
+_catalog_pages("handlungsfelder", "fields", "field", Field, _simple_form_page(
+    FieldForm, catalog.save_field, "fields", _l("Das Handlungsfeld wurde gespeichert."),
+    _l("Handlungsfeld bearbeiten"), _l("Neues Handlungsfeld"),
+))
+_catalog_pages("organisationseinheiten", "departments", "department", Department, _simple_form_page(
+    DepartmentForm, catalog.save_department, "departments", _l("Die Organisationseinheit wurde gespeichert."),
+    _l("Organisationseinheit bearbeiten"), _l("Neue Organisationseinheit"),
+))
+_catalog_pages("finanzierungsquellen", "funding_sources", "funding_source", FundingSource, _simple_form_page(
+    FundingSourceForm, catalog.save_funding_source, "funding_sources", _l("Die Finanzierungsquelle wurde gespeichert."),
+    _l("Finanzierungsquelle bearbeiten"), _l("Neue Finanzierungsquelle"),
+), "source_id")
+_catalog_pages(
+    "helden", "champions", "champion", Champion, _champion_page,
+    select=lambda: Champion.select_ordered().options(selectinload(Champion.department)),
+)
 
 
 @bp.get("/helden/<id:champion_id>/foto")

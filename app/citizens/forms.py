@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.auth.forms import NEW_PASSWORD_HINT, PasswordPolicy
+from app.auth.forms import new_password_fields
 from app.citizens.names import DISPLAY_NAME_MAX, EMAIL_MAX, InputRejected, clean_display_name, normalize_address
 from app.participation.forms import ActionForm, AntiSpamForm, ParticipationForm
 
@@ -67,19 +67,9 @@ class RegisterForm(AntiSpamForm):
     email = email_field(description=_l(
         "Für die Anmeldung und für Benachrichtigungen. Sie wird nicht veröffentlicht."
     ))
-    password = PasswordField(
-        _l("Passwort"),
-        validators=[DataRequired(_l("Bitte geben Sie ein Passwort ein.")), PasswordPolicy()],
-        description=NEW_PASSWORD_HINT,
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Passwort wiederholen"),
-        validators=[
-            DataRequired(_l("Bitte wiederholen Sie das Passwort.")),
-            EqualTo("password", _l("Die beiden Passwörter stimmen nicht überein.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
+    password, confirm = new_password_fields(
+        _l("Passwort"), _l("Passwort wiederholen"), _l("Bitte geben Sie ein Passwort ein."),
+        _l("Bitte wiederholen Sie das Passwort."), "password",
     )
 
     @property

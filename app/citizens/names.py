@@ -8,7 +8,7 @@ from confusable_homoglyphs import confusables
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from app.comments.errors import Refusal
+from app.errors import Refusal
 
 DISPLAY_NAME_MIN = 2
 DISPLAY_NAME_MAX = 100  # the column's length
@@ -72,6 +72,10 @@ class InputRejected(Refusal, ValueError):
     """The input breaks a rule; str() is the message for the person."""
 
     message = _l("Bitte prüfen Sie Ihre Eingabe.")
+
+
+class InvalidLink(InputRejected):
+    message = _l("Dieser Link ist ungültig, abgelaufen oder wurde bereits benutzt.")
 
 
 class InvalidDisplayName(InputRejected):

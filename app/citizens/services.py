@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from app import audit
 from app.auth.passwords import hash_password, password_problems, verify_password
 from app.auth.services import PasswordRejected, WrongPassword, find_user_by_email
-from app.auth.tokens import consume_token, find_usable_token, issue_token
-from app.citizens.names import InputRejected, clean_display_name, normalize_address
+from app.auth.tokens import find_usable_token, issue_token, redeem_token
+from app.citizens.names import InputRejected, InvalidLink, clean_display_name, normalize_address
 from app.deferred import after_commit, after_response
 from app.extensions import db
 from app.i18n import LANGUAGES
@@ -43,10 +43,6 @@ from app.models import (
 )
 from app.comments import counters, lifecycle
 from app.comments.policy import active_block
-
-
-class InvalidLink(InputRejected):
-    message = _l("Dieser Link ist ungültig, abgelaufen oder wurde bereits benutzt.")
 
 
 class StaffAccount(InputRejected):
@@ -154,10 +150,7 @@ def confirmable_account(raw_token: str) -> User | None:
 
 def confirm_email(raw_token: str) -> User:
     """Use the confirmation link once; the account may then take part."""
-    user = _token_user(consume_token(raw_token, TokenPurpose.CONFIRM_EMAIL))
-    if user is None:
-        db.session.rollback()
-        raise InvalidLink()
+    user = redeem_token(raw_token, TokenPurpose.CONFIRM_EMAIL, _token_user, InvalidLink)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
     db.session.flush()

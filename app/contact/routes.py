@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -11,6 +11,7 @@ from app.contact.forms import BarrierForm, ContactForm
 from app.csrf_rerun import csrf_refused, rerun_after_csrf_error
 from app.extensions import db, limiter
 from app.i18n import LocalizedBlueprint, current_language
+from app.routing import or_404
 from app.rate_limits import config_value, ip_key, person_key, register_throttle_page
 from app.slug_redirects import department_by_slug, published_milestone
 
@@ -70,19 +71,13 @@ def _contact_page(recipient: services.Recipient):
 @bp.route("/etappenziele/<slug>/kontakt", methods=["GET", "POST"])
 @_limits
 def milestone(slug: str):
-    return _contact_page(_or_404(services.recipient_for_milestone(_or_404(published_milestone(slug)))))
+    return _contact_page(or_404(services.recipient_for_milestone(or_404(published_milestone(slug)))))
 
 
 @bp.route("/organisationseinheiten/<slug>/kontakt", methods=["GET", "POST"])
 @_limits
 def department(slug: str):
-    return _contact_page(services.recipient_for_department(_or_404(department_by_slug(slug))))
-
-
-def _or_404(found):
-    if found is None:
-        abort(404)
-    return found
+    return _contact_page(services.recipient_for_department(or_404(department_by_slug(slug))))
 
 
 @bp.get("/kontakt/gesendet")

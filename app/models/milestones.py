@@ -64,7 +64,7 @@ def sort_key(title: str | None) -> str:
     return letters.lstrip(" \"'„“”‚‘’«»()[]-–—.,:;!?")
 
 
-class Milestone(Base):
+class Milestone(rules.RatedByRules, Base):
     """A dated goal of the strategy (Etappenziel)."""
 
     __tablename__ = "milestone"
@@ -176,13 +176,9 @@ class Milestone(Base):
         return rules.MilestoneStatus(self.status)
 
     @property
-    def effective_progress(self) -> float:
-        return rules.effective_progress(self)
-
-    @property
     def progress_is_rolled_up(self) -> bool:
         """True when the progress shown is the sub-milestones' mean, not the stored percent."""
-        return self.status != rules.MilestoneStatus.COMPLETED and bool(rules.counted_children(self))
+        return self.status != rules.MilestoneStatus.COMPLETED and bool(self.counted_children)
 
     @property
     def is_overdue(self) -> bool:

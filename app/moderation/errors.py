@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.comments.errors import Refusal
+from app.errors import Refusal
 
 MAX_REASON_LENGTH = 2000
 

@@ -204,12 +204,8 @@ class QueueFilterForm(PlainForm):
         self.milestone.choices = choices([("", _l("alle"))] + [(m.id, m.title) for m in milestones])
 
     def filters(self) -> queries.QueueFilter:
-        ok = {f.name for f in self if not f.errors}
         return queries.QueueFilter(
-            kind=self.kind.data if "kind" in ok else None,
-            field_id=self.field.data if "field" in ok else None,
-            milestone_id=self.milestone.data if "milestone" in ok else None,
-            reason=self.reason.data if "reason" in ok else None,
+            **self.valid_data(kind="kind", field_id="field", milestone_id="milestone", reason="reason")
         )
 
 
@@ -233,10 +229,6 @@ class LogFilterForm(PlainForm):
                 f.data = None
 
     def filters(self) -> queries.LogFilter:
-        ok = {f.name for f in self if not f.errors}
         return queries.LogFilter(
-            moderator_id=self.moderator.data if "moderator" in ok else None,
-            action=self.action.data if "action" in ok else None,
-            date_from=self.date_from.data if "date_from" in ok else None,
-            date_to=self.date_to.data if "date_to" in ok else None,
+            **self.valid_data(moderator_id="moderator", action="action", date_from="date_from", date_to="date_to")
         )

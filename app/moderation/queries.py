@@ -88,6 +88,18 @@ def in_queue():
     return or_(*(kind_condition(kind) for kind in QUEUE_KINDS))
 
 
+def _shown_with_comment() -> tuple:
+    """Loader options for what a queue entry and a comment's moderation page show with it."""
+    return (
+        joinedload(Comment.milestone).joinedload(Milestone.field),
+        joinedload(Comment.author),
+        joinedload(Comment.department),
+        selectinload(Comment.parent).joinedload(Comment.author),
+        selectinload(Comment.parent).selectinload(Comment.replies).joinedload(Comment.author),
+        selectinload(Comment.replies).joinedload(Comment.author),
+    )
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     kind: str | None = None
@@ -108,14 +120,7 @@ def select_queue(filters: QueueFilter):
         select(Comment)
         .join(Comment.milestone)
         .where(kind_condition(filters.kind) if filters.kind else in_queue())
-        .options(
-            joinedload(Comment.milestone).joinedload(Milestone.field),
-            joinedload(Comment.author),
-            joinedload(Comment.department),
-            selectinload(Comment.parent).joinedload(Comment.author),
-            selectinload(Comment.parent).selectinload(Comment.replies).joinedload(Comment.author),
-            selectinload(Comment.replies).joinedload(Comment.author),
-        )
+        .options(*_shown_with_comment())
         .order_by(priority, open_flag_count().desc(), Comment.created_at, Comment.id)
     )
     if filters.field_id:
@@ -273,14 +278,7 @@ def comment_for_item(comment_id: int) -> Comment | None:
     return db.session.scalar(
         select(Comment)
         .where(Comment.id == comment_id)
-        .options(
-            joinedload(Comment.milestone).joinedload(Milestone.field),
-            joinedload(Comment.author),
-            joinedload(Comment.department),
-            selectinload(Comment.parent).joinedload(Comment.author),
-            selectinload(Comment.parent).selectinload(Comment.replies).joinedload(Comment.author),
-            selectinload(Comment.replies).joinedload(Comment.author),
-        )
+        .options(*_shown_with_comment())
     )
 
 

@@ -13,6 +13,7 @@ from app.auth.services import is_safe_next
 from app.csrf_rerun import form_status, invalid_status, rerun_after_csrf_error
 from app.extensions import db
 from app.i18n import LocalizedBlueprint
+from app.routing import or_404
 from app.moderation import administration, answers, decisions, errors, export, forms, labels, queries, redaction
 from app.moderation import blocks as blocking
 from app.comments.policy import active_block, moderation_mode
@@ -148,10 +149,7 @@ def bulk():
 # One comment ----------------------------------------------------------------------------
 
 def _comment_or_404(comment_id: int) -> Comment:
-    comment = queries.comment_for_item(comment_id)
-    if comment is None:
-        abort(404)
-    return comment
+    return or_404(queries.comment_for_item(comment_id))
 
 
 def _item_page(comment: Comment, status: int = 200, conflict: str | None = None, **given):
@@ -291,6 +289,24 @@ def unblock(block_id: int):
     return _confirmed(lambda: blocking.lift_block(current_user, block_id), ".blocks", _("Die Sperre wurde aufgehoben."))
 
 
+def _form_saved(form, save, done, back):
+    """A valid form goes through save(); then commit, flash done(result) and redirect to
+    back(result). None when the form is to be shown again (invalid, or refused by a rule: the
+    errors are on the form); 404 when the thing it is about is gone."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = save()
+    except errors.NotFound:
+        abort(404)
+    except errors.InvalidInput as error:
+        form.add_errors(error.errors)
+        return None
+    db.session.commit()
+    flash(done(result), "success")
+    return redirect(back(result))
+
+
 def _confirmed(run, back: str, done: str):
     """A button with a confirmation form: run the service (404 when its thing is gone), commit,
     and go back to the list with `done`."""
@@ -340,15 +356,12 @@ def log_export():
 @moderator_required
 def reasons():
     form = forms.ReasonTemplateForm()
-    if form.validate_on_submit():
-        try:
-            administration.save_reason_template(current_user, None, _reason_data(form))
-        except errors.InvalidInput as error:
-            form.add_errors(error.errors)
-        else:
-            db.session.commit()
-            flash(_("Die Textvorlage wurde angelegt."), "success")
-            return redirect(url_for(".reasons"))
+    saved = _form_saved(
+        form, lambda: administration.save_reason_template(current_user, None, _reason_data(form)),
+        lambda t: _("Die Textvorlage wurde angelegt."), lambda t: url_for(".reasons"),
+    )
+    if saved:
+        return saved
     return render_template("moderation/reasons.html", form=form, templates=queries.reason_templates()), \
         form_status(form)
 
@@ -363,15 +376,12 @@ def _reason_data(form: forms.ReasonTemplateForm) -> administration.ReasonData:
 def reason_edit(template_id: int):
     template = db.get_or_404(ReasonTemplate, template_id)
     form = forms.ReasonTemplateForm(obj=template)
-    if form.validate_on_submit():
-        try:
-            administration.save_reason_template(current_user, template, _reason_data(form))
-        except errors.InvalidInput as error:
-            form.add_errors(error.errors)
-        else:
-            db.session.commit()
-            flash(_("Die Textvorlage wurde gespeichert."), "success")
-            return redirect(url_for(".reasons"))
+    saved = _form_saved(
+        form, lambda: administration.save_reason_template(current_user, template, _reason_data(form)),
+        lambda t: _("Die Textvorlage wurde gespeichert."), lambda t: url_for(".reasons"),
+    )
+    if saved:
+        return saved
     return render_template("moderation/reason_form.html", form=form, template=template), form_status(form)
 
 
@@ -386,15 +396,12 @@ def reason_delete(template_id: int):
 @admin_required
 def hold_list():
     form = forms.HoldPatternForm()
-    if form.validate_on_submit():
-        try:
-            administration.add_hold_pattern(current_user, form.pattern.data, bool(form.is_regex.data))
-        except errors.InvalidInput as error:
-            form.add_errors(error.errors)
-        else:
-            db.session.commit()
-            flash(_("Der Eintrag wurde der Prüfliste hinzugefügt."), "success")
-            return redirect(url_for(".hold_list"))
+    saved = _form_saved(
+        form, lambda: administration.add_hold_pattern(current_user, form.pattern.data, bool(form.is_regex.data)),
+        lambda p: _("Der Eintrag wurde der Prüfliste hinzugefügt."), lambda p: url_for(".hold_list"),
+    )
+    if saved:
+        return saved
     return render_template("moderation/hold_list.html", form=form, patterns=queries.hold_patterns()), \
         form_status(form)
 
@@ -414,17 +421,13 @@ def milestone_modes():
         (m.id, m.title)
         for m in db.session.scalars(db.select(Milestone).order_by(Milestone.sort_title, Milestone.title))
     ])
-    if form.validate_on_submit():
-        try:
-            milestone = administration.set_milestone_mode(current_user, form.milestone_id.data, form.mode.data or None)
-        except errors.NotFound:
-            abort(404)
-        except errors.InvalidInput as error:
-            form.add_errors(error.errors)
-        else:
-            db.session.commit()
-            flash(_("Die Moderation für „%(title)s“ wurde gespeichert.", title=milestone.title), "success")
-            return redirect(_back(url_for(".milestone_modes")))
+    saved = _form_saved(
+        form, lambda: administration.set_milestone_mode(current_user, form.milestone_id.data, form.mode.data or None),
+        lambda m: _("Die Moderation für „%(title)s“ wurde gespeichert.", title=m.title),
+        lambda m: _back(url_for(".milestone_modes")),
+    )
+    if saved:
+        return saved
     return render_template(
         "moderation/milestone_modes.html", form=form, milestones=queries.milestones_with_mode(),
         site_mode=get_setting("moderation_mode"),

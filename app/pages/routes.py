@@ -14,31 +14,20 @@ def render_page(slug: str):
     return render_template("pages/page.html", page=shown_page(slug), slug=slug)
 
 
-@bp.get("/impressum")
-def imprint():
-    return render_page("impressum")
+def _page_view(slug: str):
+    def view():
+        return render_page(slug)
+
+    return view
 
 
-@bp.get("/datenschutz")
-def privacy():
-    return render_page("datenschutz")
-
-
-@bp.get("/barrierefreiheit")
-def accessibility():
-    return render_page("barrierefreiheit")
-
-
-@bp.get("/leichte-sprache")
-def easy_language():
-    return render_page("leichte-sprache")
-
-
-@bp.get("/kommentarregeln")
-def comment_rules():
-    return render_page("kommentarregeln")
-
-
-@bp.get("/gebaerdensprache")
-def sign_language():
-    return render_page("gebaerdensprache")
+# The pages' addresses are their slugs; the endpoints keep English names.
+for _slug, _endpoint in (
+    ("impressum", "imprint"),
+    ("datenschutz", "privacy"),
+    ("barrierefreiheit", "accessibility"),
+    ("leichte-sprache", "easy_language"),
+    ("kommentarregeln", "comment_rules"),
+    ("gebaerdensprache", "sign_language"),
+):
+    bp.get(f"/{_slug}", endpoint=_endpoint)(_page_view(_slug))

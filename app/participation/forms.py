@@ -52,14 +52,19 @@ def new_form_id() -> str:
     return _form_id_serializer().dumps(secrets.token_hex(16))
 
 
-def form_id_of(signed: str | None) -> str | None:
-    """The id inside a signed form id; None for a missing or forged one."""
+def _unsigned(serializer, signed: str | None, **options):
+    """serializer.loads(signed, **options), or None for a missing, overlong, forged or expired value."""
     if not signed or len(signed) > 200:
         return None
     try:
-        value = _form_id_serializer().loads(signed)
+        return serializer.loads(signed, **options)
     except BadData:
         return None
+
+
+def form_id_of(signed: str | None) -> str | None:
+    """The id inside a signed form id; None for a missing or forged one."""
+    value = _unsigned(_form_id_serializer(), signed)
     return value if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{32}", value) else None
 
 
@@ -74,12 +79,10 @@ def new_form_stamp() -> str:
 
 def stamp_age(stamp: str | None) -> float | None:
     """Seconds since the form was shown, or None for a missing, forged or expired stamp."""
-    if not stamp or len(stamp) > 200:
+    loaded = _unsigned(_serializer(), stamp, max_age=FORM_MAX_AGE_SECONDS, return_timestamp=True)
+    if loaded is None:
         return None
-    try:
-        _, signed_at = _serializer().loads(stamp, max_age=FORM_MAX_AGE_SECONDS, return_timestamp=True)
-    except BadData:
-        return None
+    _, signed_at = loaded
     return time.time() - signed_at.timestamp()
 
 

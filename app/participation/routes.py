@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError
 from app.auth.decorators import roles_required
 from app.extensions import db, limiter
 from app.i18n import LocalizedBlueprint
+from app.routing import or_404
 from app.models import CommentStatus, Role
 from app.comments import errors, permissions, policy
 from app.participation import forms, queries
@@ -93,18 +94,12 @@ def private_pages(response):
 # --- helpers --------------------------------------------------------------------------------------
 
 
-def _or_404(found):
-    if found is None:
-        abort(404)
-    return found
-
-
 def _milestone_or_404(slug: str):
-    return _or_404(published_milestone(slug))
+    return or_404(published_milestone(slug))
 
 
 def _comment_or_404(comment_id: int):
-    return _or_404(queries.comment_by_id(comment_id))
+    return or_404(queries.comment_by_id(comment_id))
 
 
 def _own_comment(comment_id: int):
@@ -387,7 +382,7 @@ def close_comments(slug: str):
 @_limits("vote")
 @login_required
 def support(slug: str):
-    milestone = _or_404(queries.milestone_to_support(slug))
+    milestone = or_404(queries.milestone_to_support(slug))
     if not forms.ActionForm().validate_on_submit():
         abort(400)
     refused = _button(lambda: votes.support(current_user, milestone), milestone)

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from app.formatting import date_format, money, percent, status_label
+from app import formatting
 from app.i18n import lazy_gettext as _l
 from app.models import ChangeKind
 from app.progress import MilestoneStatus
@@ -34,14 +33,7 @@ def change_value(kind: str, value: str | None) -> str:
         return "–"
     # A value that does not parse is shown as stored: the history must never break the page.
     try:
-        kind = ChangeKind(kind)
-        if kind == ChangeKind.STATUS:
-            return status_label(value)
-        if kind == ChangeKind.PROGRESS:
-            return percent(Decimal(value))
-        if kind == ChangeKind.TARGET_DATE:
-            return date_format(date.fromisoformat(value))
-        return money(Decimal(value))
+        return formatting.change_value(kind, value)
     except (ValueError, KeyError, InvalidOperation):
         return value
 

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from app.feeds.rendering import feed_response
 from app.i18n import LocalizedBlueprint, current_language
+from app.routing import or_404
 from app.models import ReportVariant
 from app.reporting import api, downloads, recording, reports, state
 from app.reporting.feed import ReportsFeed
@@ -49,9 +50,7 @@ def state_field(day: str, field_slug: str):
     if not isinstance(chosen, date):
         return chosen
     strategy = state.state_at(chosen)
-    item = strategy.field_by_slug(field_slug)
-    if item is None:
-        abort(404)
+    item = or_404(strategy.field_by_slug(field_slug))
     return render_template("reporting/state_field.html", state=strategy, item=item, day_text=chosen.isoformat())
 
 
@@ -75,17 +74,13 @@ def archive():
 
 @bp.get("/berichte/<id:report_id>")
 def report(report_id: int):
-    found = reports.published_report(report_id)
-    if found is None:
-        abort(404)
+    found = or_404(reports.published_report(report_id))
     return render_template("reporting/report.html", view=ReportView(found), staff_view=False, **template_helpers())
 
 
 @bp.get("/berichte/<id:report_id>/bericht.pdf")
 def report_pdf(report_id: int):
-    found = reports.published_report(report_id)
-    if found is None:
-        abort(404)
+    found = or_404(reports.published_report(report_id))
     return downloads.pdf_answer(found, current_language(), ReportVariant.PUBLIC)
 
 

@@ -53,7 +53,7 @@ class DateNotAllowed(ValueError):
 
 
 @dataclass
-class MilestoneState:
+class MilestoneState(rules.RatedByRules):
     """One milestone's values on the day; quacks like a Milestone for app.progress."""
 
     id: int
@@ -76,10 +76,6 @@ class MilestoneState:
     on: date | None = None
     created_on: date | None = None
     children: list[MilestoneState] = dataclass_field(default_factory=list)
-
-    @property
-    def effective_progress(self) -> float:
-        return rules.effective_progress(self)
 
     @property
     def is_overdue(self) -> bool:

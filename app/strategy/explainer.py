@@ -15,7 +15,7 @@ from app.progress import MilestoneStatus
 
 
 @dataclass
-class ExampleMilestone:
+class ExampleMilestone(rules.RatedByRules):
     """An in-memory milestone with just what the progress rules read."""
 
     title: str
@@ -25,14 +25,6 @@ class ExampleMilestone:
     published: bool = True
     target_date: date | None = None
     children: list[ExampleMilestone] = field(default_factory=list)
-
-    @property
-    def effective_progress(self) -> float:
-        return rules.effective_progress(self)
-
-    @property
-    def counted_children(self) -> list[ExampleMilestone]:
-        return rules.counted_children(self)
 
 
 @dataclass

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import abort, make_response, render_template, request
+from flask import make_response, render_template, request
 
 from app.i18n import LocalizedBlueprint
+from app.routing import or_404
 from app.settings import get_setting
 from app.strategy import explainer, queries
 
@@ -32,9 +33,7 @@ def champions():
 
 @bp.get("/helden-der-digitalisierung/<id:champion_id>/foto")
 def champion_photo(champion_id: int):
-    champion = queries.champion_photo(champion_id)
-    if champion is None:
-        abort(404)
+    champion = or_404(queries.champion_photo(champion_id))
     response = make_response(champion.photo)
     response.mimetype = champion.photo_mimetype
     response.set_etag(hashlib.sha256(champion.photo).hexdigest()[:32])

@@ -94,30 +94,25 @@ def _update_time():
     return func.coalesce(ProgressUpdate.published_at, ProgressUpdate.created_at)
 
 
+def _of_published_milestones(entity, condition, at, since: datetime, until: datetime, *loads) -> list:
+    """Rows of entity (with its milestone loaded) that meet condition, of published milestones, at in (since, until]."""
+    return db.session.scalars(
+        select(entity)
+        .join(entity.milestone)
+        .where(condition, Milestone.published.is_(True), at > since, at <= until)
+        .options(joinedload(entity.milestone), *loads)
+    ).unique().all()
+
+
 def collect_events(since: datetime, until: datetime) -> list[Event]:
     """Events in (since, until] of published milestones, oldest first; two queries."""
-    updates = db.session.scalars(
-        select(ProgressUpdate)
-        .join(ProgressUpdate.milestone)
-        .where(
-            ProgressUpdate.published.is_(True),
-            Milestone.published.is_(True),
-            _update_time() > since,
-            _update_time() <= until,
-        )
-        .options(joinedload(ProgressUpdate.milestone), selectinload(ProgressUpdate.changes))
-    ).unique().all()
-    changes = db.session.scalars(
-        select(MilestoneChange)
-        .join(MilestoneChange.milestone)
-        .where(
-            MilestoneChange.kind.in_(NOTIFIED_CHANGES),
-            Milestone.published.is_(True),
-            MilestoneChange.created_at > since,
-            MilestoneChange.created_at <= until,
-        )
-        .options(joinedload(MilestoneChange.milestone))
-    ).all()
+    updates = _of_published_milestones(
+        ProgressUpdate, ProgressUpdate.published.is_(True), _update_time(), since, until,
+        selectinload(ProgressUpdate.changes),
+    )
+    changes = _of_published_milestones(
+        MilestoneChange, MilestoneChange.kind.in_(NOTIFIED_CHANGES), MilestoneChange.created_at, since, until
+    )
     events = []
     update_ids = {u.id for u in updates}
     for item in updates:

@@ -24,6 +24,7 @@ from flask_wtf.csrf import CSRFError
 from app.citizens.names import InputRejected
 from app.extensions import csrf, db, limiter
 from app.i18n import LocalizedBlueprint, current_language
+from app.routing import or_404
 from app.csrf_rerun import csrf_refused, rerun_after_csrf_error
 from app.participation.forms import ActionForm
 from app.subscriptions import services
@@ -69,10 +70,7 @@ def _target_or_abort() -> services.Target:
     if bool(milestone_slug) == bool(field_slug):
         # Nothing or two things named: say what the page is for instead of an error page.
         abort(make_response(render_template("subscriptions/no_target.html"), 400))
-    target = services.find_target(milestone_slug, field_slug)
-    if target is None:
-        abort(404)
-    return target
+    return or_404(services.find_target(milestone_slug, field_slug))
 
 
 @bp.route("/abonnieren", methods=["GET", "POST"])

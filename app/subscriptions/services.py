@@ -17,8 +17,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app.auth.tokens import consume_token, find_usable_token, issue_token
-from app.citizens.names import InputRejected, normalize_address
+from app.auth.tokens import find_usable_token, issue_token, redeem_token
+from app.citizens.names import InvalidLink, normalize_address
 from app.deferred import after_response
 from app.extensions import db
 from app.i18n import LANGUAGES
@@ -27,10 +27,6 @@ from app.urls import external_url
 from app.models import Field, Milestone, Subscription, TokenPurpose, utcnow
 
 UNSUBSCRIBE_SALT = "subscription-unsubscribe"
-
-
-class InvalidLink(InputRejected):
-    message = _l("Dieser Link ist ungültig, abgelaufen oder wurde bereits benutzt.")
 
 
 @dataclass(frozen=True)
@@ -154,10 +150,7 @@ def confirmable_subscription(raw_token: str) -> Subscription | None:
 
 def confirm(raw_token: str) -> Subscription:
     """Use the confirmation link once; mails go out for events from now on."""
-    subscription = _token_subscription(consume_token(raw_token, TokenPurpose.CONFIRM_SUBSCRIPTION))
-    if subscription is None:
-        db.session.rollback()
-        raise InvalidLink()
+    subscription = redeem_token(raw_token, TokenPurpose.CONFIRM_SUBSCRIPTION, _token_subscription, InvalidLink)
     if subscription.confirmed_at is None:
         now = utcnow()
         subscription.confirmed_at = now

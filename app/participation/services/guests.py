@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.auth.services import find_user_by_email
-from app.auth.tokens import consume_token, find_usable_token, issue_token
+from app.auth.tokens import find_usable_token, issue_token, redeem_token
 from app.citizens.names import IMPERSONATION_TEXT, impersonates_staff, visible_text
 from app.citizens.services import address_block
 from app.comments import counters, lifecycle
@@ -110,6 +110,11 @@ def _store_guest_comment(milestone_id: int, name: str, address: str, text: str, 
     return comment
 
 
+def _token_comment(token) -> Comment | None:
+    comment_id = (token.payload or {}).get("comment_id") if token is not None else None
+    return db.session.get(Comment, comment_id) if isinstance(comment_id, int) else None
+
+
 def guest_link_usable(raw_token: str) -> bool:
     """The confirmation link is known, unused and not expired (reads only)."""
     return find_usable_token(raw_token, GUEST_COMMENT_TOKEN) is not None
@@ -117,12 +122,7 @@ def guest_link_usable(raw_token: str) -> bool:
 
 def confirm_guest_comment(raw_token: str) -> Comment:
     """Use the mailed link once: the comment goes to the moderation queue."""
-    token = consume_token(raw_token, GUEST_COMMENT_TOKEN)
-    comment_id = (token.payload or {}).get("comment_id") if token is not None else None
-    comment = db.session.get(Comment, comment_id) if isinstance(comment_id, int) else None
-    if comment is None:
-        db.session.rollback()
-        raise InvalidLink()
+    comment = redeem_token(raw_token, GUEST_COMMENT_TOKEN, _token_comment, InvalidLink)
     comment.guest_confirmed_at = utcnow()
     db.session.flush()
     return comment

@@ -56,3 +56,40 @@ def test_each_role_gets_what_the_table_says(auth, app, db, client, report_id, co
     failures = walk(app, client, TABLE, column, PREFIX, values, INVALID_FORM)
     assert not failures, "\n".join(failures)
     assert db.session.query(Report).filter_by(published=True).count() == 0
+
+
+def test_internal_pdf_is_refused_by_the_download_itself(app, db, report_id):
+    """Not only the route: serving the internal version checks the reader too."""
+    from werkzeug.exceptions import NotFound
+
+    from app.models import ReportVariant
+    from app.reporting import downloads
+
+    report = db.session.get(Report, report_id)
+    with app.test_request_context("/"):
+        with pytest.raises(NotFound):
+            downloads.pdf_answer(report, "de", ReportVariant.INTERNAL)
+        assert downloads.pdf_answer(report, "de", ReportVariant.PUBLIC).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["?lang=xx", "?lang=de&lang=en"])
+def test_reports_api_answers_a_bad_language_with_json_400(app, db, client, report_id, query):
+    for path in ("/api/v1/reports", f"/api/v1/reports/{report_id}"):
+        answer = client.get(path + query)
+        assert answer.status_code == 400, path
+        assert answer.is_json and answer.get_json()["error"]["code"]
+        assert answer.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_reports_api_names_no_unpublished_previous_report(app, db, client, monkeypatch):
+    monkeypatch.setattr("app.reporting.rendering.render_pdf", lambda report, lang, variant: b"%PDF-1.7 stub")
+    admin = make_admin()
+    kept_internal = reports.issue_report(admin, today() - timedelta(days=10), None)
+    later = reports.issue_report(admin, today() - timedelta(days=1), kept_internal.id)
+    reports.set_published(admin, later, True)
+    db.session.commit()
+
+    assert client.get(f"/api/v1/reports/{later.id}").get_json()["data"]["previous_id"] is None
+    reports.set_published(admin, kept_internal, True)
+    db.session.commit()
+    assert client.get(f"/api/v1/reports/{later.id}").get_json()["data"]["previous_id"] == kept_internal.id

@@ -160,6 +160,10 @@ def test_created_after_the_day_is_not_shown(app, db):
     ("/stand/9999-01-01", 400, "in der Zukunft"),
     ("/en/stand/9999-01-01", 400, "in the future"),
     ("/stand?day=kaputt", 404, "kein gültiges Datum"),
+    # date.fromisoformat alone would take these: one address per day only.
+    ("/stand/2024-W01-1", 404, "kein gültiges Datum"),
+    ("/stand/20240101", 404, "kein gültiges Datum"),
+    ("/stand/٢٠٢٤-٠١-٠١", 404, "kein gültiges Datum"),
 ])
 def test_bad_days_get_a_message(app, db, client, path, status, message):
     answer = client.get(path)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, g, jsonify, request
 
-from app.api.params import parse_language
+from app.api.params import ApiError, parse_language
 from app.i18n import localized
 from app.urls import external_url
 from app.models import Report
@@ -31,15 +31,23 @@ def not_found() -> tuple[Response, int]:
     return response, 404
 
 
-def use_requested_language() -> None:
-    g.lang = parse_language(request.args)
+def use_requested_language() -> tuple[Response, int] | None:
+    """?lang= as in the rest of the API: an unknown or repeated one is a 400 in JSON."""
+    try:
+        g.lang = parse_language(request.args)
+    except ApiError as error:
+        response = jsonify(error.body())
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return response, error.status
+    return None
 
 
 def summary(report: Report) -> dict:
     return {
         "id": report.id,
         "reporting_date": report.reporting_date.isoformat(),
-        "previous_id": report.previous_id,
+        # An earlier report kept internal is not named (its API address would be a 404 anyway).
+        "previous_id": report.previous_id if report.previous is not None and report.previous.published else None,
         "published_at": report.published_at.isoformat() + "Z" if report.published_at else None,
         "url": external_url("reporting.report", report_id=report.id),
         "pdf_url": external_url("reporting.report_pdf", report_id=report.id),

@@ -11,6 +11,7 @@ shows only the milestones published now; `Strategy.approximate` says so.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dataclass_field
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -22,6 +23,7 @@ from app.extensions import db
 from app.models import ChangeKind, Field, Milestone, MilestoneChange, ProgressUpdate, Setting
 
 SINCE_SETTING = "history_recorded_since"
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 # Kinds recorded only since migration 0017: before it, today's values stand.
 STRUCTURE_KINDS = frozenset({
     ChangeKind.PUBLICATION, ChangeKind.TITLE, ChangeKind.WEIGHT, ChangeKind.PARENT, ChangeKind.FIELD,
@@ -166,7 +168,7 @@ def recorded_since() -> date:
 
 def parse_day(text: str) -> date:
     """A day from yyyy-mm-dd, not after today; ValueError (DateNotAllowed for the future) otherwise."""
-    if len(text) != 10:
+    if not ISO_DAY.fullmatch(text):  # fromisoformat alone also takes week dates (2024-W01-1)
         raise ValueError(text)
     day = date.fromisoformat(text)
     if day > rules.today():

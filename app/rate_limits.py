@@ -74,9 +74,11 @@ def signed_in_key() -> str:
 
 def register_throttle_page(
     bp: Blueprint, default, texts: Mapping[str, object] | None = None, kept_fields: Iterable[str] = (),
+    heading=None,
 ) -> None:
     """Answer the blueprint's 429 with templates/throttled.html: the text for the endpoint (else
-    `default`) and, for copying, what the visitor typed into the first non-empty of `kept_fields`."""
+    `default`), the heading (else "Zu viele Anfragen") and, for copying, what the visitor typed
+    into the first non-empty of `kept_fields`."""
     texts = dict(texts or {})
     kept_fields = tuple(kept_fields)
 
@@ -85,6 +87,6 @@ def register_throttle_page(
         if request.method == "POST":
             kept = next((value for name in kept_fields if (value := (request.form.get(name) or "").strip())), "")
         text = texts.get(request.endpoint or "", default)
-        return render_template("throttled.html", text=text, kept=kept), 429
+        return render_template("throttled.html", heading=heading, text=text, kept=kept), 429
 
     bp.register_error_handler(429, too_many_requests)

@@ -53,8 +53,15 @@ bad_body = st.one_of(blank, too_long(MAX_LENGTH))
 bad_stamp = st.one_of(st.just(""), anything, st.just("eyJhIjoxfQ.ZZZZZZ.abcdef"))
 honeypot = st.text(min_size=1, max_size=40).filter(lambda text: text.strip())
 # Text that is not a plain number: "7" would be a real comment's permalink (numbers come from big_number).
+# Text for one path segment. A "/" is left out: WSGI hands the app "%2F" decoded, as a path
+# separator, and the router answers an address with "//" by a 308 to the one with a single
+# slash (Werkzeug's merge_slashes), before any view sees the input.
+def segment_text(**sizes):
+    return st.text(**sizes).filter(lambda text: "/" not in text)
+
+
 garbage_id = st.one_of(big_number.filter(lambda n: n < 1 or n > 2**31 - 1),
-                       st.text(min_size=1, max_size=20).filter(lambda s: not (s.isascii() and s.isdigit())))
+                       segment_text(min_size=1, max_size=20).filter(lambda s: not (s.isascii() and s.isdigit())))
 
 
 def text_form(defect: str, body, stamp, website) -> dict:
@@ -204,7 +211,7 @@ def test_rating_buttons(auth, client, world, target, rating, extra):
 
 
 @PROPERTY_SETTINGS
-@given(slug=st.text(min_size=1, max_size=40), action=st.sampled_from(["unterstuetzen", "unterstuetzung-zuruecknehmen"]),
+@given(slug=segment_text(min_size=1, max_size=40), action=st.sampled_from(["unterstuetzen", "unterstuetzung-zuruecknehmen"]),
        extra=extra_fields)
 def test_support_buttons_with_unknown_milestones(auth, client, world, slug, action, extra):
     if slug == world["milestone"]:
@@ -240,7 +247,7 @@ def test_guest_comment_form(client, world, defect, name, email, body, stamp, web
 
 
 @PROPERTY_SETTINGS
-@given(token=st.text(max_size=300))
+@given(token=segment_text(max_size=300))
 def test_guest_confirmation_links(client, world, token):
     before = snapshot()
     path = f"/kommentare/bestaetigen/{quote(token, safe='')}" if token else "/kommentare/bestaetigen/x"

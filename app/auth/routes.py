@@ -50,7 +50,7 @@ THROTTLE_TEXTS = {
 THROTTLE_DEFAULT = _l(
     "Zu viele Versuche in kurzer Zeit. Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
 )
-register_throttle_page(bp, THROTTLE_DEFAULT, THROTTLE_TEXTS)
+register_throttle_page(bp, THROTTLE_DEFAULT, THROTTLE_TEXTS, heading=_l("Zu viele Versuche"))
 
 
 @bp.record_once

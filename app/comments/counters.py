@@ -67,7 +67,10 @@ def insert_once(model, **values) -> bool:
     caller's transaction goes on either way."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return _execute(insert(model).values(**values).on_conflict_do_nothing()) == 1
+    # RETURNING, not the row count: psycopg reports -1 for an INSERT ... ON CONFLICT DO NOTHING.
+    key = next(iter(model.__table__.primary_key.columns))
+    statement = insert(model).values(**values).on_conflict_do_nothing().returning(key)
+    return db.session.execute(statement.execution_options(synchronize_session=False)).first() is not None
 
 
 def add_support(milestone_id: int, delta: int) -> None:

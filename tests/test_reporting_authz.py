@@ -93,3 +93,26 @@ def test_reports_api_names_no_unpublished_previous_report(app, db, client, monke
     reports.set_published(admin, kept_internal, True)
     db.session.commit()
     assert client.get(f"/api/v1/reports/{later.id}").get_json()["data"]["previous_id"] == kept_internal.id
+
+
+def test_reports_api_list_costs_the_same_for_more_reports(app, db, client, monkeypatch, count_queries):
+    """Each published report compared with one kept internal: naming or hiding the earlier one
+    must not cost a query per report."""
+    monkeypatch.setattr("app.reporting.rendering.render_pdf", lambda report, lang, variant: b"%PDF-1.7 stub")
+    admin = make_admin()
+
+    def issue_pair(days_ago: int):
+        internal = reports.issue_report(admin, today() - timedelta(days=days_ago + 1), None)
+        published = reports.issue_report(admin, today() - timedelta(days=days_ago), internal.id)
+        reports.set_published(admin, published, True)
+        db.session.commit()
+
+    issue_pair(30)
+    with count_queries() as few:
+        assert len(client.get("/api/v1/reports").get_json()["data"]) == 1
+    issue_pair(20)
+    issue_pair(10)
+    with count_queries() as more:
+        listed = client.get("/api/v1/reports").get_json()["data"]
+    assert len(listed) == 3 and all(item["previous_id"] is None for item in listed)
+    assert more.count == few.count

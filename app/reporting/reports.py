@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import joinedload, undefer
 
 from app import audit
 from app.auth.permissions import require_role
@@ -119,7 +119,8 @@ def set_published(actor: User, report: Report, published: bool) -> Report:
 
 
 def published_reports() -> list[Report]:
-    return list(db.session.scalars(Report.select_published()))
+    """Newest first, each with the report it was compared with (the API names it once published)."""
+    return list(db.session.scalars(Report.select_published().options(joinedload(Report.previous))))
 
 
 def all_reports() -> list[Report]:
